@@ -1,0 +1,33 @@
+package io.sparkscore.cli;
+
+import io.sparkscore.calibration.CalibrationReport;
+import io.sparkscore.calibration.CalibrationTable;
+import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.ScoringJob;
+import io.sparkscore.job.SparkSessions;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code sparkscore calibrate}: runs only the calibration stage on sampled input rows and prints the table. */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = "Measure both prediction paths x batch sizes on sampled input rows and print the plan.")
+final class CalibrateCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelInputOptions common;
+
+    @Override
+    public Integer call() {
+        JobOptions options = common.toJobOptions(null, List.of(), JobOptions.WriteMode.ERROR,
+                JobOptions.Calibration.FORCE);
+        try (SparkSession spark = SparkSessions.create("sparkscore calibrate", common.master)) {
+            CalibrationReport report = new ScoringJob(spark, options).calibrateOnly();
+            System.out.print(CalibrationTable.render(report));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+package io.sparkscore.job;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/** Versions of sparkscore and of the engines it was built against, for run summaries and plan keys. */
+public final class BuildInfo {
+
+    private static final Properties PROPS = load();
+
+    private BuildInfo() {
+    }
+
+    private static Properties load() {
+        Properties p = new Properties();
+        try (InputStream in = BuildInfo.class.getResourceAsStream("/io/sparkscore/build.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    public static String sparkscoreVersion() {
+        return PROPS.getProperty("sparkscore.version", "unknown");
+    }
+
+    public static String tensorflowJavaVersion() {
+        return PROPS.getProperty("tensorflow.java.version", "unknown");
+    }
+}

@@ -1,0 +1,123 @@
+package io.sparkscore.job;
+
+import io.sparkscore.calibration.CalibrationReport;
+import io.sparkscore.calibration.CalibrationSample;
+import io.sparkscore.calibration.CalibrationSettings;
+import io.sparkscore.calibration.Calibrator;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.Shapes;
+import io.sparkscore.model.ShapeInference;
+import io.sparkscore.runtime.PredictionPath;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The calibration stage's executor side: maps the sampled input rows exactly as scoring will, then measures the
+ * candidate plans with the models from this JVM's {@link ModelCache} (which scoring then reuses) and returns the
+ * serialised {@link CalibrationReport}. Rows that scoring would reject are left out of the sample.
+ */
+final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
+
+    /** Share of the executor heap one batch's activations may take, across all concurrent tasks. */
+    private static final double HEAP_SHARE_PER_BATCH = 0.125;
+
+    private final Broadcast<ModelSpec> spec;
+    private final String modelHash;
+    private final FeatureMapping features;
+    private final int[] inputSizes;
+    private final List<PredictionPath> paths;
+    private final Map<String, String> excluded;
+    private final CalibrationSettings settings;
+
+    CalibrationTask(Broadcast<ModelSpec> spec, String modelHash, FeatureMapping features, int[] inputSizes,
+                    List<PredictionPath> paths, Map<String, String> excluded, CalibrationSettings settings) {
+        this.spec = spec;
+        this.modelHash = modelHash;
+        this.features = features;
+        this.inputSizes = inputSizes;
+        this.paths = List.copyOf(paths);
+        this.excluded = Map.copyOf(excluded);
+        this.settings = settings;
+    }
+
+    @Override
+    public Iterator<byte[]> call(Iterator<Row> rows) {
+        CalibrationSample sample = collect(rows);
+        TaskContext task = TaskContext.get();
+        int threads = Math.max(1, task.cpus());
+        CalibrationSettings local = settings.withMaxThreads(Math.min(settings.maxThreads(), threads))
+                .withMaxBatchRows(Math.min(settings.maxBatchRows(), maxBatchForHeap(spec.value(), threads)));
+        SparkEnv env = SparkEnv.get();
+        String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("
+                + Runtime.getRuntime().availableProcessors() + " cores, task cpus " + threads + ")";
+        CalibrationReport report = new Calibrator(local).run(paths, excluded,
+                (path, t) -> ModelCache.get(modelHash, spec::value, path, t), sample, ranOn);
+        return List.of(serialize(report)).iterator();
+    }
+
+    private CalibrationSample collect(Iterator<Row> rows) {
+        int capacity = 256;
+        float[][] inputs = new float[inputSizes.length][];
+        for (int i = 0; i < inputSizes.length; i++) {
+            inputs[i] = new float[capacity * inputSizes[i]];
+        }
+        RowKey noKey = new RowKey(new int[0], new String[0]);
+        int total = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            if (total == capacity) {
+                capacity *= 2;
+                for (int i = 0; i < inputSizes.length; i++) {
+                    inputs[i] = Arrays.copyOf(inputs[i], capacity * inputSizes[i]);
+                }
+            }
+            try {
+                features.read(row, inputs, total, noKey);
+                total++;
+            } catch (BadRowException e) {
+                // scoring rejects such rows too; they say nothing about speed
+            }
+        }
+        for (int i = 0; i < inputSizes.length; i++) {
+            inputs[i] = Arrays.copyOf(inputs[i], total * inputSizes[i]);
+        }
+        return new CalibrationSample(inputs, total);
+    }
+
+    /** Largest batch whose activations (every tensor of the graph, float32) fit this task's share of the heap. */
+    static int maxBatchForHeap(ModelSpec spec, int tasksPerExecutorGuess) {
+        long bytesPerRow = 0;
+        for (int[] shape : ShapeInference.infer(spec).values()) {
+            bytesPerRow += Shapes.size(shape) * Float.BYTES;
+        }
+        long budget = (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE_PER_BATCH / tasksPerExecutorGuess);
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / Math.max(1, bytesPerRow)));
+    }
+
+    private static byte[] serialize(CalibrationReport report) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(report);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public String toString() {
+        return "CalibrationTask[" + modelHash + ", paths " + paths + ", inputs " + Arrays.toString(inputSizes) + "]";
+    }
+}

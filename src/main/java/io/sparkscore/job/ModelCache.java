@@ -1,0 +1,65 @@
+package io.sparkscore.job;
+
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.runtime.LoadedModel;
+import io.sparkscore.runtime.PredictionPath;
+import io.sparkscore.runtime.PredictionPaths;
+import io.sparkscore.runtime.RuntimeOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The executor JVM's models: each (model hash, path, threads) is rebuilt from its spec once and then shared by every
+ * task thread and partition of this JVM. This is what makes per-row, per-batch and per-partition model loading
+ * impossible by construction.
+ *
+ * <p>Thread-safe. Models live until the JVM exits (a shutdown hook closes them), because executors are reused across
+ * the stages of one application, and one application scores one model.
+ */
+public final class ModelCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+    private static final Map<String, LoadedModel> MODELS = new ConcurrentHashMap<>();
+    private static final AtomicLong BUILDS = new AtomicLong();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ModelCache::closeAll, "sparkscore-model-cache-close"));
+    }
+
+    private ModelCache() {
+    }
+
+    /**
+     * The cached model, built on first use from {@code spec} (fetched only then: reading a broadcast value is not
+     * free for large models).
+     */
+    public static LoadedModel get(String modelHash, Supplier<ModelSpec> spec, PredictionPath path, int threads) {
+        String key = modelHash + '/' + path.id() + '/' + threads;
+        return MODELS.computeIfAbsent(key, k -> build(spec.get(), path, threads));
+    }
+
+    private static LoadedModel build(ModelSpec spec, PredictionPath path, int threads) {
+        long start = System.nanoTime();
+        LoadedModel model = PredictionPaths.load(spec, path, new RuntimeOptions(threads));
+        BUILDS.incrementAndGet();
+        LOG.info("Built model {} ({}) for path {} with {} intra-op thread(s) in {} ms", spec.name(),
+                spec.shortHash(), path.id(), threads, (System.nanoTime() - start) / 1_000_000);
+        return model;
+    }
+
+    /** How many models this JVM has built so far; tests and run summaries use it to show models are built once. */
+    public static long buildCount() {
+        return BUILDS.get();
+    }
+
+    /** Closes and forgets every model; for tests and JVM shutdown. */
+    public static synchronized void closeAll() {
+        MODELS.values().forEach(LoadedModel::close);
+        MODELS.clear();
+    }
+}

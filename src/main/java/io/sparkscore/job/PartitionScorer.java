@@ -1,0 +1,83 @@
+package io.sparkscore.job;
+
+import io.sparkscore.calibration.Plan;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.runtime.LoadedModel;
+import io.sparkscore.runtime.Predictor;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
+import java.util.Iterator;
+
+/**
+ * The executor side of scoring, one instance per task: takes the JVM's cached model for the plan, opens a predictor
+ * for the plan's batch size and scores the partition lazily through {@link BatchScoringIterator}. The predictor is
+ * closed by a task-completion listener, so it is released even when the output iterator is not drained (failures,
+ * limits, empty partitions).
+ *
+ * <p>The closure holds only the broadcast handle, the model hash and small resolved config.
+ */
+public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
+
+    private final Broadcast<ModelSpec> spec;
+    private final String modelHash;
+    private final Plan plan;
+    private final FeatureMapping features;
+    private final RowKey rowKey;
+    private final int[] keepIndexes;
+    private final int[] inputSizes;
+    private final OutputLayout output;
+    private final JobMetrics metrics;
+
+    public PartitionScorer(Broadcast<ModelSpec> spec, String modelHash, Plan plan, FeatureMapping features,
+                           RowKey rowKey, int[] keepIndexes, int[] inputSizes, OutputLayout output,
+                           JobMetrics metrics) {
+        this.spec = spec;
+        this.modelHash = modelHash;
+        this.plan = plan;
+        this.features = features;
+        this.rowKey = rowKey;
+        this.keepIndexes = keepIndexes;
+        this.inputSizes = inputSizes;
+        this.output = output;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        TaskContext task = TaskContext.get();
+        if (!rows.hasNext()) {
+            report(task, 0);
+            return Collections.emptyIterator();
+        }
+        LoadedModel model = ModelCache.get(modelHash, spec::value, plan.path(), plan.intraOpThreads());
+        Predictor predictor = model.newPredictor(plan.batchSize());
+        BatchScoringIterator scoring = new BatchScoringIterator(rows, predictor, features, rowKey, keepIndexes, output,
+                inputSizes);
+        LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
+        task.addTaskCompletionListener(ctx -> {
+            predictor.close();
+            if (!ctx.isFailed() && !ctx.isInterrupted()) {
+                metrics.rowsScored().add(scoring.rowsScored());
+                report(ctx, scoring.rowsScored());
+            }
+        });
+        return scoring;
+    }
+
+    private void report(TaskContext task, long rows) {
+        SparkEnv env = SparkEnv.get();
+        String executor = env == null ? "driver" : env.executorId();
+        String host = env == null ? "localhost" : env.blockManager().blockManagerId().host();
+        metrics.tasks().add(new TaskReport(executor, host, ProcessHandle.current().pid(), task.partitionId(),
+                task.attemptNumber(), rows, ModelCache.buildCount()).toLine());
+    }
+}

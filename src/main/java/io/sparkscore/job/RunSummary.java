@@ -1,0 +1,61 @@
+package io.sparkscore.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one scoring run did, written next to the output as {@code _sparkscore_summary.json} and printed at the end.
+ */
+public record RunSummary(Model model, String input, String output, PlanInfo plan, Rows rows, long durationMillis,
+                         double rowsPerSecond, List<ExecutorUsage> executors, String sparkAppId,
+                         Map<String, String> versions) {
+
+    /** The model scored. */
+    public record Model(String path, String name, String hash, String format, String kerasVersion, long params) {
+    }
+
+    /** The plan used and where it came from ({@code calibrated} or {@code fixed}). */
+    public record PlanInfo(String path, int batchSize, int intraOpThreads, String source, long calibrationMillis) {
+    }
+
+    /** Row accounting: every input row is scored or accounted for. */
+    public record Rows(long in, long scored) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("run summary is not serialisable", e);
+        }
+    }
+
+    /** The human-readable block printed at the end of a run. */
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        b.append("sparkscore run summary\n");
+        b.append(String.format(Locale.ROOT, "  model     %s (%s, keras %s, %,d params, hash %s)%n", model.path,
+                model.format, model.kerasVersion, model.params, model.hash.substring(0, 12)));
+        b.append(String.format(Locale.ROOT, "  input     %s%n  output    %s%n", input, output));
+        b.append(String.format(Locale.ROOT, "  plan      path=%s batch=%d threads=%d (%s%s)%n", plan.path,
+                plan.batchSize, plan.intraOpThreads, plan.source,
+                plan.source.equals("calibrated") ? ", calibration " + plan.calibrationMillis + " ms" : ""));
+        b.append(String.format(Locale.ROOT, "  rows      in %,d  scored %,d%n", rows.in, rows.scored));
+        b.append(String.format(Locale.ROOT, "  time      %.1f s, %,.0f rows/s%n", durationMillis / 1000.0,
+                rowsPerSecond));
+        for (ExecutorUsage e : executors) {
+            b.append(String.format(Locale.ROOT, "  executor  %s on %s (pid %d): %d tasks, %,d rows, %d model"
+                    + " build(s) in this JVM%n", e.executorId(), e.host(), e.pid(), e.tasks(), e.rows(),
+                    e.modelBuilds()));
+        }
+        b.append("  spark app ").append(sparkAppId).append('\n');
+        return b.toString();
+    }
+}

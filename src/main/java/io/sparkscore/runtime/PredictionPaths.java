@@ -1,0 +1,50 @@
+package io.sparkscore.runtime;
+
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.runtime.jvm.JvmModel;
+import io.sparkscore.runtime.jvm.JvmSupport;
+import io.sparkscore.runtime.tf.TfModel;
+import io.sparkscore.runtime.tf.TfSupport;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The one place that knows which implementation serves each {@link PredictionPath}. */
+public final class PredictionPaths {
+
+    private PredictionPaths() {
+    }
+
+    /** Builds the uncompiled model for a path; the caller owns (and closes) the result. */
+    public static LoadedModel load(ModelSpec spec, PredictionPath path, RuntimeOptions options) {
+        return switch (path) {
+            case TF -> TfModel.load(spec, options);
+            case JVM -> JvmModel.load(spec);
+        };
+    }
+
+    /** Why the path cannot run this layer, or empty when it can. */
+    public static Optional<String> whyUnsupported(PredictionPath path, LayerSpec layer) {
+        return switch (path) {
+            case TF -> TfSupport.whyUnsupported(layer);
+            case JVM -> JvmSupport.whyUnsupported(layer);
+        };
+    }
+
+    /** For each path that cannot run the model, the first layer it lacks and why; absent paths can run it. */
+    public static Map<PredictionPath, String> unsupportedPaths(ModelSpec spec) {
+        Map<PredictionPath, String> reasons = new LinkedHashMap<>();
+        for (PredictionPath path : PredictionPath.values()) {
+            for (LayerSpec layer : spec.layers()) {
+                Optional<String> why = whyUnsupported(path, layer);
+                if (why.isPresent()) {
+                    reasons.put(path, "layer '" + layer.name() + "' (" + layer.className() + "): " + why.get());
+                    break;
+                }
+            }
+        }
+        return reasons;
+    }
+}
