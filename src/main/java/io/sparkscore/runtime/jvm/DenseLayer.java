@@ -1,0 +1,53 @@
+package io.sparkscore.runtime.jvm;
+
+import io.sparkscore.model.Activation;
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.Shapes;
+
+/**
+ * Keras Dense: {@code activation(x . kernel + bias)} on the last axis, so a rank-3 input is a batch of positions.
+ * The kernel stays in Keras' [in, units] layout: the inner loop runs along a kernel row into the output row, which
+ * the JIT vectorises.
+ */
+final class DenseLayer implements JvmLayer {
+
+    private final int inUnits;
+    private final int units;
+    private final int positionsPerRow;
+    private final float[] kernel;
+    private final float[] bias;
+    private final Activation activation;
+
+    DenseLayer(LayerSpec layer, int[] inShape) {
+        this.inUnits = inShape[inShape.length - 1];
+        this.units = layer.config().requireInt("units");
+        this.positionsPerRow = Math.toIntExact(Shapes.size(inShape) / inUnits);
+        this.kernel = Weights.require(layer, "kernel", inUnits, units);
+        this.bias = layer.config().getBoolean("use_bias", true) ? Weights.require(layer, "bias", units) : null;
+        this.activation = Activation.of(layer.config().getString("activation", "linear"), layer.name(),
+                layer.className());
+    }
+
+    @Override
+    public void forward(float[][] inputs, int rows, float[] output, float[] scratch, int scratchOffset) {
+        float[] in = inputs[0];
+        int positions = rows * positionsPerRow;
+        for (int p = 0; p < positions; p++) {
+            int o = p * units;
+            if (bias != null) {
+                System.arraycopy(bias, 0, output, o, units);
+            } else {
+                java.util.Arrays.fill(output, o, o + units, 0f);
+            }
+            int x = p * inUnits;
+            for (int i = 0; i < inUnits; i++) {
+                float xv = in[x + i];
+                int k = i * units;
+                for (int j = 0; j < units; j++) {
+                    output[o + j] += xv * kernel[k + j];
+                }
+            }
+        }
+        JvmActivations.apply(activation, output, 0, positions * units, units);
+    }
+}

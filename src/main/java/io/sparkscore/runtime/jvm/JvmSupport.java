@@ -1,0 +1,23 @@
+package io.sparkscore.runtime.jvm;
+
+import io.sparkscore.model.LayerSpec;
+
+import java.util.Optional;
+
+/**
+ * Tells whether the jvm path can run a layer, from its class and config alone, so that {@code inspect} and
+ * calibration can show per-layer support without building a model. Stateless and thread-safe.
+ */
+public final class JvmSupport {
+
+    private JvmSupport() {
+    }
+
+    /**
+     * Empty when the jvm path runs {@code layer} exactly as Keras does at inference; otherwise a sentence such as
+     * "Conv2D with data_format=channels_first is not supported on the jvm path". Wrapped layers are checked too.
+     */
+    public static Optional<String> whyUnsupported(LayerSpec layer) {
+        return JvmLayers.whyUnsupported(layer);
+    }
+}
