@@ -47,6 +47,10 @@ final class ModelInputOptions {
     @Option(names = "--calibration-budget-ms", defaultValue = "30000", description = "Time budget of calibration.")
     long calibrationBudgetMillis;
 
+    @Option(names = "--plan-store", description = "Hadoop FS directory keeping calibrated plans for reuse"
+            + " (default: ~/.sparkscore/plans; 'none' keeps none).")
+    String planStore = System.getProperty("user.home") + "/.sparkscore/plans";
+
     @Option(names = "--allow-nan", description = "Score rows with NaN features instead of rejecting them.")
     boolean allowNaN;
 
@@ -64,9 +68,16 @@ final class ModelInputOptions {
         } else if (featuresArray != null) {
             bindings.add(InputBinding.array("input", featuresArray));
         }
-        return new JobOptions(model, input, inputFormat, output, bindings, keep, predictionColumns,
-                parseBatchSize(batchSize), parsePath(path), mode, calibration, calibrationRows,
-                calibrationBudgetMillis, allowNaN);
+        return JobOptions.builder()
+                .setModel(model).setInput(input).setBindings(bindings)
+                .optInputFormat(inputFormat).optOutput(output).optKeep(keep)
+                .optPredictionColumns(predictionColumns)
+                .optBatchSize(parseBatchSize(batchSize)).optPath(parsePath(path))
+                .optMode(mode).optCalibration(calibration).optCalibrationRows(calibrationRows)
+                .optCalibrationBudgetMillis(calibrationBudgetMillis)
+                .optPlanStore("none".equals(planStore) ? null : planStore)
+                .optAllowNaN(allowNaN)
+                .build();
     }
 
     static Optional<Integer> parseBatchSize(String value) {

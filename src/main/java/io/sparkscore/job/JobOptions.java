@@ -15,12 +15,13 @@ import java.util.Optional;
  * @param path            fixed prediction path, or empty to let calibration choose
  * @param calibration     {@code auto} (calibrate unless both batch size and path are fixed), {@code force}, {@code off}
  * @param calibrationRows how many input rows calibration samples
+ * @param planStore       Hadoop FS directory where calibrated plans are kept for reuse, or null to keep none
  */
 public record JobOptions(String modelPath, String inputPath, String inputFormat, String outputPath,
                          List<InputBinding> bindings, List<String> keep, List<String> predictionColumns,
                          Optional<Integer> batchSize, Optional<PredictionPath> path, WriteMode mode,
                          Calibration calibration, int calibrationRows, long calibrationBudgetMillis,
-                         boolean allowNaN) {
+                         String planStore, boolean allowNaN) {
 
     /** What to do when the output path exists. */
     public enum WriteMode {
@@ -78,6 +79,135 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
     private static void require(String value, String flag) {
         if (value == null || value.isBlank()) {
             throw JobException.config("missing " + flag);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.modelPath = modelPath;
+        b.inputPath = inputPath;
+        b.inputFormat = inputFormat;
+        b.outputPath = outputPath;
+        b.bindings = bindings;
+        b.keep = keep;
+        b.predictionColumns = predictionColumns;
+        b.batchSize = batchSize;
+        b.path = path;
+        b.mode = mode;
+        b.calibration = calibration;
+        b.calibrationRows = calibrationRows;
+        b.calibrationBudgetMillis = calibrationBudgetMillis;
+        b.planStore = planStore;
+        b.allowNaN = allowNaN;
+        return b;
+    }
+
+    /** Required: {@code setModel}, {@code setInput}, {@code setFeatures}/bindings; everything else has defaults. */
+    public static final class Builder {
+        private String modelPath;
+        private String inputPath;
+        private String inputFormat = "parquet";
+        private String outputPath;
+        private List<InputBinding> bindings = List.of();
+        private List<String> keep = List.of();
+        private List<String> predictionColumns = List.of();
+        private Optional<Integer> batchSize = Optional.empty();
+        private Optional<PredictionPath> path = Optional.empty();
+        private WriteMode mode = WriteMode.ERROR;
+        private Calibration calibration = Calibration.AUTO;
+        private int calibrationRows = 4096;
+        private long calibrationBudgetMillis = 30_000;
+        private String planStore;
+        private boolean allowNaN;
+
+        public Builder setModel(String v) {
+            modelPath = v;
+            return this;
+        }
+
+        public Builder setInput(String v) {
+            inputPath = v;
+            return this;
+        }
+
+        public Builder setBindings(List<InputBinding> v) {
+            bindings = v;
+            return this;
+        }
+
+        public Builder setFeatures(List<String> columns) {
+            bindings = List.of(InputBinding.scalars("input", columns));
+            return this;
+        }
+
+        public Builder optInputFormat(String v) {
+            inputFormat = v;
+            return this;
+        }
+
+        public Builder optOutput(String v) {
+            outputPath = v;
+            return this;
+        }
+
+        public Builder optKeep(List<String> v) {
+            keep = v;
+            return this;
+        }
+
+        public Builder optPredictionColumns(List<String> v) {
+            predictionColumns = v;
+            return this;
+        }
+
+        public Builder optBatchSize(Optional<Integer> v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder optPath(Optional<PredictionPath> v) {
+            path = v;
+            return this;
+        }
+
+        public Builder optMode(WriteMode v) {
+            mode = v;
+            return this;
+        }
+
+        public Builder optCalibration(Calibration v) {
+            calibration = v;
+            return this;
+        }
+
+        public Builder optCalibrationRows(int v) {
+            calibrationRows = v;
+            return this;
+        }
+
+        public Builder optCalibrationBudgetMillis(long v) {
+            calibrationBudgetMillis = v;
+            return this;
+        }
+
+        public Builder optPlanStore(String v) {
+            planStore = v;
+            return this;
+        }
+
+        public Builder optAllowNaN(boolean v) {
+            allowNaN = v;
+            return this;
+        }
+
+        public JobOptions build() {
+            return new JobOptions(modelPath, inputPath, inputFormat, outputPath, bindings, keep, predictionColumns,
+                    batchSize, path, mode, calibration, calibrationRows, calibrationBudgetMillis, planStore,
+                    allowNaN);
         }
     }
 

@@ -19,7 +19,7 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
     public record Model(String path, String name, String hash, String format, String kerasVersion, long params) {
     }
 
-    /** The plan used and where it came from ({@code calibrated} or {@code fixed}). */
+    /** The plan used and where it came from: {@code calibrated}, {@code stored} (reused) or {@code fixed}. */
     public record PlanInfo(String path, int batchSize, int intraOpThreads, String source, long calibrationMillis) {
     }
 

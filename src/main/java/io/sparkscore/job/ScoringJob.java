@@ -6,7 +6,9 @@ import io.sparkscore.calibration.CalibrationChart;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.CalibrationTable;
+import io.sparkscore.calibration.HardwareSignature;
 import io.sparkscore.calibration.Plan;
+import io.sparkscore.calibration.PlanStore;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.keras.KerasModelReader;
@@ -36,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -95,9 +98,24 @@ public final class ScoringJob {
         }
         Prepared p = prepare(hadoop);
         CalibrationReport calibration = null;
+        String planSource = "fixed";
         Plan plan;
         if (options.calibrates()) {
-            calibration = calibrate(p);
+            HardwareSignature hardware = HardwareProbe.ofExecutors(spark);
+            String planKey = planKey(p.spec());
+            Optional<CalibrationReport> stored = options.calibration() == JobOptions.Calibration.AUTO
+                    ? planStore().flatMap(s -> s.find(planKey, hardware)) : Optional.empty();
+            if (stored.isPresent()) {
+                calibration = stored.get();
+                planSource = "stored";
+                LOG.info("Reusing the stored plan for model {} on this hardware: {}", p.spec().shortHash(),
+                        calibration.chosen());
+            } else {
+                calibration = calibrate(p);
+                planSource = "calibrated";
+                CalibrationReport report = calibration;
+                planStore().ifPresent(s -> s.save(planKey, hardware, report));
+            }
             plan = calibration.chosen();
             System.out.print(CalibrationTable.render(calibration));
         } else {
@@ -131,8 +149,7 @@ public final class ScoringJob {
                         spec.kerasVersion(), spec.paramCount()),
                 options.inputPath(), options.outputPath(),
                 new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(),
-                        calibration != null ? "calibrated" : "fixed",
-                        calibration != null ? calibration.durationMillis() : 0),
+                        planSource, planSource.equals("calibrated") ? calibration.durationMillis() : 0),
                 new RunSummary.Rows(rowsIn, rowsScored), millis, rowsScored * 1000.0 / millis,
                 ExecutorUsage.summarise(reports), spark.sparkContext().applicationId(),
                 Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),
@@ -242,6 +259,17 @@ public final class ScoringJob {
         } catch (IOException | ClassNotFoundException e) {
             throw new JobException(JobException.RUNTIME, "calibration result could not be read back", e);
         }
+    }
+
+    /** Stored plans are only valid for the same model and the same constraints on the plan. */
+    private String planKey(ModelSpec spec) {
+        return spec.hash() + "|batch=" + options.batchSize().map(String::valueOf).orElse("auto") + "|path="
+                + options.path().map(PredictionPath::id).orElse("auto") + "|rows=" + options.calibrationRows();
+    }
+
+    private Optional<PlanStore> planStore() {
+        return Optional.ofNullable(options.planStore())
+                .map(dir -> new PlanStore(dir, spark.sparkContext().hadoopConfiguration()));
     }
 
     private int taskCpus() {

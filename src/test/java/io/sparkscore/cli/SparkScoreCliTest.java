@@ -1,0 +1,102 @@
+package io.sparkscore.cli;
+
+import io.sparkscore.model.SampleModels;
+import io.sparkscore.model.keras.KerasArchiveWriter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Exit codes and one-line errors of the command line, for bad input that must fail before anything is scored. */
+class SparkScoreCliTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() throws IOException {
+        model = dir.resolve("tiny.keras");
+        KerasArchiveWriter.write(SampleModels.tiny(1), model);
+    }
+
+    /** Runs the CLI, returning exit code and captured stderr+stdout. */
+    static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int code = SparkScoreCli.run(args);
+            return new Run(code, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    record Run(int code, String output) {
+    }
+
+    @Test
+    void inspectPrintsTheSummaryWithPerPathSupport() {
+        Run r = run("inspect", "--model", model.toString());
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("(Dense)").contains("(None, 2)").contains("(None, 1)")
+                .contains("Total params: 13").contains("Path tf: can run this model")
+                .contains("Path jvm: can run this model");
+    }
+
+    @Test
+    void missingModelFileExitsWithModelErrorCode() {
+        Path missing = dir.resolve("nope.keras");
+        Run r = run("inspect", "--model", missing.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.output()).contains("sparkscore: error: ").contains("nope.keras").contains("does not exist");
+    }
+
+    @Test
+    void fileThatIsNotAKerasModelExitsWithModelErrorCode() throws IOException {
+        Path text = dir.resolve("notes.h5");
+        Files.writeString(text, "just some text, not a model");
+        Run r = run("inspect", "--model", text.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.output()).contains("notes.h5").contains("is not a Keras model file");
+    }
+
+    @Test
+    void truncatedKerasArchiveExitsWithModelErrorCode() throws IOException {
+        byte[] bytes = Files.readAllBytes(model);
+        Path truncated = dir.resolve("truncated.keras");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        Run r = run("inspect", "--model", truncated.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.output()).contains("truncated.keras");
+    }
+
+    @Test
+    void badBatchSizeIsAUsageError() {
+        Run r = run("score", "--model", model.toString(), "--input", "x", "--output", "y", "--features", "a",
+                "--batch-size", "lots");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.output()).contains("sparkscore: error: --batch-size must be auto or a positive number, got 'lots'");
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        Run r = run("score", "--model", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.output()).contains("Missing required options");
+    }
+}

@@ -1,0 +1,28 @@
+package io.sparkscore.job;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One embedded local[2] Spark session shared by the test classes of a surefire JVM (starting Spark costs seconds),
+ * bound to 127.0.0.1.
+ */
+public final class LocalSpark {
+
+    private static SparkSession session;
+
+    private LocalSpark() {
+    }
+
+    public static synchronized SparkSession get() {
+        if (session == null || session.sparkContext().isStopped()) {
+            SparkConf conf = SparkSessions.bindToLoopback(new SparkConf())
+                    .setMaster("local[2]")
+                    .setAppName("sparkscore-tests")
+                    .set("spark.sql.shuffle.partitions", "4");
+            session = SparkSession.builder().config(conf).getOrCreate();
+            session.sparkContext().setLogLevel("WARN");
+        }
+        return session;
+    }
+}
