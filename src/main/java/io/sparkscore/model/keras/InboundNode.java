@@ -1,0 +1,80 @@
+package io.sparkscore.model.keras;
+
+import io.sparkscore.model.ModelFormatException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One call of a layer in a Functional config, in either spelling: Keras 1/2 {@code [["dense_1", 0, 0, {}], ...]}
+ * or Keras 3 {@code {"args": [...keras tensors...], "kwargs": {...}}}. Call arguments other than the input tensors
+ * (a mask, an initial state, constants) are refused, because they change what the layer computes.
+ */
+record InboundNode(List<TensorRef> inputs) {
+
+    private static final Set<String> HARMLESS_KWARGS = Set.of("training", "mask");
+
+    static InboundNode parse(Object raw, ConfigLayer layer, KerasConfigParser errors) {
+        List<TensorRef> inputs = new ArrayList<>();
+        if (raw instanceof Map<?, ?> keras3) {
+            collectKeras3(keras3.get("args"), inputs, errors);
+            if (keras3.get("kwargs") instanceof Map<?, ?> kwargs) {
+                for (Map.Entry<?, ?> e : kwargs.entrySet()) {
+                    checkKwarg(String.valueOf(e.getKey()), e.getValue(), layer, errors);
+                }
+            }
+        } else if (raw instanceof List<?> keras2) {
+            for (Object entry : keras2) {
+                if (!(entry instanceof List<?> ref)) {
+                    throw new ModelFormatException(errors.file(), "malformed inbound node " + raw + " of layer '"
+                            + layer.name + "'");
+                }
+                inputs.add(TensorRef.of(ref, errors.file()));
+                if (ref.size() > 3 && ref.get(3) instanceof Map<?, ?> kwargs) {
+                    for (Map.Entry<?, ?> e : kwargs.entrySet()) {
+                        checkKwarg(String.valueOf(e.getKey()), e.getValue(), layer, errors);
+                    }
+                }
+            }
+        } else {
+            throw new ModelFormatException(errors.file(), "malformed inbound node " + raw + " of layer '"
+                    + layer.name + "'");
+        }
+        for (TensorRef ref : inputs) {
+            if (ref.tensorIndex() != 0) {
+                throw errors.unsupported(layer.name, layer.className, "reads output #" + ref.tensorIndex()
+                        + " of layer '" + ref.layer() + "'; layers with several outputs are not supported");
+            }
+        }
+        return new InboundNode(inputs);
+    }
+
+    private static void collectKeras3(Object v, List<TensorRef> out, KerasConfigParser errors) {
+        if (v instanceof Map<?, ?> m && "__keras_tensor__".equals(m.get("class_name"))) {
+            Object cfg = m.get("config");
+            Object history = cfg instanceof Map<?, ?> c ? c.get("keras_history") : null;
+            if (!(history instanceof List<?> h)) {
+                throw new ModelFormatException(errors.file(), "keras tensor without keras_history: " + m);
+            }
+            out.add(TensorRef.of(h, errors.file()));
+        } else if (v instanceof List<?> l) {
+            for (Object e : l) {
+                collectKeras3(e, out, errors);
+            }
+        } else if (v instanceof Map<?, ?> m) {
+            for (Object e : m.values()) {
+                collectKeras3(e, out, errors);
+            }
+        }
+    }
+
+    private static void checkKwarg(String key, Object value, ConfigLayer layer, KerasConfigParser errors) {
+        boolean harmless = HARMLESS_KWARGS.contains(key) && (value == null || value instanceof Boolean);
+        if (!harmless) {
+            throw errors.unsupported(layer.name, layer.className, "is called with the argument " + key + "="
+                    + value + "; only the input tensors (and training) may be passed");
+        }
+    }
+}

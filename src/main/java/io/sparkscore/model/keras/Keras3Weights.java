@@ -1,0 +1,96 @@
+package io.sparkscore.model.keras;
+
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.sparkscore.model.ModelFormatException;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Attaches the weights of a Keras 3 {@code model.weights.h5} to a parsed config. Keras 3 stores each layer's
+ * variables positionally under {@code layers/<class in snake case>[_<k>]/vars/<i>}, numbering layers of the same
+ * class in order of appearance; recurrent layers keep theirs in {@code cell/vars}, wrappers in {@code forward_layer},
+ * {@code backward_layer} or {@code layer}, nested models under their own {@code layers/}.
+ */
+final class Keras3Weights {
+
+    private final Group root;
+    private final String file;
+
+    Keras3Weights(Group root, String file) {
+        this.root = root;
+        this.file = file;
+    }
+
+    void attach(ConfigModel model) {
+        attachModel(model, "");
+    }
+
+    private void attachModel(ConfigModel model, String prefix) {
+        Map<String, Integer> used = new HashMap<>();
+        for (ConfigLayer layer : model.layers()) {
+            if (layer.isInput()) {
+                continue;
+            }
+            String path = prefix + "layers/" + uniqueName(KerasNaming.toSnakeCase(layer.className), used);
+            if (layer.nested != null) {
+                attachModel(layer.nested, path + "/");
+            } else {
+                attachLayer(layer, path);
+            }
+        }
+    }
+
+    static String uniqueName(String base, Map<String, Integer> used) {
+        Integer seen = used.get(base);
+        if (seen == null) {
+            used.put(base, 0);
+            return base;
+        }
+        used.put(base, seen + 1);
+        return base + "_" + (seen + 1);
+    }
+
+    private void attachLayer(ConfigLayer layer, String path) {
+        switch (layer.className) {
+            case "Bidirectional" -> {
+                attachLayer(layer.wrapped.get(0), path + "/forward_layer");
+                attachLayer(layer.wrapped.get(1), path + "/backward_layer");
+            }
+            case "TimeDistributed" -> attachLayer(layer.wrapped.get(0), path + "/layer");
+            default -> {
+                String vars = LayerCatalog.RECURRENT.contains(layer.className) ? path + "/cell/vars" : path + "/vars";
+                List<RawWeight> stored = readVars(vars);
+                LayerWeights.attachPositional(layer, stored, file, "model.weights.h5 group '" + vars + "'");
+            }
+        }
+    }
+
+    private List<RawWeight> readVars(String path) {
+        if (!(Hdf5Arrays.find(root, path) instanceof Group group)) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>(group.getChildren().keySet());
+        names.sort(Comparator.comparingInt(Keras3Weights::position));
+        List<RawWeight> r = new ArrayList<>();
+        for (String n : names) {
+            if (!(group.getChild(n) instanceof Dataset ds)) {
+                throw new ModelFormatException(file, "model.weights.h5: '" + path + "/" + n + "' is not a dataset");
+            }
+            r.add(Hdf5Arrays.read(ds, n));
+        }
+        return r;
+    }
+
+    private static int position(String varName) {
+        try {
+            return Integer.parseInt(varName);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+}

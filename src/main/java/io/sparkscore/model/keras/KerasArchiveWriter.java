@@ -1,0 +1,154 @@
+package io.sparkscore.model.keras;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ModelException;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.Tensor;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Array;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes a {@link ModelSpec} as a Keras 3 {@code .keras} archive, with the layout Keras 3 itself writes:
+ * {@code metadata.json}, {@code config.json} and {@code model.weights.h5} holding each layer's weights positionally
+ * under {@code layers/<class in snake case>[_<k>]/vars/<i>} (recurrent layers under {@code cell/vars}, wrappers under
+ * {@code forward_layer}/{@code backward_layer}/{@code layer}). The project generates its test models and sample data
+ * with it, and {@link KerasModelReader} reads the result back to the same spec (same {@link ModelSpec#hash()}).
+ *
+ * <p>Entries carry a fixed timestamp, so the same spec always gives the same bytes. Activations are written under
+ * their canonical spec names; Keras 2's {@code hard_sigmoid_keras2} has no Keras 3 equivalent name.
+ */
+public final class KerasArchiveWriter {
+
+    private static final long FIXED_ENTRY_TIME = 315532800000L; // 1980-01-01, what Keras itself stamps
+
+    private KerasArchiveWriter() {
+    }
+
+    public static void write(ModelSpec spec, Path target) {
+        try (OutputStream out = Files.newOutputStream(target)) {
+            write(spec, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    /** Writes the archive to {@code out}, which the caller closes. */
+    public static void write(ModelSpec spec, OutputStream out) {
+        byte[] weights = weightsFile(spec);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("keras_version", KerasNaming.majorVersion(spec.kerasVersion()) >= 3 ? spec.kerasVersion() : "3");
+        try {
+            ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
+            put(zip, "metadata.json", KerasJson.write(metadata).getBytes(StandardCharsets.UTF_8));
+            put(zip, "config.json", KerasJson.write(Keras3ConfigWriter.modelConfig(spec))
+                    .getBytes(StandardCharsets.UTF_8));
+            put(zip, "model.weights.h5", weights);
+            zip.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the .keras archive of " + spec.name(), e);
+        }
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setTime(FIXED_ENTRY_TIME);
+        zip.putNextEntry(e);
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    private static byte[] weightsFile(ModelSpec spec) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("sparkscore-", ".weights.h5");
+            try (WritableHdfFile h5 = HdfFile.write(tmp)) {
+                WritableGroup layers = h5.putGroup("layers");
+                Map<String, Integer> used = new HashMap<>();
+                for (LayerSpec l : spec.layers()) {
+                    String path = Keras3Weights.uniqueName(KerasNaming.toSnakeCase(l.className()), used);
+                    // jhdf 0.10 drops an empty group written after a dataset, so weightless layers get no group;
+                    // Keras 3 loads a missing vars group as "no variables".
+                    if (l.paramCount() > 0) {
+                        writeLayer(layers.putGroup(path), l);
+                    }
+                }
+            }
+            return Files.readAllBytes(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the weights of " + spec.name(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+
+    private static void writeLayer(WritableGroup group, LayerSpec l) {
+        switch (l.className()) {
+            case "Bidirectional" -> {
+                writeLayer(group.putGroup("forward_layer"), l.child(0));
+                writeLayer(group.putGroup("backward_layer"), l.child(1));
+            }
+            case "TimeDistributed" -> writeLayer(group.putGroup("layer"), l.child(0));
+            default -> {
+                List<String> order = LayerCatalog.weightNames(l.className(), l.config().asMap());
+                if (!order.containsAll(l.weights().keySet()) || order.size() != l.weights().size()) {
+                    throw new ModelException("layer '" + l.name() + "' (" + l.className() + ") has the weights "
+                            + l.weights().keySet() + " but a Keras 3 " + l.className() + " with this config stores "
+                            + order + "; the spec cannot be written as a .keras file");
+                }
+                if (order.isEmpty()) {
+                    return;
+                }
+                WritableGroup vars = LayerCatalog.RECURRENT.contains(l.className())
+                        ? group.putGroup("cell").putGroup("vars") : group.putGroup("vars");
+                vars.putAttribute("name", l.name());
+                for (int i = 0; i < order.size(); i++) {
+                    vars.putDataset(Integer.toString(i), nested(l.weight(order.get(i))));
+                }
+            }
+        }
+    }
+
+    /** jhdf writes n-d datasets from nested Java arrays. */
+    private static Object nested(Tensor t) {
+        int[] shape = t.shape();
+        if (shape.length <= 1) {
+            return t.data().clone();
+        }
+        Object array = Array.newInstance(float.class, shape);
+        fill(array, shape, 0, t.data(), new int[] {0});
+        return array;
+    }
+
+    private static void fill(Object array, int[] shape, int axis, float[] data, int[] cursor) {
+        if (axis == shape.length - 1) {
+            float[] row = (float[]) array;
+            System.arraycopy(data, cursor[0], row, 0, row.length);
+            cursor[0] += row.length;
+            return;
+        }
+        for (int i = 0; i < shape[axis]; i++) {
+            fill(Array.get(array, i), shape, axis + 1, data, cursor);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.sparkscore.model.keras;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Group;
+import io.sparkscore.model.ModelException;
+import io.sparkscore.model.ModelFormatException;
+import io.sparkscore.model.ModelSpec;
+import org.apache.hadoop.conf.Configuration;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Reads any Keras model file into a {@link ModelSpec}: Keras 3 {@code .keras} archives, legacy single-file HDF5
+ * models of Keras 1/2 and tf.keras, and weights-only HDF5 files paired with their architecture JSON. The format is
+ * recognised from the file's first bytes, never from its name. Files are opened through Hadoop's FileSystem API.
+ *
+ * <pre>{@code
+ * ModelSpec spec = KerasModelReader.read("hdfs:///models/churn.keras", hadoopConf);
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe. Every failure is a {@code ModelFormatException} (file missing, not a model, corrupt)
+ * or an {@code UnsupportedLayerException} (a layer or option sparkscore cannot score faithfully).
+ */
+public final class KerasModelReader {
+
+    private KerasModelReader() {
+    }
+
+    public static ModelSpec read(String pathOrUri, Configuration conf) {
+        try (BufferedInputStream in = ModelFiles.open(pathOrUri, conf)) {
+            byte[] head = ModelFiles.peek(in, FileSignature.LENGTH);
+            return switch (FileSignature.of(head)) {
+                case ZIP -> KerasArchiveReader.read(in, pathOrUri);
+                case HDF5 -> LegacyH5Reader.read(in.readAllBytes(), pathOrUri);
+                case UNKNOWN -> throw new ModelFormatException(pathOrUri, "is not a Keras model file (expected a "
+                        + ".keras zip or an HDF5 .h5 file; first bytes were " + FileSignature.describe(head) + ")");
+            };
+        } catch (IOException e) {
+            throw new ModelFormatException(pathOrUri, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Reads weights saved with {@code model.save_weights(...)} (HDF5; a full-model HDF5 file works too) together with
+     * the architecture JSON written by {@code model.to_json()}.
+     */
+    public static ModelSpec readWeightsAndArchitecture(String weightsH5, String architectureJson,
+                                                       Configuration conf) {
+        Map<String, Object> architecture = KerasJson.parseObject(readText(architectureJson, conf), architectureJson,
+                "the architecture JSON");
+        byte[] bytes = readHdf5Bytes(weightsH5, conf);
+        HdfFile h5 = LegacyH5Reader.openHdf5(bytes, weightsH5, "an HDF5 weights file");
+        try (h5) {
+            String format = "keras-h5-weights+json";
+            Group root = Hdf5Arrays.find(h5, "model_weights") instanceof Group g ? g : h5;
+            String version = firstNonNull(Hdf5Arrays.string(root, "keras_version"),
+                    architecture.get("keras_version") instanceof String s ? s : null);
+            if (root.getAttribute("layer_names") == null && Hdf5Arrays.find(root, "layers") instanceof Group) {
+                // Keras 3 save_weights layout: positional vars under layers/
+                return KerasArchiveReader.build(architecture, h5, firstNonNull(version, "3"), weightsH5, format);
+            }
+            String backend = firstNonNull(Hdf5Arrays.string(root, "backend"),
+                    architecture.get("backend") instanceof String b ? b : null);
+            return LegacyH5Reader.build(architecture, root, firstNonNull(version, "2"),
+                    firstNonNull(backend, "tensorflow"), weightsH5, format);
+        } catch (ModelException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw LegacyH5Reader.corrupt(weightsH5, "an HDF5 weights file", e);
+        }
+    }
+
+    private static byte[] readHdf5Bytes(String path, Configuration conf) {
+        try (BufferedInputStream in = ModelFiles.open(path, conf)) {
+            byte[] head = ModelFiles.peek(in, FileSignature.LENGTH);
+            if (FileSignature.of(head) != FileSignature.HDF5) {
+                throw new ModelFormatException(path, "is not an HDF5 weights file (first bytes were "
+                        + FileSignature.describe(head) + ")");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ModelFormatException(path, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String readText(String path, Configuration conf) {
+        try (BufferedInputStream in = ModelFiles.open(path, conf)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ModelFormatException(path, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
+    }
+}

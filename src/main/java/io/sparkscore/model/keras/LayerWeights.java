@@ -1,0 +1,58 @@
+package io.sparkscore.model.keras;
+
+import io.sparkscore.model.ModelFormatException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gives a layer's stored weight arrays their canonical names (see {@code LayerSpec}) and checks that the file holds
+ * exactly the weights the layer's config calls for.
+ */
+final class LayerWeights {
+
+    private LayerWeights() {
+    }
+
+    /** Keras 3: {@code vars/0, vars/1, ...} in creation order. */
+    static void attachPositional(ConfigLayer layer, List<RawWeight> stored, String file, String where) {
+        List<String> expected = LayerCatalog.weightNames(layer.className, layer.config);
+        if (expected.size() != stored.size()) {
+            throw mismatch(layer, expected, stored, file, where);
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            layer.weights.put(expected.get(i), stored.get(i).toTensor(expected.get(i)));
+        }
+    }
+
+    /** Keras 2 HDF5: names such as {@code dense_1/kernel:0}, matched by their last part. */
+    static void attachByName(ConfigLayer layer, List<RawWeight> stored, String file, String where) {
+        List<String> expected = LayerCatalog.weightNames(layer.className, layer.config);
+        if (expected.size() != stored.size()) {
+            throw mismatch(layer, expected, stored, file, where);
+        }
+        for (String name : expected) {
+            RawWeight match = null;
+            for (RawWeight w : stored) {
+                if (w.baseName().equals(name)) {
+                    match = w;
+                }
+            }
+            if (match == null) {
+                throw mismatch(layer, expected, stored, file, where);
+            }
+            layer.weights.put(name, match.toTensor(name));
+        }
+    }
+
+    static ModelFormatException mismatch(ConfigLayer layer, List<String> expected, List<RawWeight> stored,
+                                         String file, String where) {
+        List<String> found = new ArrayList<>();
+        for (RawWeight w : stored) {
+            found.add(w.storedName() + java.util.Arrays.toString(w.shape()));
+        }
+        return new ModelFormatException(file, "layer '" + layer.name + "' (" + layer.className + ") should have "
+                + "the weights " + expected + " according to its config, but " + where + " holds " + found
+                + "; the weights do not belong to this architecture");
+    }
+}

@@ -1,0 +1,247 @@
+package io.sparkscore.model.keras;
+
+import io.sparkscore.model.InputSpec;
+import io.sparkscore.model.LayerConfig;
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ModelFormatException;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.NodeSpec;
+import io.sparkscore.model.Shapes;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a parsed config with attached weights into a {@link ModelSpec}: InputLayers become inputs, every layer call
+ * becomes a node (a layer called twice gives two nodes sharing one layer), nested models are flattened into the
+ * outer graph. The first call of a layer produces the tensor named like the layer, later calls
+ * {@code <layer>_<k>} (or another free name).
+ */
+final class SpecAssembler {
+
+    private final String file;
+    private final KerasConfigParser errors;
+    private final Map<ConfigLayer, LayerSpec> specs = new IdentityHashMap<>();
+    private final Map<ConfigLayer, Integer> calls = new IdentityHashMap<>();
+    private final Map<String, LayerSpec> layersByName = new LinkedHashMap<>();
+    private final Set<String> tensorNames = new HashSet<>();
+    private final Set<String> reserved = new HashSet<>();
+    private final List<NodeSpec> nodes = new ArrayList<>();
+
+    SpecAssembler(String file, KerasConfigParser errors) {
+        this.file = file;
+        this.errors = errors;
+    }
+
+    ModelSpec assemble(ConfigModel model, String modelName, String sourceFormat, String kerasVersion) {
+        reserveNames(model);
+        List<InputSpec> inputs = new ArrayList<>();
+        List<String> outputs;
+        if (model.isSequential()) {
+            InputSpec input = sequentialInput(model, KerasNaming.majorVersion(kerasVersion));
+            inputs.add(input);
+            tensorNames.add(input.name());
+            outputs = applySequential(model, input.name());
+        } else {
+            List<String> inputNames = new ArrayList<>();
+            for (TensorRef ref : TensorRef.collect(model.inputLayers(), file)) {
+                ConfigLayer in = findLayer(model, ref.layer());
+                if (!in.isInput()) {
+                    throw new ModelFormatException(file, "model input '" + ref.layer() + "' is not an InputLayer");
+                }
+                inputs.add(new InputSpec(in.name, shapeWithoutBatch(in), dtype(in)));
+                tensorNames.add(in.name);
+                inputNames.add(in.name);
+            }
+            outputs = applyFunctional(model, inputNames);
+        }
+        return new ModelSpec(modelName, sourceFormat, kerasVersion, inputs, layersByName.values(), nodes, outputs);
+    }
+
+    private void reserveNames(ConfigModel model) {
+        for (ConfigLayer l : model.layers()) {
+            reserved.add(l.name);
+            if (l.nested != null) {
+                reserveNames(l.nested);
+            }
+        }
+    }
+
+    private InputSpec sequentialInput(ConfigModel model, int kerasMajor) {
+        ConfigLayer first = model.layers().get(0);
+        if (first.isInput()) {
+            return new InputSpec(first.name, shapeWithoutBatch(first), dtype(first));
+        }
+        ConfigLayer declaring = first;
+        while (declaring.declaredBatchShape == null && declaring.nested != null) {
+            declaring = declaring.nested.layers().get(0);
+        }
+        if (declaring.declaredBatchShape == null) {
+            throw new ModelFormatException(file, "the Sequential model does not declare its input shape (its first "
+                    + "layer '" + first.name + "' has no batch_input_shape); build the model with an Input or "
+                    + "input_shape before saving it");
+        }
+        // Keras 2 names the implicit input after the first layer; Keras 3 calls it input_layer.
+        String name = kerasMajor >= 3 ? "input_layer" : first.name + "_input";
+        return new InputSpec(name, shapeWithoutBatch(declaring), dtype(declaring));
+    }
+
+    private List<String> applySequential(ConfigModel model, String input) {
+        String current = input;
+        for (ConfigLayer layer : model.layers()) {
+            if (layer.isInput()) {
+                continue;
+            }
+            current = call(layer, List.of(current)).get(0);
+        }
+        return List.of(current);
+    }
+
+    private List<String> applyFunctional(ConfigModel model, List<String> boundInputs) {
+        Map<String, String> tensors = new HashMap<>();
+        List<TensorRef> inputRefs = TensorRef.collect(model.inputLayers(), file);
+        if (inputRefs.size() != boundInputs.size()) {
+            throw new ModelFormatException(file, "model '" + model.name() + "' takes " + inputRefs.size()
+                    + " inputs but is called with " + boundInputs.size());
+        }
+        for (int i = 0; i < inputRefs.size(); i++) {
+            tensors.put(inputRefs.get(i).key(), boundInputs.get(i));
+        }
+        Map<ConfigLayer, Integer> done = new IdentityHashMap<>();
+        boolean progress = true;
+        int pending = 1;
+        while (progress && pending > 0) {
+            progress = false;
+            pending = 0;
+            for (ConfigLayer layer : model.layers()) {
+                if (layer.isInput()) {
+                    continue;
+                }
+                List<Object> calls = layer.inboundNodes == null ? List.of() : layer.inboundNodes;
+                int next = done.getOrDefault(layer, 0);
+                while (next < calls.size()) {
+                    InboundNode node = InboundNode.parse(calls.get(next), layer, errors);
+                    List<String> ins = new ArrayList<>();
+                    for (TensorRef ref : node.inputs()) {
+                        String t = tensors.get(ref.key());
+                        if (t == null) {
+                            break;
+                        }
+                        ins.add(t);
+                    }
+                    if (ins.size() < node.inputs().size()) {
+                        break;
+                    }
+                    List<String> outs = call(layer, ins);
+                    for (int o = 0; o < outs.size(); o++) {
+                        tensors.put(new TensorRef(layer.name, next, o).key(), outs.get(o));
+                    }
+                    next++;
+                    progress = true;
+                }
+                done.put(layer, next);
+                pending += calls.size() - next;
+            }
+        }
+        if (pending > 0) {
+            throw new ModelFormatException(file, "the graph of model '" + model.name() + "' cannot be resolved: "
+                    + pending + " layer calls read tensors that no layer produces");
+        }
+        List<String> outputs = new ArrayList<>();
+        for (TensorRef ref : TensorRef.collect(model.outputLayers(), file)) {
+            String t = tensors.get(ref.key());
+            if (t == null) {
+                throw new ModelFormatException(file, "model output " + ref + " is not produced by any layer");
+            }
+            outputs.add(t);
+        }
+        return outputs;
+    }
+
+    private List<String> call(ConfigLayer layer, List<String> inputs) {
+        if (layer.nested != null) {
+            ConfigModel inner = layer.nested;
+            if (inner.isSequential()) {
+                if (inputs.size() != 1) {
+                    throw errors.unsupported(layer.name, layer.className, "a Sequential model called on "
+                            + inputs.size() + " tensors");
+                }
+                return applySequential(inner, inputs.get(0));
+            }
+            return applyFunctional(inner, inputs);
+        }
+        if (inputs.size() != 1 && !LayerCatalog.MERGE.contains(layer.className)) {
+            throw errors.unsupported(layer.name, layer.className, "is called on " + inputs.size() + " tensors "
+                    + inputs + " (for a recurrent layer: an initial state); only merge layers take several inputs");
+        }
+        LayerSpec spec = specs.computeIfAbsent(layer, this::toLayerSpec);
+        int k = calls.merge(layer, 1, Integer::sum) - 1;
+        String id = k == 0 && !tensorNames.contains(spec.name()) ? spec.name() : freeName(spec.name() + "_" + k);
+        tensorNames.add(id);
+        nodes.add(new NodeSpec(id, spec.name(), inputs));
+        return List.of(id);
+    }
+
+    private String freeName(String candidate) {
+        String name = candidate;
+        int n = 1;
+        while (tensorNames.contains(name) || reserved.contains(name)) {
+            name = candidate + "_" + n++;
+        }
+        return name;
+    }
+
+    private LayerSpec toLayerSpec(ConfigLayer layer) {
+        String name = layer.name;
+        if (layersByName.containsKey(name)) {
+            // layers of a nested model may repeat an outer layer's name
+            name = freeName(name);
+            reserved.add(name);
+        }
+        LayerSpec spec = layerSpec(layer, name);
+        layersByName.put(name, spec);
+        return spec;
+    }
+
+    private static LayerSpec layerSpec(ConfigLayer layer, String name) {
+        List<LayerSpec> children = new ArrayList<>();
+        for (ConfigLayer w : layer.wrapped) {
+            children.add(layerSpec(w, w.name));
+        }
+        return new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, layer.config),
+                layer.weights, children);
+    }
+
+    private ConfigLayer findLayer(ConfigModel model, String name) {
+        for (ConfigLayer l : model.layers()) {
+            if (l.name.equals(name)) {
+                return l;
+            }
+        }
+        throw new ModelFormatException(file, "model '" + model.name() + "' refers to a layer '" + name
+                + "' that is not in its layer list");
+    }
+
+    private int[] shapeWithoutBatch(ConfigLayer layer) {
+        List<Object> batchShape = layer.declaredBatchShape;
+        if (batchShape == null || batchShape.isEmpty()) {
+            throw new ModelFormatException(file, "layer '" + layer.name + "' declares no input shape");
+        }
+        int[] shape = new int[batchShape.size() - 1];
+        for (int i = 1; i < batchShape.size(); i++) {
+            Object d = batchShape.get(i);
+            shape[i - 1] = d == null ? Shapes.UNKNOWN : ((Number) d).intValue();
+        }
+        return shape;
+    }
+
+    private static String dtype(ConfigLayer layer) {
+        return layer.declaredDtype == null ? "float32" : layer.declaredDtype;
+    }
+}
