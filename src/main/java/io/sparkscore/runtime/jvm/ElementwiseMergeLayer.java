@@ -1,13 +1,14 @@
 package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ShapeInference;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Keras' element-wise merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum) over any number of inputs of
- * one rank; inputs with a dimension of 1 are broadcast against the others.
+ * Keras' element-wise merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum) over any number of inputs,
+ * broadcast as Keras does: a lower-rank input gains unit axes after the batch axis, and axes of size 1 stretch.
  */
 final class ElementwiseMergeLayer implements JvmLayer {
 
@@ -38,7 +39,8 @@ final class ElementwiseMergeLayer implements JvmLayer {
         for (int k = 0; k < inShapes.size(); k++) {
             inRowSizes[k] = Weights.size(inShapes.get(k));
             if (!Arrays.equals(inShapes.get(k), outShape)) {
-                sourceOf[k] = IndexMaps.broadcast(inShapes.get(k), outShape);
+                int[] expanded = ShapeInference.withLeadingUnits(inShapes.get(k), outShape.length);
+                sourceOf[k] = IndexMaps.broadcast(expanded, outShape);
             }
         }
     }

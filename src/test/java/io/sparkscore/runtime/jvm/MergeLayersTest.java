@@ -48,6 +48,9 @@ class MergeLayersTest {
     void elementwiseMergeBroadcastsADimensionOfOne() {
         assertClose(merge(layer("m", "Add", config()), shape(2, 2), new float[] {1, 2, 3, 4}, shape(1, 2),
                 new float[] {10, 20}), 11, 22, 13, 24);
+        // (2,) against (2, 2): the vector becomes (1, 2) and is added to each row
+        assertClose(merge(layer("m", "Multiply", config()), shape(2), new float[] {2, 3}, shape(2, 2),
+                new float[] {1, 2, 3, 4}), 2, 6, 6, 12);
     }
 
     @Test
