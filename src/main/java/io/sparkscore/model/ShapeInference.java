@@ -351,13 +351,19 @@ public final class ShapeInference {
         return r;
     }
 
-    /** Element-wise merges broadcast inputs of one rank whose dimensions agree or are 1, as Keras' _Merge does. */
+    /**
+     * Element-wise merges broadcast their inputs as Keras' _Merge does: a lower-rank input gets unit dimensions
+     * inserted right after the batch axis, then dimensions must agree or be 1.
+     */
     private static int[] broadcast(LayerSpec layer, List<int[]> inputs) {
-        int[] r = inputs.get(0).clone();
+        int rank = 0;
         for (int[] s : inputs) {
-            if (s.length != r.length) {
-                throw layer.config().unsupported("inputs have different ranks: " + formatAll(inputs));
-            }
+            rank = Math.max(rank, s.length);
+        }
+        int[] r = new int[rank];
+        Arrays.fill(r, 1);
+        for (int[] raw : inputs) {
+            int[] s = withLeadingUnits(raw, rank);
             for (int i = 0; i < s.length; i++) {
                 if (r[i] == 1) {
                     r[i] = s[i];
@@ -366,6 +372,14 @@ public final class ShapeInference {
                 }
             }
         }
+        return r;
+    }
+
+    /** {@code shape} with unit dimensions in front up to {@code rank}, the way _Merge expands a lower-rank input. */
+    public static int[] withLeadingUnits(int[] shape, int rank) {
+        int[] r = new int[rank];
+        Arrays.fill(r, 1);
+        System.arraycopy(shape, 0, r, rank - shape.length, shape.length);
         return r;
     }
 

@@ -67,4 +67,14 @@ final class Specs {
     static float[] run(int[] inputShape, LayerSpec layer, float... input) {
         return predict(sequential(inputShape, layer), 1, input);
     }
+
+    /** Asserts element-wise closeness to 1e-5, the tolerance the jvm path promises against Keras. */
+    static void assertClose(float[] actual, double... expected) {
+        org.assertj.core.api.Assertions.assertThat(actual).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            org.assertj.core.api.Assertions.assertThat((double) actual[i]).as("element %d of %s", i,
+                    java.util.Arrays.toString(actual)).isCloseTo(expected[i],
+                    org.assertj.core.api.Assertions.within(1e-5));
+        }
+    }
 }

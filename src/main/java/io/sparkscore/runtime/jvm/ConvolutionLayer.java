@@ -1,0 +1,153 @@
+package io.sparkscore.runtime.jvm;
+
+import io.sparkscore.model.Activation;
+import io.sparkscore.model.LayerConfig;
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ShapeInference;
+
+/**
+ * Keras' 1D and 2D convolutions in channels_last layout: Conv1D/Conv2D (with groups), DepthwiseConv1D/2D (a grouped
+ * convolution with one group per input channel) and SeparableConv1D/2D (depthwise, then a pointwise 1x1 projection).
+ * Kernels stay in Keras' {@code [kh, kw, in / groups, out]} layout, whose innermost axis is the output channel the
+ * inner loop runs along.
+ */
+final class ConvolutionLayer implements JvmLayer {
+
+    private final WindowGeometry g;
+    private final int inChannels;
+    private final int convChannels;
+    private final int groups;
+    private final float[] kernel;
+    /** Separable only: the [convChannels, outChannels] pointwise kernel; null otherwise. */
+    private final float[] pointwise;
+    private final int outChannels;
+    private final float[] bias;
+    private final Activation activation;
+    private final int inRowSize;
+    private final int outRowSize;
+
+    ConvolutionLayer(LayerSpec layer, int[] inShape) {
+        LayerConfig c = layer.config();
+        String cls = layer.className();
+        int n = ShapeInference.spatialRank(cls);
+        int[] ones = n == 1 ? new int[] {1} : new int[] {1, 1};
+        int[] window = c.getInts("kernel_size", n, null);
+        this.g = WindowGeometry.of(c, n, inShape, window, c.getInts("strides", n, ones),
+                c.getInts("dilation_rate", n, ones), c.getString("padding", "valid"));
+        this.inChannels = inShape[n];
+        int[] spatial = n == 1 ? new int[] {window[0]} : new int[] {window[0], window[1]};
+        if (cls.startsWith("Conv")) {
+            this.groups = c.getInt("groups", 1);
+            int filters = c.requireInt("filters");
+            if (inChannels % groups != 0 || filters % groups != 0) {
+                throw c.unsupported("groups=" + groups + " does not divide the " + inChannels
+                        + " input channels and " + filters + " filters");
+            }
+            this.convChannels = filters;
+            this.kernel = Weights.require(layer, "kernel", concat(spatial, inChannels / groups, filters));
+            this.pointwise = null;
+            this.outChannels = filters;
+        } else {
+            int multiplier = c.getInt("depth_multiplier", 1);
+            this.groups = inChannels;
+            this.convChannels = inChannels * multiplier;
+            this.kernel = Weights.require(layer, "depthwise_kernel", concat(spatial, inChannels, multiplier));
+            if (cls.startsWith("Separable")) {
+                this.outChannels = c.requireInt("filters");
+                int[] unit = n == 1 ? new int[] {1} : new int[] {1, 1};
+                this.pointwise = Weights.require(layer, "pointwise_kernel", concat(unit, convChannels, outChannels));
+            } else {
+                this.outChannels = convChannels;
+                this.pointwise = null;
+            }
+        }
+        this.bias = c.getBoolean("use_bias", true) ? Weights.require(layer, "bias", outChannels) : null;
+        this.activation = JvmLayers.activation(layer, "activation", "linear");
+        this.inRowSize = Weights.size(inShape);
+        this.outRowSize = g.outPositions() * outChannels;
+    }
+
+    private static int[] concat(int[] spatial, int a, int b) {
+        int[] r = java.util.Arrays.copyOf(spatial, spatial.length + 2);
+        r[spatial.length] = a;
+        r[spatial.length + 1] = b;
+        return r;
+    }
+
+    @Override
+    public int scratchSize(int rows) {
+        return pointwise == null ? 0 : g.outPositions() * convChannels;
+    }
+
+    @Override
+    public void forward(float[][] inputs, int rows, float[] output, float[] scratch, int scratchOffset) {
+        float[] in = inputs[0];
+        for (int r = 0; r < rows; r++) {
+            if (pointwise == null) {
+                convolve(in, r * inRowSize, output, r * outRowSize, bias);
+            } else {
+                convolve(in, r * inRowSize, scratch, scratchOffset, null);
+                project(scratch, scratchOffset, output, r * outRowSize);
+            }
+        }
+        JvmActivations.apply(activation, output, 0, rows * outRowSize, outChannels);
+    }
+
+    private void convolve(float[] in, int inBase, float[] out, int outBase, float[] initial) {
+        int cinG = inChannels / groups;
+        int coutG = convChannels / groups;
+        for (int oy = 0; oy < g.outH(); oy++) {
+            for (int ox = 0; ox < g.outW(); ox++) {
+                int o = outBase + (oy * g.outW() + ox) * convChannels;
+                if (initial != null) {
+                    System.arraycopy(initial, 0, out, o, convChannels);
+                } else {
+                    java.util.Arrays.fill(out, o, o + convChannels, 0f);
+                }
+                for (int ky = 0; ky < g.kH(); ky++) {
+                    int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
+                    if (iy < 0 || iy >= g.inH()) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < g.kW(); kx++) {
+                        int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
+                        if (ix < 0 || ix >= g.inW()) {
+                            continue;
+                        }
+                        int inPos = inBase + (iy * g.inW() + ix) * inChannels;
+                        int kPos = (ky * g.kW() + kx) * cinG * convChannels;
+                        for (int grp = 0; grp < groups; grp++) {
+                            int oG = o + grp * coutG;
+                            for (int ci = 0; ci < cinG; ci++) {
+                                float xv = in[inPos + grp * cinG + ci];
+                                int k = kPos + ci * convChannels + grp * coutG;
+                                for (int co = 0; co < coutG; co++) {
+                                    out[oG + co] += xv * kernel[k + co];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void project(float[] depthwise, int base, float[] out, int outBase) {
+        for (int p = 0; p < g.outPositions(); p++) {
+            int o = outBase + p * outChannels;
+            if (bias != null) {
+                System.arraycopy(bias, 0, out, o, outChannels);
+            } else {
+                java.util.Arrays.fill(out, o, o + outChannels, 0f);
+            }
+            int x = base + p * convChannels;
+            for (int ci = 0; ci < convChannels; ci++) {
+                float xv = depthwise[x + ci];
+                int k = ci * outChannels;
+                for (int co = 0; co < outChannels; co++) {
+                    out[o + co] += xv * pointwise[k + co];
+                }
+            }
+        }
+    }
+}
