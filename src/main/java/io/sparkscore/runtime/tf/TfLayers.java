@@ -28,6 +28,20 @@ final class TfLayers {
         m.put("Reshape", new ReshapingLayers.Reshape());
         m.put("Permute", new ReshapingLayers.Permute());
         m.put("RepeatVector", new ReshapingLayers.RepeatVector());
+        m.put("Conv1D", new ConvLayers(1, ConvLayers.Kind.STANDARD));
+        m.put("Conv2D", new ConvLayers(2, ConvLayers.Kind.STANDARD));
+        m.put("DepthwiseConv1D", new ConvLayers(1, ConvLayers.Kind.DEPTHWISE));
+        m.put("DepthwiseConv2D", new ConvLayers(2, ConvLayers.Kind.DEPTHWISE));
+        m.put("SeparableConv1D", new ConvLayers(1, ConvLayers.Kind.SEPARABLE));
+        m.put("SeparableConv2D", new ConvLayers(2, ConvLayers.Kind.SEPARABLE));
+        m.put("MaxPooling1D", new PoolingLayers.Windowed(1, true));
+        m.put("MaxPooling2D", new PoolingLayers.Windowed(2, true));
+        m.put("AveragePooling1D", new PoolingLayers.Windowed(1, false));
+        m.put("AveragePooling2D", new PoolingLayers.Windowed(2, false));
+        for (String dims : new String[] {"1D", "2D", "3D"}) {
+            m.put("GlobalMaxPooling" + dims, new PoolingLayers.Global(true));
+            m.put("GlobalAveragePooling" + dims, new PoolingLayers.Global(false));
+        }
         return m;
     }
 
