@@ -92,7 +92,7 @@ final class ConvLayers implements TfLayerBuilder {
             padding = "valid";
         }
         if (rank == 1) {
-            x = ops.tf().expandDims(x, ops.ints(1));
+            x = ops.tf().expandDims(x, ops.scalarInt(1));
         }
         List<Long> strides4 = spatial4(strides);
         List<Long> dilations4 = spatial4(dilation);

@@ -55,7 +55,7 @@ final class PoolingLayers {
             String padding = c.getString("padding", "valid").toUpperCase(java.util.Locale.ROOT);
             Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
             if (rank == 1) {
-                x = ops.tf().expandDims(x, ops.ints(1));
+                x = ops.tf().expandDims(x, ops.scalarInt(1));
             }
             int[] ksize4 = rank == 1 ? new int[] {1, 1, pool[0], 1} : new int[] {1, pool[0], pool[1], 1};
             int[] strides4 = rank == 1 ? new int[] {1, 1, strides[0], 1} : new int[] {1, strides[0], strides[1], 1};

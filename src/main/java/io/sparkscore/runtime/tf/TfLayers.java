@@ -42,6 +42,28 @@ final class TfLayers {
             m.put("GlobalMaxPooling" + dims, new PoolingLayers.Global(true));
             m.put("GlobalAveragePooling" + dims, new PoolingLayers.Global(false));
         }
+        for (int rank = 1; rank <= 3; rank++) {
+            m.put("ZeroPadding" + rank + "D", new SpatialLayers.ZeroPadding(rank));
+            m.put("Cropping" + rank + "D", new SpatialLayers.Cropping(rank));
+            m.put("UpSampling" + rank + "D", new SpatialLayers.UpSampling(rank));
+        }
+        m.put("BatchNormalization", new NormalizationLayers.BatchNormalization());
+        m.put("LayerNormalization", new NormalizationLayers.LayerNormalization());
+        m.put("Embedding", new EmbeddingLayer());
+        m.put("LeakyReLU", new ActivationLayers.LeakyReLU());
+        m.put("PReLU", new ActivationLayers.PReLU());
+        m.put("ELU", new ActivationLayers.ELU());
+        m.put("ReLU", new ActivationLayers.ReLU());
+        m.put("ThresholdedReLU", new ActivationLayers.ThresholdedReLU());
+        m.put("Softmax", new ActivationLayers.Softmax());
+        m.put("Concatenate", new MergeLayers.Concatenate());
+        m.put("Add", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.ADD));
+        m.put("Subtract", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.SUBTRACT));
+        m.put("Multiply", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MULTIPLY));
+        m.put("Average", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.AVERAGE));
+        m.put("Maximum", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MAXIMUM));
+        m.put("Minimum", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MINIMUM));
+        m.put("Dot", new MergeLayers.Dot());
         return m;
     }
 
