@@ -64,6 +64,11 @@ final class TfLayers {
         m.put("Maximum", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MAXIMUM));
         m.put("Minimum", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MINIMUM));
         m.put("Dot", new MergeLayers.Dot());
+        m.put("SimpleRNN", new RecurrentLayers(RecurrentLayers.Cell.SIMPLE_RNN));
+        m.put("LSTM", new RecurrentLayers(RecurrentLayers.Cell.LSTM));
+        m.put("GRU", new RecurrentLayers(RecurrentLayers.Cell.GRU));
+        m.put("Bidirectional", new WrapperLayers.Bidirectional());
+        m.put("TimeDistributed", new WrapperLayers.TimeDistributed());
         return m;
     }
 
