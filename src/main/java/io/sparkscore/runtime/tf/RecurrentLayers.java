@@ -90,13 +90,24 @@ final class RecurrentLayers implements TfLayerBuilder {
         return layer.config().getBoolean("return_sequences", false);
     }
 
-    @Override
-    public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
-        return run(ops, layer, inputs.get(0), layer.config().getBoolean("go_backwards", false));
+    /** How many state tensors an initial_state holds: (h, c) for LSTM, h otherwise. */
+    int stateCount() {
+        return cell == Cell.LSTM ? 2 : 1;
     }
 
-    /** Runs the layer over {@code x} (batch, time, features) in the given direction. */
-    Operand<TFloat32> run(TfOps ops, LayerSpec layer, Operand<TFloat32> x, boolean goBackwards) {
+    /** Inputs are the sequence, optionally followed by the initial state tensors (Keras' {@code initial_state}). */
+    @Override
+    public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+        return run(ops, layer, inputs.get(0), inputs.subList(1, inputs.size()),
+                layer.config().getBoolean("go_backwards", false));
+    }
+
+    /**
+     * Runs the layer over {@code x} (batch, time, features) in the given direction, from zero state or from
+     * {@code initialState} (empty, or one tensor per state).
+     */
+    Operand<TFloat32> run(TfOps ops, LayerSpec layer, Operand<TFloat32> x, List<Operand<TFloat32>> initialState,
+                          boolean goBackwards) {
         Ops tf = ops.tf();
         LayerConfig c = layer.config();
         int units = c.requireInt("units");
@@ -137,8 +148,12 @@ final class RecurrentLayers implements TfLayerBuilder {
                     twoBiases, null);
         }
 
-        Operand<TFloat32> h = zeros(ops, x, units);
-        Operand<TFloat32> carry = cell == Cell.LSTM ? h : null;
+        if (!initialState.isEmpty() && initialState.size() != stateCount()) {
+            throw c.unsupported("initial_state should hold " + stateCount() + " tensors but " + initialState.size()
+                    + " were given");
+        }
+        Operand<TFloat32> h = initialState.isEmpty() ? zeros(ops, x, units) : initialState.get(0);
+        Operand<TFloat32> carry = cell != Cell.LSTM ? null : initialState.isEmpty() ? h : initialState.get(1);
         List<Operand<TFloat32>> outputs = new ArrayList<>(steps);
         for (int k = 0; k < steps; k++) {
             Operand<TFloat32> xt = perStep.get(goBackwards ? steps - 1 - k : k);

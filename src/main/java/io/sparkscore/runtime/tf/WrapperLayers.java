@@ -60,10 +60,19 @@ final class WrapperLayers {
             LayerSpec forward = layer.child(0);
             LayerSpec backward = layer.child(1);
             boolean forwardGoesBackwards = forward.config().getBoolean("go_backwards", false);
+            RecurrentLayers forwardRnn = (RecurrentLayers) TfLayers.validated(forward);
+            RecurrentLayers backwardRnn = (RecurrentLayers) TfLayers.validated(backward);
             Operand<TFloat32> x = inputs.get(0);
-            Operand<TFloat32> yf = ((RecurrentLayers) TfLayers.validated(forward)).run(ops, forward, x,
-                    forwardGoesBackwards);
-            Operand<TFloat32> yb = ((RecurrentLayers) TfLayers.validated(backward)).run(ops, backward, x,
+            // an initial_state lists the forward states, then the backward ones
+            List<Operand<TFloat32>> states = inputs.subList(1, inputs.size());
+            int half = states.isEmpty() ? 0 : forwardRnn.stateCount();
+            if (!states.isEmpty() && states.size() != forwardRnn.stateCount() + backwardRnn.stateCount()) {
+                throw layer.config().unsupported("initial_state should hold " + (forwardRnn.stateCount()
+                        + backwardRnn.stateCount()) + " tensors (forward, then backward) but " + states.size()
+                        + " were given");
+            }
+            Operand<TFloat32> yf = forwardRnn.run(ops, forward, x, states.subList(0, half), forwardGoesBackwards);
+            Operand<TFloat32> yb = backwardRnn.run(ops, backward, x, states.subList(half, states.size()),
                     !forwardGoesBackwards);
             if (RecurrentLayers.returnSequences(forward)) {
                 yb = ops.reverse(yb, 1);

@@ -192,4 +192,22 @@ class RecurrentLayersTest {
         LayerSpec td = TfTesting.wrapper("td", "TimeDistributed", config(), java.util.List.of(dense));
         assertClose(predict(sequential(shape(2, 2), td), 1, 1, 2, 3, 4), 3, 3, 7, 5);
     }
+
+    @Test
+    void simpleRnnStartsFromAGivenInitialState() {
+        LayerSpec rnn = linearRnn("rnn", 1, 0.5f, config());
+        io.sparkscore.model.ModelSpec spec = new io.sparkscore.model.ModelSpec("init", "programmatic", "3",
+                java.util.List.of(new io.sparkscore.model.InputSpec("x", shape(2, 1), "float32"),
+                        new io.sparkscore.model.InputSpec("h0", shape(1), "float32")),
+                java.util.List.of(rnn),
+                java.util.List.of(new io.sparkscore.model.NodeSpec("out", "rnn", java.util.List.of("x", "h0"))),
+                java.util.List.of("out"));
+        try (TfModel model = TfModel.load(spec, io.sparkscore.runtime.RuntimeOptions.singleThreaded());
+             io.sparkscore.runtime.Predictor p = model.newPredictor(1)) {
+            float[] out = new float[1];
+            p.predict(new float[][] {{1, 2}, {4}}, 1, new float[][] {out});
+            // h1 = 1 + 0.5 * 4 = 3, h2 = 2 + 0.5 * 3 = 3.5
+            assertClose(out, 3.5f);
+        }
+    }
 }
