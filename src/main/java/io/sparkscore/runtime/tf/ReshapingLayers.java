@@ -121,7 +121,7 @@ final class ReshapingLayers {
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
             int n = layer.config().requireInt("n");
-            Operand<TFloat32> x = ops.tf().expandDims(inputs.get(0), ops.ints(1));
+            Operand<TFloat32> x = ops.tf().expandDims(inputs.get(0), ops.scalarInt(1));
             return ops.tf().tile(x, ops.ints(1, n, 1));
         }
     }

@@ -18,7 +18,12 @@ final class TfActivations {
 
     /** The activation a layer names under {@code key} (absent means linear). */
     static Activation of(LayerSpec layer, String key) {
-        return Activation.of(layer.config().getString(key, "linear"), layer.name(), layer.className());
+        return of(layer, key, "linear");
+    }
+
+    /** The activation a layer names under {@code key}, or Keras' default for that layer when absent. */
+    static Activation of(LayerSpec layer, String key, String kerasDefault) {
+        return Activation.of(layer.config().getString(key, kerasDefault), layer.name(), layer.className());
     }
 
     static Operand<TFloat32> apply(TfOps ops, Activation activation, Operand<TFloat32> x) {

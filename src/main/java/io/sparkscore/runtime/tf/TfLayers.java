@@ -28,6 +28,47 @@ final class TfLayers {
         m.put("Reshape", new ReshapingLayers.Reshape());
         m.put("Permute", new ReshapingLayers.Permute());
         m.put("RepeatVector", new ReshapingLayers.RepeatVector());
+        m.put("Conv1D", new ConvLayers(1, ConvLayers.Kind.STANDARD));
+        m.put("Conv2D", new ConvLayers(2, ConvLayers.Kind.STANDARD));
+        m.put("DepthwiseConv1D", new ConvLayers(1, ConvLayers.Kind.DEPTHWISE));
+        m.put("DepthwiseConv2D", new ConvLayers(2, ConvLayers.Kind.DEPTHWISE));
+        m.put("SeparableConv1D", new ConvLayers(1, ConvLayers.Kind.SEPARABLE));
+        m.put("SeparableConv2D", new ConvLayers(2, ConvLayers.Kind.SEPARABLE));
+        m.put("MaxPooling1D", new PoolingLayers.Windowed(1, true));
+        m.put("MaxPooling2D", new PoolingLayers.Windowed(2, true));
+        m.put("AveragePooling1D", new PoolingLayers.Windowed(1, false));
+        m.put("AveragePooling2D", new PoolingLayers.Windowed(2, false));
+        for (String dims : new String[] {"1D", "2D", "3D"}) {
+            m.put("GlobalMaxPooling" + dims, new PoolingLayers.Global(true));
+            m.put("GlobalAveragePooling" + dims, new PoolingLayers.Global(false));
+        }
+        for (int rank = 1; rank <= 3; rank++) {
+            m.put("ZeroPadding" + rank + "D", new SpatialLayers.ZeroPadding(rank));
+            m.put("Cropping" + rank + "D", new SpatialLayers.Cropping(rank));
+            m.put("UpSampling" + rank + "D", new SpatialLayers.UpSampling(rank));
+        }
+        m.put("BatchNormalization", new NormalizationLayers.BatchNormalization());
+        m.put("LayerNormalization", new NormalizationLayers.LayerNormalization());
+        m.put("Embedding", new EmbeddingLayer());
+        m.put("LeakyReLU", new ActivationLayers.LeakyReLU());
+        m.put("PReLU", new ActivationLayers.PReLU());
+        m.put("ELU", new ActivationLayers.ELU());
+        m.put("ReLU", new ActivationLayers.ReLU());
+        m.put("ThresholdedReLU", new ActivationLayers.ThresholdedReLU());
+        m.put("Softmax", new ActivationLayers.Softmax());
+        m.put("Concatenate", new MergeLayers.Concatenate());
+        m.put("Add", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.ADD));
+        m.put("Subtract", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.SUBTRACT));
+        m.put("Multiply", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MULTIPLY));
+        m.put("Average", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.AVERAGE));
+        m.put("Maximum", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MAXIMUM));
+        m.put("Minimum", new MergeLayers.ElementWise(MergeLayers.ElementWise.Op.MINIMUM));
+        m.put("Dot", new MergeLayers.Dot());
+        m.put("SimpleRNN", new RecurrentLayers(RecurrentLayers.Cell.SIMPLE_RNN));
+        m.put("LSTM", new RecurrentLayers(RecurrentLayers.Cell.LSTM));
+        m.put("GRU", new RecurrentLayers(RecurrentLayers.Cell.GRU));
+        m.put("Bidirectional", new WrapperLayers.Bidirectional());
+        m.put("TimeDistributed", new WrapperLayers.TimeDistributed());
         return m;
     }
 

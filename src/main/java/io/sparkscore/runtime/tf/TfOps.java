@@ -52,6 +52,11 @@ final class TfOps {
         return tf.constant((float) value);
     }
 
+    /** A rank-0 int32 constant, for ops whose axis argument must be a scalar (ConcatV2, GatherV2). */
+    Operand<TInt32> scalarInt(int value) {
+        return tf.constant(value);
+    }
+
     Operand<TInt32> ints(int... values) {
         return tf.constant(values);
     }
@@ -102,11 +107,23 @@ final class TfOps {
     }
 
     Operand<TFloat32> concat(List<Operand<TFloat32>> parts, int axis) {
-        return tf.concat(parts, ints(axis));
+        return tf.concat(parts, scalarInt(axis));
     }
 
     Operand<TFloat32> reverse(Operand<TFloat32> x, int axis) {
         return tf.reverse(x, ints(axis));
+    }
+
+    /** Repeats every entry along {@code axis} (batch-inclusive) {@code times} times in place, like numpy.repeat. */
+    Operand<TFloat32> repeat(Operand<TFloat32> x, int axis, int times) {
+        int[] s = shape(x);
+        Operand<TFloat32> expanded = tf.expandDims(x, scalarInt(axis + 1));
+        int[] multiples = new int[s.length + 2];
+        Arrays.fill(multiples, 1);
+        multiples[axis + 1] = times;
+        int[] out = s.clone();
+        out[axis - 1] *= times;
+        return reshape(tf.tile(expanded, ints(multiples)), out);
     }
 
     Operand<TFloat32> add(Operand<TFloat32> a, Operand<TFloat32> b) {
@@ -142,6 +159,47 @@ final class TfOps {
             shape[axes[i]] = axisSizes[i];
         }
         return constant(shape, weight.data());
+    }
+
+    /**
+     * An axis option that may be one integer or a list of integers (Keras 2 files store BatchNormalization's axis as
+     * {@code [3]}), normalised to 0..rank-1.
+     */
+    static int[] axes(io.sparkscore.model.LayerConfig config, String key, int defaultAxis, int rank) {
+        Object v = config.raw(key);
+        int[] r;
+        if (v == null) {
+            r = new int[] {defaultAxis};
+        } else if (v instanceof Number) {
+            r = new int[] {config.getInt(key, defaultAxis)};
+        } else {
+            r = intList(config, key);
+        }
+        for (int i = 0; i < r.length; i++) {
+            r[i] = axis(r[i], rank);
+            if (r[i] < 1 || r[i] >= rank) {
+                throw config.unsupported("'" + key + "' " + v + " does not name a non-batch axis of a rank-" + rank
+                        + " input");
+            }
+        }
+        Arrays.sort(r);
+        return r;
+    }
+
+    /** {@code dims} with a leading 1, so that a per-row weight broadcasts over the batch. */
+    static int[] withBatchOne(int[] dims) {
+        int[] r = withBatch(dims);
+        r[0] = 1;
+        return r;
+    }
+
+    /** One integer or a list of integers, as a list ({@link io.sparkscore.model.LayerConfig#getInts} needs a rank). */
+    static int[] intList(io.sparkscore.model.LayerConfig config, String key) {
+        Object v = config.raw(key);
+        if (v instanceof Number) {
+            return new int[] {config.getInt(key, 0)};
+        }
+        return config.getInts(key, 0, new int[0]);
     }
 
     static int[] withBatch(int[] dims) {

@@ -1,0 +1,133 @@
+package io.sparkscore.runtime.tf;
+
+import io.sparkscore.model.LayerConfig;
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.Tensor;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.nn.Conv2d;
+import org.tensorflow.op.nn.DepthwiseConv2dNative;
+import org.tensorflow.types.TFloat32;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Convolutions over 1 or 2 spatial axes: ordinary (Conv1D/2D), depthwise (DepthwiseConv1D/2D) and separable
+ * (SeparableConv1D/2D: depthwise, then a 1x1 pointwise convolution). One spatial axis runs as a 2-D convolution over
+ * a height of 1. Keras' 'same' padding is TensorFlow's SAME (the extra pad goes at the end); 'causal' pads
+ * {@code (k - 1) * dilation} steps at the start and then runs 'valid'.
+ */
+final class ConvLayers implements TfLayerBuilder {
+
+    enum Kind { STANDARD, DEPTHWISE, SEPARABLE }
+
+    private final int rank;
+    private final Kind kind;
+
+    ConvLayers(int rank, Kind kind) {
+        this.rank = rank;
+        this.kind = kind;
+    }
+
+    @Override
+    public void validate(LayerSpec layer) {
+        LayerConfig c = layer.config();
+        ReshapingLayers.channelsFirst(layer);
+        String padding = rank == 1 ? Spatial.padding(layer, "valid", "same", "causal")
+                : Spatial.padding(layer, "valid", "same");
+        int[] strides = c.getInts("strides", rank, ones());
+        int[] dilation = c.getInts("dilation_rate", rank, ones());
+        if (Arrays.stream(strides).anyMatch(s -> s > 1) && Arrays.stream(dilation).anyMatch(d -> d > 1)) {
+            throw c.unsupported("strides " + Arrays.toString(strides) + " together with dilation_rate "
+                    + Arrays.toString(dilation) + " is not supported (Keras refuses it too)");
+        }
+        if (c.getInt("groups", 1) != 1) {
+            throw c.unsupported("groups=" + c.getInt("groups", 1) + " (grouped convolution) is not supported");
+        }
+        if (padding.equals("causal") && kind == Kind.DEPTHWISE) {
+            throw c.unsupported("padding 'causal' is not supported for depthwise convolution");
+        }
+        kernelShapeCheck(layer);
+        if (c.getBoolean("use_bias", true)) {
+            layer.weight("bias");
+        }
+        TfActivations.of(layer, "activation");
+    }
+
+    private void kernelShapeCheck(LayerSpec layer) {
+        String[] names = switch (kind) {
+            case STANDARD -> new String[] {"kernel"};
+            case DEPTHWISE -> new String[] {"depthwise_kernel"};
+            case SEPARABLE -> new String[] {"depthwise_kernel", "pointwise_kernel"};
+        };
+        for (String n : names) {
+            Tensor k = layer.weight(n);
+            if (k.rank() != rank + 2) {
+                throw layer.config().unsupported("weight '" + n + "' has shape " + Arrays.toString(k.shape())
+                        + "; expected " + (rank + 2) + " dimensions (spatial..., in, out)");
+            }
+        }
+    }
+
+    private int[] ones() {
+        int[] r = new int[rank];
+        Arrays.fill(r, 1);
+        return r;
+    }
+
+    @Override
+    public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+        LayerConfig c = layer.config();
+        boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
+        String padding = c.getString("padding", "valid").toLowerCase(java.util.Locale.ROOT);
+        int[] strides = c.getInts("strides", rank, ones());
+        int[] dilation = c.getInts("dilation_rate", rank, ones());
+        Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
+        if (padding.equals("causal")) {
+            int k = (kind == Kind.STANDARD ? layer.weight("kernel") : layer.weight("depthwise_kernel")).dim(0);
+            x = ops.tf().pad(x, ops.tf().constant(new int[][] {{0, 0}, {(k - 1) * dilation[0], 0}, {0, 0}}),
+                    ops.scalar(0));
+            padding = "valid";
+        }
+        if (rank == 1) {
+            x = ops.tf().expandDims(x, ops.scalarInt(1));
+        }
+        List<Long> strides4 = spatial4(strides);
+        List<Long> dilations4 = spatial4(dilation);
+        String tfPadding = padding.toUpperCase(java.util.Locale.ROOT);
+        Ops tf = ops.tf();
+        Operand<TFloat32> y = switch (kind) {
+            case STANDARD -> tf.nn.conv2d(x, kernel2d(ops, layer.weight("kernel")), strides4, tfPadding,
+                    Conv2d.dilations(dilations4));
+            case DEPTHWISE -> tf.nn.depthwiseConv2dNative(x, kernel2d(ops, layer.weight("depthwise_kernel")),
+                    strides4, tfPadding, DepthwiseConv2dNative.dilations(dilations4));
+            case SEPARABLE -> tf.nn.conv2d(
+                    tf.nn.depthwiseConv2dNative(x, kernel2d(ops, layer.weight("depthwise_kernel")), strides4,
+                            tfPadding, DepthwiseConv2dNative.dilations(dilations4)),
+                    kernel2d(ops, layer.weight("pointwise_kernel")), TfOps.longList(1, 1, 1, 1), "VALID");
+        };
+        if (rank == 1) {
+            y = tf.squeeze(y, Squeeze.axis(List.of(1L)));
+        }
+        if (c.getBoolean("use_bias", true)) {
+            y = ops.add(y, ops.constant(layer.weight("bias")));
+        }
+        y = TfActivations.apply(ops, TfActivations.of(layer, "activation"), y);
+        return Spatial.fromChannelsLast(ops, y, channelsFirst);
+    }
+
+    /** A 1-D kernel [k, in, out] gains a leading height of 1; 2-D kernels are used as stored. */
+    private Operand<TFloat32> kernel2d(TfOps ops, Tensor kernel) {
+        if (rank == 2) {
+            return ops.constant(kernel);
+        }
+        int[] s = kernel.shape();
+        return ops.constant(new int[] {1, s[0], s[1], s[2]}, kernel.data());
+    }
+
+    private List<Long> spatial4(int[] perAxis) {
+        return rank == 1 ? TfOps.longList(1, 1, perAxis[0], 1) : TfOps.longList(1, perAxis[0], perAxis[1], 1);
+    }
+}

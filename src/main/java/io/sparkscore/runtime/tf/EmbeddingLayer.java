@@ -1,0 +1,28 @@
+package io.sparkscore.runtime.tf;
+
+import io.sparkscore.model.LayerSpec;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+import java.util.List;
+
+/** Embedding: indices arrive as floats and are truncated to int32, as Keras casts them. */
+final class EmbeddingLayer implements TfLayerBuilder {
+    @Override
+    public void validate(LayerSpec layer) {
+        if (layer.config().getBoolean("mask_zero", false)) {
+            throw layer.config().unsupported("mask_zero=true is not supported: the mask would change how later"
+                    + " layers (RNNs, pooling) treat padded steps, which the tf path does not model");
+        }
+        if (layer.weight("embeddings").rank() != 2) {
+            throw layer.config().unsupported("weight 'embeddings' should have shape [input_dim, output_dim]");
+        }
+    }
+
+    @Override
+    public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+        Operand<TInt32> indices = ops.tf().dtypes.cast(inputs.get(0), TInt32.class);
+        return ops.tf().gather(ops.constant(layer.weight("embeddings")), indices, ops.scalarInt(0));
+    }
+}

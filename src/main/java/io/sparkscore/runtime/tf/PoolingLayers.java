@@ -1,0 +1,99 @@
+package io.sparkscore.runtime.tf;
+
+import io.sparkscore.model.LayerConfig;
+import io.sparkscore.model.LayerSpec;
+import org.tensorflow.Operand;
+import org.tensorflow.op.core.Max;
+import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+
+import java.util.List;
+
+/** Max and average pooling over 1 or 2 spatial axes, windowed and global. */
+final class PoolingLayers {
+
+    private PoolingLayers() {
+    }
+
+    /**
+     * MaxPooling1D/2D and AveragePooling1D/2D. TensorFlow's AvgPool with SAME padding divides by the number of real
+     * (unpadded) values in each window, exactly as Keras' 'same' average pooling does.
+     */
+    static final class Windowed implements TfLayerBuilder {
+        private final int rank;
+        private final boolean max;
+
+        Windowed(int rank, boolean max) {
+            this.rank = rank;
+            this.max = max;
+        }
+
+        @Override
+        public void validate(LayerSpec layer) {
+            ReshapingLayers.channelsFirst(layer);
+            Spatial.padding(layer, "valid", "same");
+            for (int p : poolSize(layer.config())) {
+                if (p < 1) {
+                    throw layer.config().unsupported("pool_size must be positive");
+                }
+            }
+        }
+
+        private int[] poolSize(LayerConfig c) {
+            int[] twos = new int[rank];
+            java.util.Arrays.fill(twos, 2);
+            return c.getInts("pool_size", rank, twos);
+        }
+
+        @Override
+        public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+            LayerConfig c = layer.config();
+            boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
+            int[] pool = poolSize(c);
+            int[] strides = c.getInts("strides", rank, pool);
+            String padding = c.getString("padding", "valid").toUpperCase(java.util.Locale.ROOT);
+            Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
+            if (rank == 1) {
+                x = ops.tf().expandDims(x, ops.scalarInt(1));
+            }
+            int[] ksize4 = rank == 1 ? new int[] {1, 1, pool[0], 1} : new int[] {1, pool[0], pool[1], 1};
+            int[] strides4 = rank == 1 ? new int[] {1, 1, strides[0], 1} : new int[] {1, strides[0], strides[1], 1};
+            Operand<TFloat32> y = max
+                    ? ops.tf().nn.maxPool(x, ops.ints(ksize4), ops.ints(strides4), padding)
+                    : ops.tf().nn.avgPool(x, TfOps.longList(ksize4), TfOps.longList(strides4), padding);
+            if (rank == 1) {
+                y = ops.tf().squeeze(y, Squeeze.axis(List.of(1L)));
+            }
+            return Spatial.fromChannelsLast(ops, y, channelsFirst);
+        }
+    }
+
+    /** GlobalMax/AveragePooling1D/2D/3D: reduce every spatial axis, optionally keeping them as size 1. */
+    static final class Global implements TfLayerBuilder {
+        private final boolean max;
+
+        Global(boolean max) {
+            this.max = max;
+        }
+
+        @Override
+        public void validate(LayerSpec layer) {
+            ReshapingLayers.channelsFirst(layer);
+        }
+
+        @Override
+        public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+            Operand<TFloat32> x = inputs.get(0);
+            int rank = TfOps.rank(x);
+            int first = ReshapingLayers.channelsFirst(layer) ? 2 : 1;
+            int[] axes = new int[rank - 2];
+            for (int i = 0; i < axes.length; i++) {
+                axes[i] = first + i;
+            }
+            boolean keep = layer.config().getBoolean("keepdims", false);
+            return max ? ops.tf().max(x, ops.ints(axes), Max.keepDims(keep))
+                    : ops.tf().math.mean(x, ops.ints(axes), Mean.keepDims(keep));
+        }
+    }
+}
