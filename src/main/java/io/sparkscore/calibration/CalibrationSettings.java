@@ -33,7 +33,7 @@ public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int maxTh
     }
 
     public static CalibrationSettings defaults() {
-        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 100, 300, 30_000, 1e-5, 0.03);
+        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 100, 300, 30_000, 1e-5, 0.05);
     }
 
     public CalibrationSettings withMaxThreads(int threads) {

@@ -1,7 +1,6 @@
 package io.sparkscore.calibration;
 
 import io.sparkscore.runtime.LoadedModel;
-import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.Predictor;
 
@@ -27,8 +26,9 @@ import java.util.Map;
 public final class Calibrator {
 
     private static final int PARITY_ROWS = 64;
-    private static final int MIN_TIMED_BATCHES = 3;
-    private static final int STABLE_AFTER_BATCHES = 8;
+    private static final int MIN_TIMED_ROUNDS = 3;
+    private static final int STABLE_AFTER_ROUNDS = 8;
+    private static final double MIN_ROUND_NANOS = 50_000;
     private static final double STABLE_RELATIVE_CI = 0.05;
 
     private final CalibrationSettings settings;
@@ -44,26 +44,26 @@ public final class Calibrator {
      * @param excluded paths left out and why, carried into the report
      */
     public CalibrationReport run(List<PredictionPath> paths, Map<String, String> excluded, ModelProvider models,
-                                 CalibrationSample sample, String ranOn) {
+                                 BatchCodec codec, String ranOn) {
         if (paths.isEmpty()) {
             throw new CalibrationException("no prediction path can run this model: " + excluded);
         }
         long start = System.nanoTime();
-        double maxDiff = checkParity(paths, models, sample);
+        double maxDiff = checkParity(paths, models, codec);
         List<Measurement> measurements = new ArrayList<>();
         long deadline = start + settings.totalMillis() * 1_000_000L;
         for (PredictionPath path : paths) {
             int maxThreads = path == PredictionPath.TF ? settings.maxThreads() : 1;
             for (int threads = 1; threads <= maxThreads; threads++) {
-                climbLadder(models.get(path, threads), threads, sample, deadline, measurements);
+                climbLadder(models.get(path, threads), threads, codec, deadline, measurements);
             }
         }
         Plan chosen = choose(measurements);
         long millis = (System.nanoTime() - start) / 1_000_000L;
-        return new CalibrationReport(measurements, chosen, maxDiff, excluded, sample.rows(), millis, ranOn);
+        return new CalibrationReport(measurements, chosen, maxDiff, excluded, codec.rows(), millis, ranOn);
     }
 
-    private void climbLadder(LoadedModel model, int threads, CalibrationSample sample, long deadline,
+    private void climbLadder(LoadedModel model, int threads, BatchCodec codec, long deadline,
                              List<Measurement> out) {
         double best = 0;
         int notBetter = 0;
@@ -71,7 +71,7 @@ public final class Calibrator {
             if (batch > settings.maxBatchRows() || System.nanoTime() > deadline) {
                 return;
             }
-            Measurement m = measure(model, batch, threads, sample);
+            Measurement m = measure(model, batch, threads, codec);
             out.add(m);
             if (m.rowsPerSecond() > best) {
                 best = m.rowsPerSecond();
@@ -82,57 +82,67 @@ public final class Calibrator {
         }
     }
 
-    /** Times one candidate, including the copy of rows into the batch buffers that scoring also pays. */
-    Measurement measure(LoadedModel model, int batch, int threads, CalibrationSample sample) {
-        ModelSignature sig = model.signature();
-        float[][] in = allocate(sig, batch, true);
-        float[][] out = allocate(sig, batch, false);
+    /**
+     * Times one candidate, including the encoding of rows into the batch buffers and the decoding of predictions
+     * that scoring also pays. Calls are timed in rounds of at least {@link #MIN_ROUND_NANOS} so that the clock's own
+     * cost does not distort sub-microsecond calls; latency percentiles are over round means.
+     */
+    Measurement measure(LoadedModel model, int batch, int threads, BatchCodec codec) {
+        codec.reserve(batch);
         try (Predictor predictor = model.newPredictor(batch)) {
-            long warmEnd = System.nanoTime() + settings.warmupMillis() * 1_000_000L;
+            long warmStart = System.nanoTime();
+            long warmEnd = warmStart + settings.warmupMillis() * 1_000_000L;
             int offset = 0;
-            for (int calls = 0; calls < 2 || System.nanoTime() < warmEnd; calls++) {
-                offset = runBatch(predictor, sig, in, out, batch, sample, offset);
+            long warmCalls = 0;
+            while (warmCalls < 2 || System.nanoTime() < warmEnd) {
+                offset = runBatch(predictor, batch, codec, offset);
+                warmCalls++;
             }
+            double nanosPerCall = (System.nanoTime() - warmStart) / (double) warmCalls;
+            int callsPerRound = (int) Math.max(1, Math.min(1 << 20, Math.ceil(MIN_ROUND_NANOS / nanosPerCall)));
+
             long budget = settings.candidateMillis() * 1_000_000L;
-            double[] times = new double[1024];
-            int n = 0;
+            double[] roundMillis = new double[256];
+            int rounds = 0;
             long total = 0;
-            while (n < MIN_TIMED_BATCHES || (total < budget && !(n >= STABLE_AFTER_BATCHES && stable(times, n)))) {
+            double mean = 0;
+            double m2 = 0;
+            while (rounds < MIN_TIMED_ROUNDS
+                    || (total < budget && !(rounds >= STABLE_AFTER_ROUNDS && stable(mean, m2, rounds)))) {
                 long t0 = System.nanoTime();
-                offset = runBatch(predictor, sig, in, out, batch, sample, offset);
+                for (int c = 0; c < callsPerRound; c++) {
+                    offset = runBatch(predictor, batch, codec, offset);
+                }
                 long dt = System.nanoTime() - t0;
                 total += dt;
-                if (n == times.length) {
-                    times = Arrays.copyOf(times, n * 2);
+                double perBatch = dt / 1e6 / callsPerRound;
+                if (rounds == roundMillis.length) {
+                    roundMillis = Arrays.copyOf(roundMillis, rounds * 2);
                 }
-                times[n++] = dt / 1e6;
+                roundMillis[rounds++] = perBatch;
+                double delta = perBatch - mean;
+                mean += delta / rounds;
+                m2 += delta * (perBatch - mean);
             }
-            double[] sorted = Arrays.copyOf(times, n);
+            double[] sorted = Arrays.copyOf(roundMillis, rounds);
             Arrays.sort(sorted);
-            return new Measurement(model.path(), batch, threads, n, (long) n * batch, total / 1e9,
+            long batches = (long) rounds * callsPerRound;
+            return new Measurement(model.path(), batch, threads, batches, batches * batch, total / 1e9,
                     percentile(sorted, 0.50), percentile(sorted, 0.95));
         }
     }
 
-    private int runBatch(Predictor predictor, ModelSignature sig, float[][] in, float[][] out, int batch,
-                         CalibrationSample sample, int offset) {
-        sample.fill(sig, in, batch, offset);
-        predictor.predict(in, batch, out);
-        blackhole += out[0][0];
-        return (offset + batch) % sample.rows();
+    private int runBatch(Predictor predictor, int batch, BatchCodec codec, int offset) {
+        codec.encode(batch, offset);
+        predictor.predict(codec.inputs(), batch, codec.outputs());
+        codec.decode(batch);
+        blackhole += codec.outputs()[0][0];
+        return (offset + batch) % codec.rows();
     }
 
-    private static boolean stable(double[] times, int n) {
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-            mean += times[i];
-        }
-        mean /= n;
-        double var = 0;
-        for (int i = 0; i < n; i++) {
-            var += (times[i] - mean) * (times[i] - mean);
-        }
-        double halfWidth = 1.96 * Math.sqrt(var / (n - 1)) / Math.sqrt(n);
+    /** Whether the 95% confidence half-width of the mean round time is within 5% of the mean (Welford's sums). */
+    private static boolean stable(double mean, double m2, int n) {
+        double halfWidth = 1.96 * Math.sqrt(m2 / (n - 1)) / Math.sqrt(n);
         return halfWidth / mean < STABLE_RELATIVE_CI;
     }
 
@@ -142,17 +152,19 @@ public final class Calibrator {
     }
 
     /** Runs every path on the same rows and fails when any pair differs by more than the tolerance. */
-    private double checkParity(List<PredictionPath> paths, ModelProvider models, CalibrationSample sample) {
-        int rows = Math.min(PARITY_ROWS, sample.rows());
+    private double checkParity(List<PredictionPath> paths, ModelProvider models, BatchCodec codec) {
+        int rows = Math.min(PARITY_ROWS, codec.rows());
         Map<PredictionPath, float[][]> outputs = new LinkedHashMap<>();
         for (PredictionPath path : paths) {
             LoadedModel model = models.get(path, 1);
-            ModelSignature sig = model.signature();
-            float[][] in = allocate(sig, rows, true);
-            float[][] out = allocate(sig, rows, false);
-            sample.fill(sig, in, rows, 0);
+            codec.reserve(rows);
+            codec.encode(rows, 0);
             try (Predictor p = model.newPredictor(rows)) {
-                p.predict(in, rows, out);
+                p.predict(codec.inputs(), rows, codec.outputs());
+            }
+            float[][] out = codec.outputs().clone();
+            for (int j = 0; j < out.length; j++) {
+                out[j] = Arrays.copyOf(out[j], rows * model.signature().outputSize(j));
             }
             outputs.put(path, out);
         }
@@ -178,15 +190,6 @@ public final class Calibrator {
             }
         }
         return maxDiff;
-    }
-
-    private static float[][] allocate(ModelSignature sig, int rows, boolean inputs) {
-        int count = inputs ? sig.inputCount() : sig.outputCount();
-        float[][] buffers = new float[count][];
-        for (int i = 0; i < count; i++) {
-            buffers[i] = new float[rows * (inputs ? sig.inputSize(i) : sig.outputSize(i))];
-        }
-        return buffers;
     }
 
     /** Best throughput wins; ties within noise go to the smaller batch, then to fewer threads. */

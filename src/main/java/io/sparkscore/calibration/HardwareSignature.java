@@ -20,11 +20,11 @@ public record HardwareSignature(String cpuModel, int cores, int taskCpus, String
 
     /** Reads the signature of the JVM this runs in (an executor, during calibration). */
     public static HardwareSignature current(int taskCpus, String engineVersions) {
-        return new HardwareSignature(cpuModel(), Runtime.getRuntime().availableProcessors(), taskCpus, gpu(),
+        return new HardwareSignature(readCpuModel(), Runtime.getRuntime().availableProcessors(), taskCpus, detectGpu(),
                 engineVersions);
     }
 
-    private static String cpuModel() {
+    private static String readCpuModel() {
         Path cpuinfo = Path.of("/proc/cpuinfo");
         if (Files.isReadable(cpuinfo)) {
             try (Stream<String> lines = Files.lines(cpuinfo)) {
@@ -40,7 +40,7 @@ public record HardwareSignature(String cpuModel, int cores, int taskCpus, String
     }
 
     /** The NVIDIA devices the OS shows, or {@code none}; detection only, TensorFlow decides what it uses. */
-    private static String gpu() {
+    private static String detectGpu() {
         Path gpus = Path.of("/proc/driver/nvidia/gpus");
         if (!Files.isDirectory(gpus)) {
             return "none";

@@ -21,7 +21,7 @@ final class CalibrateCommand implements Callable<Integer> {
     ModelInputOptions common;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         JobOptions options = common.toJobOptions(null, List.of(), JobOptions.WriteMode.ERROR,
                 JobOptions.Calibration.FORCE);
         try (SparkSession spark = SparkSessions.create("sparkscore calibrate", common.master)) {

@@ -35,7 +35,7 @@ final class ScoreCommand implements Callable<Integer> {
     String mode;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         JobOptions options = common.toJobOptions(output, predictionColumns, JobOptions.WriteMode.parse(mode),
                 JobOptions.Calibration.parse(calibration));
         try (SparkSession spark = SparkSessions.create("sparkscore score", common.master)) {

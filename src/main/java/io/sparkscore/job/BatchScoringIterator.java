@@ -2,15 +2,13 @@ package io.sparkscore.job;
 
 import io.sparkscore.runtime.Predictor;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * Lazily scores a partition batch by batch: pulls up to one batch of rows, maps them into the reused input buffers,
- * makes one prediction call, then emits the kept columns joined with the predictions.
+ * Lazily scores a partition batch by batch: pulls up to one batch of rows into a {@link RowBatch}, makes one
+ * prediction call, then emits the kept columns joined with the predictions.
  *
  * <pre>
  *   rows ──▶ FeatureMapping ──▶ float[][] in ──▶ Predictor ──▶ float[][] out ──▶ rows(kept…, prediction…)
@@ -23,42 +21,23 @@ final class BatchScoringIterator implements Iterator<Row> {
 
     private final Iterator<Row> input;
     private final Predictor predictor;
-    private final FeatureMapping features;
-    private final RowKey rowKey;
-    private final int[] keepIndexes;
-    private final OutputLayout output;
-    private final float[][] inputs;
-    private final float[][] outputs;
-    private final Object[][] kept;
-    private final int batch;
-    private int filled;
+    private final RowBatch batch;
     private int cursor;
     private long rowsScored;
 
-    BatchScoringIterator(Iterator<Row> input, Predictor predictor, FeatureMapping features, RowKey rowKey,
-                         int[] keepIndexes, OutputLayout output, int[] inputSizes) {
+    BatchScoringIterator(Iterator<Row> input, Predictor predictor, RowBatch batch) {
         this.input = input;
         this.predictor = predictor;
-        this.features = features;
-        this.rowKey = rowKey;
-        this.keepIndexes = keepIndexes;
-        this.output = output;
-        this.batch = predictor.batchCapacity();
-        this.inputs = new float[inputSizes.length][];
-        for (int i = 0; i < inputSizes.length; i++) {
-            inputs[i] = new float[batch * inputSizes[i]];
-        }
-        this.outputs = output.allocate(batch);
-        this.kept = new Object[batch][keepIndexes.length];
+        this.batch = batch;
     }
 
     @Override
     public boolean hasNext() {
-        if (cursor < filled) {
+        if (cursor < batch.size()) {
             return true;
         }
         refill();
-        return filled > 0;
+        return batch.size() > 0;
     }
 
     @Override
@@ -66,27 +45,19 @@ final class BatchScoringIterator implements Iterator<Row> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        int r = cursor++;
-        Object[] values = Arrays.copyOf(kept[r], keepIndexes.length + output.columnCount());
-        output.write(outputs, r, values, keepIndexes.length);
-        return RowFactory.create(values);
+        return batch.outputRow(cursor++);
     }
 
     private void refill() {
-        filled = 0;
+        batch.clear();
         cursor = 0;
-        while (filled < batch && input.hasNext()) {
-            Row row = input.next();
-            features.read(row, inputs, filled, rowKey);
-            Object[] k = kept[filled];
-            for (int i = 0; i < keepIndexes.length; i++) {
-                k[i] = row.get(keepIndexes[i]);
-            }
-            filled++;
+        int capacity = predictor.batchCapacity();
+        while (batch.size() < capacity && input.hasNext()) {
+            batch.add(input.next());
         }
-        if (filled > 0) {
-            predictor.predict(inputs, filled, outputs);
-            rowsScored += filled;
+        if (batch.size() > 0) {
+            predictor.predict(batch.inputs(), batch.size(), batch.outputs());
+            rowsScored += batch.size();
         }
     }
 

@@ -1,7 +1,7 @@
 package io.sparkscore.job;
 
 import io.sparkscore.calibration.CalibrationReport;
-import io.sparkscore.calibration.CalibrationSample;
+import io.sparkscore.calibration.CalibrationException;
 import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.Calibrator;
 import io.sparkscore.model.ModelSpec;
@@ -18,7 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +35,16 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
 
     private final Broadcast<ModelSpec> spec;
     private final String modelHash;
-    private final FeatureMapping features;
-    private final int[] inputSizes;
+    private final RowBatch.Factory batches;
     private final List<PredictionPath> paths;
     private final Map<String, String> excluded;
     private final CalibrationSettings settings;
 
-    CalibrationTask(Broadcast<ModelSpec> spec, String modelHash, FeatureMapping features, int[] inputSizes,
+    CalibrationTask(Broadcast<ModelSpec> spec, String modelHash, RowBatch.Factory batches,
                     List<PredictionPath> paths, Map<String, String> excluded, CalibrationSettings settings) {
         this.spec = spec;
         this.modelHash = modelHash;
-        this.features = features;
-        this.inputSizes = inputSizes;
+        this.batches = batches;
         this.paths = List.copyOf(paths);
         this.excluded = Map.copyOf(excluded);
         this.settings = settings;
@@ -54,7 +52,7 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
 
     @Override
     public Iterator<byte[]> call(Iterator<Row> rows) {
-        CalibrationSample sample = collect(rows);
+        RowBatchCodec codec = new RowBatchCodec(collect(rows), batches);
         TaskContext task = TaskContext.get();
         int threads = Math.max(1, task.cpus());
         CalibrationSettings local = settings.withMaxThreads(Math.min(settings.maxThreads(), threads))
@@ -63,37 +61,29 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
         String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("
                 + Runtime.getRuntime().availableProcessors() + " cores, task cpus " + threads + ")";
         CalibrationReport report = new Calibrator(local).run(paths, excluded,
-                (path, t) -> ModelCache.get(modelHash, spec::value, path, t), sample, ranOn);
+                (path, t) -> ModelCache.get(modelHash, spec::value, path, t), codec, ranOn);
         return List.of(serialize(report)).iterator();
     }
 
-    private CalibrationSample collect(Iterator<Row> rows) {
-        int capacity = 256;
-        float[][] inputs = new float[inputSizes.length][];
-        for (int i = 0; i < inputSizes.length; i++) {
-            inputs[i] = new float[capacity * inputSizes[i]];
-        }
-        RowKey noKey = new RowKey(new int[0], new String[0]);
-        int total = 0;
+    /** The sampled rows scoring would accept; rows it would reject say nothing about speed. */
+    private List<Row> collect(Iterator<Row> rows) {
+        List<Row> good = new ArrayList<>();
+        RowBatch probe = batches.create(1);
         while (rows.hasNext()) {
             Row row = rows.next();
-            if (total == capacity) {
-                capacity *= 2;
-                for (int i = 0; i < inputSizes.length; i++) {
-                    inputs[i] = Arrays.copyOf(inputs[i], capacity * inputSizes[i]);
-                }
-            }
+            probe.clear();
             try {
-                features.read(row, inputs, total, noKey);
-                total++;
+                probe.add(row);
+                good.add(row);
             } catch (BadRowException e) {
-                // scoring rejects such rows too; they say nothing about speed
+                // skipped, see above
             }
         }
-        for (int i = 0; i < inputSizes.length; i++) {
-            inputs[i] = Arrays.copyOf(inputs[i], total * inputSizes[i]);
+        if (good.isEmpty()) {
+            throw new CalibrationException("calibration found no scorable row among the sampled input rows; check"
+                    + " that the input has rows with non-null, finite features");
         }
-        return new CalibrationSample(inputs, total);
+        return good;
     }
 
     /** Largest batch whose activations (every tensor of the graph, float32) fit this task's share of the heap. */
@@ -118,6 +108,6 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
 
     @Override
     public String toString() {
-        return "CalibrationTask[" + modelHash + ", paths " + paths + ", inputs " + Arrays.toString(inputSizes) + "]";
+        return "CalibrationTask[" + modelHash + ", paths " + paths + "]";
     }
 }

@@ -23,31 +23,22 @@ import java.util.Iterator;
  *
  * <p>The closure holds only the broadcast handle, the model hash and small resolved config.
  */
-public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
 
     private final Broadcast<ModelSpec> spec;
     private final String modelHash;
     private final Plan plan;
-    private final FeatureMapping features;
-    private final RowKey rowKey;
-    private final int[] keepIndexes;
-    private final int[] inputSizes;
-    private final OutputLayout output;
+    private final RowBatch.Factory batches;
     private final JobMetrics metrics;
 
-    public PartitionScorer(Broadcast<ModelSpec> spec, String modelHash, Plan plan, FeatureMapping features,
-                           RowKey rowKey, int[] keepIndexes, int[] inputSizes, OutputLayout output,
-                           JobMetrics metrics) {
+    PartitionScorer(Broadcast<ModelSpec> spec, String modelHash, Plan plan, RowBatch.Factory batches,
+                    JobMetrics metrics) {
         this.spec = spec;
         this.modelHash = modelHash;
         this.plan = plan;
-        this.features = features;
-        this.rowKey = rowKey;
-        this.keepIndexes = keepIndexes;
-        this.inputSizes = inputSizes;
-        this.output = output;
+        this.batches = batches;
         this.metrics = metrics;
     }
 
@@ -60,8 +51,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
         LoadedModel model = ModelCache.get(modelHash, spec::value, plan.path(), plan.intraOpThreads());
         Predictor predictor = model.newPredictor(plan.batchSize());
-        BatchScoringIterator scoring = new BatchScoringIterator(rows, predictor, features, rowKey, keepIndexes, output,
-                inputSizes);
+        BatchScoringIterator scoring = new BatchScoringIterator(rows, predictor, batches.create(plan.batchSize()));
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
         task.addTaskCompletionListener(ctx -> {
             predictor.close();

@@ -82,8 +82,7 @@ public final class ScoringJob {
 
     /** What the driver resolved before any partition runs; everything checked, nothing scored yet. */
     private record Prepared(ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
-                            Dataset<Row> projected, FeatureMapping features, int[] inputSizes, int[] keepIndexes,
-                            RowKey rowKey, OutputLayout output, StructType outSchema,
+                            Dataset<Row> projected, RowBatch.Factory batches, StructType outSchema,
                             Broadcast<ModelSpec> broadcast) {
     }
 
@@ -129,8 +128,7 @@ public final class ScoringJob {
         long rowsIn = p.projected().count();
         spark.sparkContext().setJobDescription("sparkscore: score " + options.inputPath() + " with " + plan);
         Dataset<Row> scored = p.projected().mapPartitions(new PartitionScorer(p.broadcast(), p.spec().hash(), plan,
-                p.features(), p.rowKey(), p.keepIndexes(), p.inputSizes(), p.output(), metrics),
-                Encoders.row(p.outSchema()));
+                p.batches(), metrics), Encoders.row(p.outSchema()));
         scored.write().mode(options.mode() == JobOptions.WriteMode.OVERWRITE ? SaveMode.Overwrite
                 : SaveMode.ErrorIfExists).parquet(options.outputPath());
         spark.sparkContext().setJobDescription(null);
@@ -184,8 +182,8 @@ public final class ScoringJob {
         }
         Broadcast<ModelSpec> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(spec);
         LOG.info("Broadcast model {} ({} params, hash {})", spec.name(), spec.paramCount(), spec.shortHash());
-        return new Prepared(spec, paths, excluded, projected, features, inputSizes, keepIndexes, rowKey, output,
-                outSchema, broadcast);
+        return new Prepared(spec, paths, excluded, projected,
+                new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, broadcast);
     }
 
     static ModelSpec readModel(String path, Configuration hadoop) {
@@ -251,8 +249,8 @@ public final class ScoringJob {
         spark.sparkContext().setJobDescription("sparkscore: calibration on " + options.calibrationRows()
                 + " sampled rows (paths " + p.paths() + ")");
         Dataset<Row> sample = p.projected().limit(options.calibrationRows()).coalesce(1);
-        List<byte[]> result = sample.mapPartitions(new CalibrationTask(p.broadcast(), p.spec().hash(), p.features(),
-                p.inputSizes(), p.paths(), p.excluded(), settings), Encoders.BINARY()).collectAsList();
+        List<byte[]> result = sample.mapPartitions(new CalibrationTask(p.broadcast(), p.spec().hash(), p.batches(),
+                p.paths(), p.excluded(), settings), Encoders.BINARY()).collectAsList();
         spark.sparkContext().setJobDescription(null);
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(result.get(0)))) {
             return (CalibrationReport) in.readObject();

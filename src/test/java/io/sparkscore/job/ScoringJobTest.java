@@ -124,7 +124,13 @@ class ScoringJobTest {
         ModelCache.closeAll();
         long before = ModelCache.buildCount();
         String out = dir.resolve("out-once").toString();
-        ScoringJob.Result result = new ScoringJob(spark, options(out, 16, PredictionPath.JVM)).run();
+        ScoringJob.Result result;
+        spark.conf().set("spark.sql.files.maxPartitionBytes", "1k"); // one input file per partition, or more
+        try {
+            result = new ScoringJob(spark, options(out, 16, PredictionPath.JVM)).run();
+        } finally {
+            spark.conf().unset("spark.sql.files.maxPartitionBytes");
+        }
 
         assertThat(ModelCache.buildCount() - before).isEqualTo(1);
         List<ExecutorUsage> executors = result.summary().executors();
