@@ -9,7 +9,6 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code sparkscore calibrate}: runs only the calibration stage on sampled input rows and prints the table. */
@@ -22,8 +21,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobOptions options = common.toJobOptions(null, List.of(), JobOptions.WriteMode.ERROR,
-                JobOptions.Calibration.FORCE);
+        JobOptions options = common.toJobOptions().optCalibration(JobOptions.Calibration.FORCE).build();
         try (SparkSession spark = SparkSessions.create("sparkscore calibrate", common.master)) {
             CalibrationReport report = new ScoringJob(spark, options).calibrateOnly();
             System.out.print(CalibrationTable.render(report));

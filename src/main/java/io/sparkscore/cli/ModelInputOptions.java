@@ -17,18 +17,32 @@ final class ModelInputOptions {
             + " Hadoop FS URI (file://, hdfs://, s3a://).")
     String model;
 
-    @Option(names = "--input", required = true, description = "Input dataset path (Hadoop FS URI).")
+    @Option(names = "--input", description = "Input dataset path (Hadoop FS URI).")
     String input;
 
+    @Option(names = "--input-table", description = "Catalog table to read instead of --input, e.g. db.events.")
+    String inputTable;
+
     @Option(names = "--input-format", defaultValue = "parquet",
-            description = "parquet (default), orc, csv (with header), json, avro.")
+            description = "parquet (default), orc, csv (with header; features parsed as numbers), json, avro.")
     String inputFormat;
+
+    @Option(names = "--where", description = "SQL predicate selecting the rows to score, e.g. \"dt = '2026-11-29'\".")
+    String where;
+
+    @Option(names = "--sample", description = "Score a random fraction of the rows, in (0, 1].")
+    Double sample;
+
+    @Option(names = "--input-map", description = "Per model input: name=col1,col2 or name=arrayCol[] (repeat once"
+            + " per input of a multi-input model).")
+    List<String> inputMap = new ArrayList<>();
 
     @Option(names = "--features", split = ",", description = "Numeric feature columns, in the model's input order"
             + " (reshaped in C order to the input's shape).")
     List<String> features = new ArrayList<>();
 
-    @Option(names = "--features-array", description = "One array<number> column holding each row's flattened input.")
+    @Option(names = "--features-array", description = "One array<number> or Spark ML vector column holding each"
+            + " row's flattened input.")
     String featuresArray;
 
     @Option(names = "--keep", split = ",", description = "Input columns copied to the output (row keys).")
@@ -51,33 +65,34 @@ final class ModelInputOptions {
             + " (default: ~/.sparkscore/plans; 'none' keeps none).")
     String planStore = System.getProperty("user.home") + "/.sparkscore/plans";
 
-    @Option(names = "--allow-nan", description = "Score rows with NaN features instead of rejecting them.")
+    @Option(names = "--allow-nan", description = "Score rows with NaN features instead of treating them as bad.")
     boolean allowNaN;
 
     @Option(names = "--master", description = "Spark master when run outside spark-submit, e.g. local[*].")
     String master;
 
-    JobOptions toJobOptions(String output, List<String> predictionColumns, JobOptions.WriteMode mode,
-                            JobOptions.Calibration calibration) {
-        List<InputBinding> bindings = new ArrayList<>();
-        if (!features.isEmpty() && featuresArray != null) {
-            throw JobException.config("pass either --features or --features-array, not both");
+    /** The options shared by every command; callers add their output settings. */
+    JobOptions.Builder toJobOptions() {
+        int given = (features.isEmpty() ? 0 : 1) + (featuresArray == null ? 0 : 1) + (inputMap.isEmpty() ? 0 : 1);
+        if (given > 1) {
+            throw JobException.config("pass one of --features, --features-array or --input-map, not several");
         }
+        List<InputBinding> bindings = new ArrayList<>();
         if (!features.isEmpty()) {
-            bindings.add(InputBinding.scalars("input", features));
+            bindings.add(InputBinding.scalars(InputBinding.SINGLE_INPUT, features));
         } else if (featuresArray != null) {
-            bindings.add(InputBinding.array("input", featuresArray));
+            bindings.add(InputBinding.array(InputBinding.SINGLE_INPUT, featuresArray));
+        } else {
+            inputMap.forEach(m -> bindings.add(InputBinding.parse(m)));
         }
         return JobOptions.builder()
-                .setModel(model).setInput(input).setBindings(bindings)
-                .optInputFormat(inputFormat).optOutput(output).optKeep(keep)
-                .optPredictionColumns(predictionColumns)
+                .setModel(model).setInput(input).setInputTable(inputTable).setBindings(bindings)
+                .optInputFormat(inputFormat).optWhere(where).optSample(sample).optKeep(keep)
                 .optBatchSize(parseBatchSize(batchSize)).optPath(parsePath(path))
-                .optMode(mode).optCalibration(calibration).optCalibrationRows(calibrationRows)
+                .optCalibrationRows(calibrationRows)
                 .optCalibrationBudgetMillis(calibrationBudgetMillis)
                 .optPlanStore("none".equals(planStore) ? null : planStore)
-                .optAllowNaN(allowNaN)
-                .build();
+                .optAllowNaN(allowNaN);
     }
 
     static Optional<Integer> parseBatchSize(String value) {

@@ -1,5 +1,6 @@
 package io.sparkscore.cli;
 
+import io.sparkscore.job.BadRowPolicy;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.ScoringJob;
 import io.sparkscore.job.SparkSessions;
@@ -20,8 +21,40 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelInputOptions common;
 
-    @Option(names = "--output", required = true, description = "Output directory for the Parquet predictions.")
+    @Option(names = "--output", description = "Output directory (Hadoop FS URI).")
     String output;
+
+    @Option(names = "--output-table", description = "Catalog table to write instead of --output.")
+    String outputTable;
+
+    @Option(names = "--output-format", defaultValue = "parquet", description = "parquet (default), orc, json, csv.")
+    String outputFormat;
+
+    @Option(names = "--partition-by", split = ",", description = "Input columns to partition the output by (passed"
+            + " through from the input).")
+    List<String> partitionBy = new ArrayList<>();
+
+    @Option(names = "--output-mode", defaultValue = "probabilities", description = "probabilities (raw outputs),"
+            + " argmax (class index) or threshold=<t> (0/1).")
+    String outputMode;
+
+    @Option(names = "--with-metadata", description = "Add model_hash, run_id and scored_at columns.")
+    boolean withMetadata;
+
+    @Option(names = "--bad-rows", defaultValue = "quarantine", description = "fail, skip or quarantine (default):"
+            + " what to do with rows whose features are null, NaN/infinite, not numbers or of the wrong length.")
+    String badRows;
+
+    @Option(names = "--quarantine", description = "Where quarantined rows go (default <output>/_quarantine).")
+    String quarantine;
+
+    @Option(names = "--max-records-per-file", defaultValue = "0", description = "Cap on rows per output file"
+            + " (0: no cap).")
+    long maxRecordsPerFile;
+
+    @Option(names = "--coalesce", defaultValue = "0", description = "Write at most this many output files per"
+            + " partition value (0: one per task).")
+    int coalesce;
 
     @Option(names = "--prediction-column", split = ",", description = "Name(s) of the prediction column(s);"
             + " default 'prediction', or the output names for multi-output models.")
@@ -31,13 +64,20 @@ final class ScoreCommand implements Callable<Integer> {
             + " --path are both fixed; force; off.")
     String calibration;
 
-    @Option(names = "--mode", defaultValue = "error", description = "error (refuse an existing output) or overwrite.")
+    @Option(names = "--mode", defaultValue = "error", description = "error (refuse an existing output), overwrite, or"
+            + " overwrite-partitions (replace only the partitions written, with --partition-by).")
     String mode;
 
     @Override
     public Integer call() throws Exception {
-        JobOptions options = common.toJobOptions(output, predictionColumns, JobOptions.WriteMode.parse(mode),
-                JobOptions.Calibration.parse(calibration));
+        JobOptions options = common.toJobOptions()
+                .optOutput(output).optOutputTable(outputTable).optOutputFormat(outputFormat)
+                .optPartitionBy(partitionBy).optPredictionColumns(predictionColumns).optOutputMode(outputMode)
+                .optWithMetadata(withMetadata).optMode(JobOptions.WriteMode.parse(mode))
+                .optCalibration(JobOptions.Calibration.parse(calibration))
+                .optBadRows(BadRowPolicy.parse(badRows)).optQuarantine(quarantine)
+                .optMaxRecordsPerFile(maxRecordsPerFile).optCoalesce(coalesce)
+                .build();
         try (SparkSession spark = SparkSessions.create("sparkscore score", common.master)) {
             ScoringJob.Result result = new ScoringJob(spark, options).run();
             System.out.print(result.summary().render());

@@ -52,10 +52,7 @@ public final class FeatureMapping implements Serializable {
     public static FeatureMapping resolve(StructType schema, List<InputBinding> bindings, ModelSignature signature,
                                          boolean allowNaN) {
         int n = signature.inputCount();
-        if (bindings.size() != n) {
-            throw JobException.config("the model has " + n + " inputs " + signature.inputNames() + " but "
-                    + bindings.size() + " feature mappings were given; map each input with --input-map");
-        }
+        bindings = InputBinding.inModelOrder(bindings, signature.inputNames());
         int[][] indexes = new int[n][];
         String[][] names = new String[n][];
         boolean[] arrays = new boolean[n];

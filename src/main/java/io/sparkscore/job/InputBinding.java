@@ -9,6 +9,9 @@ import java.util.List;
  */
 public record InputBinding(String inputName, List<String> scalarColumns, String arrayColumn) implements Serializable {
 
+    /** The name used by {@code --features}/{@code --features-array}, which bind a single-input model's only input. */
+    public static final String SINGLE_INPUT = "";
+
     public InputBinding {
         scalarColumns = List.copyOf(scalarColumns);
         if (scalarColumns.isEmpty() == (arrayColumn == null)) {
@@ -23,6 +26,57 @@ public record InputBinding(String inputName, List<String> scalarColumns, String 
 
     public static InputBinding array(String inputName, String column) {
         return new InputBinding(inputName, List.of(), column);
+    }
+
+    /**
+     * Parses one {@code --input-map} value: {@code name=col1,col2,...} (scalar columns) or {@code name=col[]}
+     * (one array or vector column).
+     */
+    public static InputBinding parse(String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0 || eq == spec.length() - 1) {
+            throw JobException.config("--input-map '" + spec + "' should look like input=col1,col2 or input=arrayCol[]");
+        }
+        String name = spec.substring(0, eq).trim();
+        String cols = spec.substring(eq + 1).trim();
+        if (cols.endsWith("[]")) {
+            return array(name, cols.substring(0, cols.length() - 2));
+        }
+        return scalars(name, List.of(cols.split("\\s*,\\s*")));
+    }
+
+    /**
+     * The bindings in model input order. {@code --features}/{@code --features-array} bind a single-input model;
+     * multi-input models need one {@code --input-map} per input, by input name.
+     */
+    public static List<InputBinding> inModelOrder(List<InputBinding> bindings, List<String> inputNames) {
+        if (bindings.size() == 1 && bindings.get(0).inputName().equals(SINGLE_INPUT)) {
+            if (inputNames.size() != 1) {
+                throw JobException.config("the model has " + inputNames.size() + " inputs " + inputNames
+                        + "; map each one with --input-map <input>=col1,col2 or --input-map <input>=arrayCol[]");
+            }
+            return bindings;
+        }
+        java.util.Map<String, InputBinding> byName = new java.util.LinkedHashMap<>();
+        for (InputBinding b : bindings) {
+            if (!inputNames.contains(b.inputName())) {
+                throw JobException.config("--input-map names input '" + b.inputName() + "' but the model's inputs"
+                        + " are " + inputNames);
+            }
+            if (byName.put(b.inputName(), b) != null) {
+                throw JobException.config("--input-map maps input '" + b.inputName() + "' twice");
+            }
+        }
+        java.util.List<InputBinding> ordered = new java.util.ArrayList<>();
+        for (String name : inputNames) {
+            InputBinding b = byName.get(name);
+            if (b == null) {
+                throw JobException.config("model input '" + name + "' has no feature mapping; add --input-map "
+                        + name + "=col1,col2 or " + name + "=arrayCol[]");
+            }
+            ordered.add(b);
+        }
+        return ordered;
     }
 
     public List<String> columns() {

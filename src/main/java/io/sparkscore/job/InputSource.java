@@ -9,31 +9,73 @@ import org.apache.spark.sql.SparkSession;
 import java.util.Locale;
 import java.util.Set;
 
-/** Opens the input dataset in the format the user named, with errors that name the path. */
+/**
+ * Opens the input: a path in one of the supported formats or a catalog table, then applies {@code --where} and
+ * {@code --sample}. Errors name the path or table.
+ */
 public final class InputSource {
 
-    private static final Set<String> FORMATS = Set.of("parquet", "orc", "csv", "json", "avro");
+    public static final Set<String> FORMATS = Set.of("parquet", "orc", "csv", "json", "avro");
+    /** Seed of {@code --sample}, fixed so that every pass over the input (count, calibration, scoring) agrees. */
+    static final long SAMPLE_SEED = 20_261_129L;
 
     private InputSource() {
     }
 
-    public static Dataset<Row> read(SparkSession spark, String path, String format) {
+    public static Dataset<Row> open(SparkSession spark, JobOptions options) {
+        Dataset<Row> input = options.inputTable() != null
+                ? table(spark, options.inputTable())
+                : read(spark, options.inputPath(), options.inputFormat());
+        if (options.where() != null) {
+            try {
+                input = input.where(options.where());
+            } catch (Exception e) {
+                throw new JobException(JobException.USAGE, "--where '" + options.where() + "' is not a valid SQL"
+                        + " predicate for this input: " + firstLine(e), e);
+            }
+        }
+        if (options.sampleFraction() != null && options.sampleFraction() < 1) {
+            input = input.sample(false, options.sampleFraction(), SAMPLE_SEED);
+        }
+        return input;
+    }
+
+    static Dataset<Row> read(SparkSession spark, String path, String format) {
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(fmt)) {
             throw JobException.config("unknown --input-format '" + format + "'; expected one of " + FORMATS);
         }
         DataFrameReader reader = spark.read().format(fmt);
         if (fmt.equals("csv")) {
+            // no schema inference: features are parsed as numbers later, with an error naming each bad value
             reader = reader.option("header", "true").option("inferSchema", "false");
         }
         try {
             return reader.load(path);
         } catch (Exception e) {
-            if (e instanceof AnalysisException && String.valueOf(e.getMessage()).contains("PATH_NOT_FOUND")) {
+            if (String.valueOf(e.getMessage()).contains("PATH_NOT_FOUND")) {
                 throw new JobException(JobException.DATA, "input path " + path + " does not exist; check --input", e);
             }
             throw new JobException(JobException.DATA, "cannot read input " + path + " as " + fmt + ": "
-                    + e.getMessage(), e);
+                    + firstLine(e), e);
         }
+    }
+
+    private static Dataset<Row> table(SparkSession spark, String name) {
+        try {
+            return spark.table(name);
+        } catch (Exception e) {
+            if (e instanceof AnalysisException) {
+                throw new JobException(JobException.DATA, "input table " + name + " cannot be read: "
+                        + firstLine(e) + "; check --input-table and the catalog", e);
+            }
+            throw e;
+        }
+    }
+
+    static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 }

@@ -7,31 +7,43 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Everything one scoring run needs to know, validated on construction. Built by the CLI from flags and
- * {@code spark.sparkscore.*} settings; immutable.
+ * Everything one scoring run needs to know, validated on construction. Built by the CLI from flags (or by tests);
+ * immutable. Create with {@link #builder()}: {@code set*} for required values, {@code opt*} for the rest.
  *
+ * @param inputPath       input dataset path; or null when {@code inputTable} names a catalog table
  * @param outputPath      where {@code score} writes; {@code calibrate} needs none
  * @param batchSize       fixed rows per prediction call, or empty to let calibration choose
  * @param path            fixed prediction path, or empty to let calibration choose
  * @param calibration     {@code auto} (calibrate unless both batch size and path are fixed), {@code force}, {@code off}
  * @param calibrationRows how many input rows calibration samples
  * @param planStore       Hadoop FS directory where calibrated plans are kept for reuse, or null to keep none
+ * @param quarantinePath  where quarantined rows go; null means {@code <output>/_quarantine}
+ * @param outputMode      {@code probabilities} (raw outputs), {@code argmax} or {@code threshold=<t>}
  */
-public record JobOptions(String modelPath, String inputPath, String inputFormat, String outputPath,
-                         List<InputBinding> bindings, List<String> keep, List<String> predictionColumns,
+public record JobOptions(String modelPath, String inputPath, String inputTable, String inputFormat, String where,
+                         Double sampleFraction, String outputPath, String outputTable, String outputFormat,
+                         List<String> partitionBy, List<InputBinding> bindings, List<String> keep,
+                         List<String> predictionColumns, String outputMode, boolean withMetadata,
                          Optional<Integer> batchSize, Optional<PredictionPath> path, WriteMode mode,
                          Calibration calibration, int calibrationRows, long calibrationBudgetMillis,
-                         String planStore, boolean allowNaN) {
+                         String planStore, boolean allowNaN, BadRowPolicy badRows, String quarantinePath,
+                         long maxRecordsPerFile, int coalesce) {
 
-    /** What to do when the output path exists. */
+    /** What to do when the output exists. */
     public enum WriteMode {
-        ERROR, OVERWRITE;
+        /** Refuse to run (the default). */
+        ERROR,
+        /** Replace the whole output. */
+        OVERWRITE,
+        /** Replace only the partitions this run writes (Spark's dynamic partition overwrite). */
+        OVERWRITE_PARTITIONS;
 
         public static WriteMode parse(String s) {
             try {
-                return valueOf(s.toUpperCase(Locale.ROOT));
+                return valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw JobException.config("unknown --mode '" + s + "'; expected error or overwrite");
+                throw JobException.config("unknown --mode '" + s + "'; expected error, overwrite or"
+                        + " overwrite-partitions");
             }
         }
     }
@@ -50,15 +62,20 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
     }
 
     public static final int DEFAULT_BATCH_WITHOUT_CALIBRATION = 1024;
+    public static final String QUARANTINE_DIR = "_quarantine";
 
     public JobOptions {
+        partitionBy = List.copyOf(partitionBy);
         bindings = List.copyOf(bindings);
         keep = List.copyOf(keep);
         predictionColumns = List.copyOf(predictionColumns);
         require(modelPath, "--model");
-        require(inputPath, "--input");
+        if ((inputPath == null) == (inputTable == null)) {
+            throw JobException.config("pass exactly one of --input (a path) and --input-table (a catalog table)");
+        }
         if (bindings.isEmpty()) {
-            throw JobException.config("no features given: pass --features col1,col2,... or --features-array col");
+            throw JobException.config("no features given: pass --features col1,col2,..., --features-array col or"
+                    + " --input-map");
         }
         batchSize.ifPresent(b -> {
             if (b < 1) {
@@ -68,18 +85,63 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
         if (calibrationRows < 1) {
             throw JobException.config("calibration sample rows must be positive, got " + calibrationRows);
         }
-    }
-
-    /** The output path, required by every command that writes. */
-    public String requireOutputPath() {
-        require(outputPath, "--output");
-        return outputPath;
+        if (sampleFraction != null && !(sampleFraction > 0 && sampleFraction <= 1)) {
+            throw JobException.config("--sample must be a fraction in (0, 1], got " + sampleFraction);
+        }
+        if (mode == WriteMode.OVERWRITE_PARTITIONS && partitionBy.isEmpty()) {
+            throw JobException.config("--mode overwrite-partitions needs --partition-by; without partitions it would"
+                    + " replace the whole output (use --mode overwrite for that)");
+        }
     }
 
     private static void require(String value, String flag) {
         if (value == null || value.isBlank()) {
             throw JobException.config("missing " + flag);
         }
+    }
+
+    /** Where {@code score} writes: the output path, required unless a table is the target. */
+    public void requireOutput() {
+        if ((outputPath == null) == (outputTable == null)) {
+            throw JobException.config("pass exactly one of --output (a path) and --output-table (a catalog table)");
+        }
+    }
+
+    /** The quarantine location: as given, or {@code _quarantine} inside the output directory. */
+    public String effectiveQuarantinePath() {
+        if (quarantinePath != null) {
+            return quarantinePath;
+        }
+        if (outputPath == null) {
+            throw JobException.config("--bad-rows quarantine with --output-table needs --quarantine PATH");
+        }
+        return outputPath.replaceAll("/+$", "") + "/" + QUARANTINE_DIR;
+    }
+
+    /** Kept columns plus partition columns, which pass through from the input. */
+    public List<String> keptColumns() {
+        java.util.LinkedHashSet<String> cols = new java.util.LinkedHashSet<>(keep);
+        cols.addAll(partitionBy);
+        return List.copyOf(cols);
+    }
+
+    /** Where the input comes from, for messages and the summary. */
+    public String inputName() {
+        return inputPath != null ? inputPath : "table " + inputTable;
+    }
+
+    /** Where the output goes, for messages and the summary. */
+    public String outputName() {
+        return outputPath != null ? outputPath : "table " + outputTable;
+    }
+
+    /** Whether this run measures before scoring. */
+    public boolean calibrates() {
+        return switch (calibration) {
+            case FORCE -> true;
+            case OFF -> false;
+            case AUTO -> batchSize.isEmpty() || path.isEmpty();
+        };
     }
 
     public static Builder builder() {
@@ -90,11 +152,19 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
         Builder b = new Builder();
         b.modelPath = modelPath;
         b.inputPath = inputPath;
+        b.inputTable = inputTable;
         b.inputFormat = inputFormat;
+        b.where = where;
+        b.sampleFraction = sampleFraction;
         b.outputPath = outputPath;
+        b.outputTable = outputTable;
+        b.outputFormat = outputFormat;
+        b.partitionBy = partitionBy;
         b.bindings = bindings;
         b.keep = keep;
         b.predictionColumns = predictionColumns;
+        b.outputMode = outputMode;
+        b.withMetadata = withMetadata;
         b.batchSize = batchSize;
         b.path = path;
         b.mode = mode;
@@ -103,18 +173,30 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
         b.calibrationBudgetMillis = calibrationBudgetMillis;
         b.planStore = planStore;
         b.allowNaN = allowNaN;
+        b.badRows = badRows;
+        b.quarantinePath = quarantinePath;
+        b.maxRecordsPerFile = maxRecordsPerFile;
+        b.coalesce = coalesce;
         return b;
     }
 
-    /** Required: {@code setModel}, {@code setInput}, {@code setFeatures}/bindings; everything else has defaults. */
+    /** Required: {@code setModel}, {@code setInput} (or {@code setInputTable}), features; the rest have defaults. */
     public static final class Builder {
         private String modelPath;
         private String inputPath;
+        private String inputTable;
         private String inputFormat = "parquet";
+        private String where;
+        private Double sampleFraction;
         private String outputPath;
+        private String outputTable;
+        private String outputFormat = "parquet";
+        private List<String> partitionBy = List.of();
         private List<InputBinding> bindings = List.of();
         private List<String> keep = List.of();
         private List<String> predictionColumns = List.of();
+        private String outputMode = "probabilities";
+        private boolean withMetadata;
         private Optional<Integer> batchSize = Optional.empty();
         private Optional<PredictionPath> path = Optional.empty();
         private WriteMode mode = WriteMode.ERROR;
@@ -123,6 +205,10 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
         private long calibrationBudgetMillis = 30_000;
         private String planStore;
         private boolean allowNaN;
+        private BadRowPolicy badRows = BadRowPolicy.QUARANTINE;
+        private String quarantinePath;
+        private long maxRecordsPerFile;
+        private int coalesce;
 
         public Builder setModel(String v) {
             modelPath = v;
@@ -134,13 +220,18 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
             return this;
         }
 
+        public Builder setInputTable(String v) {
+            inputTable = v;
+            return this;
+        }
+
         public Builder setBindings(List<InputBinding> v) {
             bindings = v;
             return this;
         }
 
         public Builder setFeatures(List<String> columns) {
-            bindings = List.of(InputBinding.scalars("input", columns));
+            bindings = List.of(InputBinding.scalars(InputBinding.SINGLE_INPUT, columns));
             return this;
         }
 
@@ -149,8 +240,33 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
             return this;
         }
 
+        public Builder optWhere(String v) {
+            where = v;
+            return this;
+        }
+
+        public Builder optSample(Double v) {
+            sampleFraction = v;
+            return this;
+        }
+
         public Builder optOutput(String v) {
             outputPath = v;
+            return this;
+        }
+
+        public Builder optOutputTable(String v) {
+            outputTable = v;
+            return this;
+        }
+
+        public Builder optOutputFormat(String v) {
+            outputFormat = v;
+            return this;
+        }
+
+        public Builder optPartitionBy(List<String> v) {
+            partitionBy = v;
             return this;
         }
 
@@ -161,6 +277,16 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
 
         public Builder optPredictionColumns(List<String> v) {
             predictionColumns = v;
+            return this;
+        }
+
+        public Builder optOutputMode(String v) {
+            outputMode = v;
+            return this;
+        }
+
+        public Builder optWithMetadata(boolean v) {
+            withMetadata = v;
             return this;
         }
 
@@ -204,19 +330,31 @@ public record JobOptions(String modelPath, String inputPath, String inputFormat,
             return this;
         }
 
-        public JobOptions build() {
-            return new JobOptions(modelPath, inputPath, inputFormat, outputPath, bindings, keep, predictionColumns,
-                    batchSize, path, mode, calibration, calibrationRows, calibrationBudgetMillis, planStore,
-                    allowNaN);
+        public Builder optBadRows(BadRowPolicy v) {
+            badRows = v;
+            return this;
         }
-    }
 
-    /** Whether this run measures before scoring. */
-    public boolean calibrates() {
-        return switch (calibration) {
-            case FORCE -> true;
-            case OFF -> false;
-            case AUTO -> batchSize.isEmpty() || path.isEmpty();
-        };
+        public Builder optQuarantine(String v) {
+            quarantinePath = v;
+            return this;
+        }
+
+        public Builder optMaxRecordsPerFile(long v) {
+            maxRecordsPerFile = v;
+            return this;
+        }
+
+        public Builder optCoalesce(int v) {
+            coalesce = v;
+            return this;
+        }
+
+        public JobOptions build() {
+            return new JobOptions(modelPath, inputPath, inputTable, inputFormat, where, sampleFraction, outputPath,
+                    outputTable, outputFormat, partitionBy, bindings, keep, predictionColumns, outputMode,
+                    withMetadata, batchSize, path, mode, calibration, calibrationRows, calibrationBudgetMillis,
+                    planStore, allowNaN, badRows, quarantinePath, maxRecordsPerFile, coalesce);
+        }
     }
 }

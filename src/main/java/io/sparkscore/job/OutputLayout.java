@@ -11,27 +11,42 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * The "buffers to rows" role: one output column per model output — {@code float} when the output has one value per
- * row, {@code array<float>} otherwise. A single-output model's column is named {@code prediction} (overridable);
- * a multi-output model's columns are named after its output tensors.
+ * The "buffers to rows" role: one output column per model output. A single-output model's column is named
+ * {@code prediction} (overridable); a multi-output model's columns are named after its outputs. What a column holds
+ * depends on the output mode:
+ * <ul>
+ *   <li>{@code probabilities} (default): the raw values, {@code float} for one value per row, else
+ *       {@code array<float>}</li>
+ *   <li>{@code argmax}: the index of the largest value, {@code int} (classifier heads with several units)</li>
+ *   <li>{@code threshold=t}: 1 where the value is at least {@code t}, else 0, {@code int} or {@code array<int>}</li>
+ * </ul>
  */
 public final class OutputLayout implements Serializable {
 
+    private enum Mode { PROBABILITIES, ARGMAX, THRESHOLD }
+
     private final String[] columns;
     private final int[] sizes;
+    private final Mode mode;
+    private final float threshold;
 
-    private OutputLayout(String[] columns, int[] sizes) {
+    private OutputLayout(String[] columns, int[] sizes, Mode mode, float threshold) {
         this.columns = columns;
         this.sizes = sizes;
+        this.mode = mode;
+        this.threshold = threshold;
     }
 
     /**
-     * @param names column names, one per model output, or empty for the defaults
+     * @param names      column names, one per model output, or empty for the defaults
+     * @param outputMode {@code probabilities}, {@code argmax} or {@code threshold=<t>}
      */
-    public static OutputLayout of(ModelSignature signature, List<String> names, String defaultSingleName) {
+    public static OutputLayout of(ModelSignature signature, List<String> names, String defaultSingleName,
+                                  String outputMode) {
         int n = signature.outputCount();
         if (!names.isEmpty() && names.size() != n) {
             throw JobException.config("the model has " + n + " outputs " + signature.outputNames() + " but "
@@ -43,7 +58,29 @@ public final class OutputLayout implements Serializable {
             cols[j] = !names.isEmpty() ? names.get(j) : n == 1 ? defaultSingleName : signature.outputNames().get(j);
             sizes[j] = signature.outputSize(j);
         }
-        return new OutputLayout(cols, sizes);
+        String m = outputMode.toLowerCase(Locale.ROOT).trim();
+        if (m.equals("probabilities")) {
+            return new OutputLayout(cols, sizes, Mode.PROBABILITIES, 0);
+        }
+        if (m.equals("argmax")) {
+            for (int j = 0; j < n; j++) {
+                if (sizes[j] < 2) {
+                    throw JobException.config("--output-mode argmax needs outputs with several values, but output '"
+                            + signature.outputNames().get(j) + "' has " + sizes[j] + "; use threshold=0.5 for a"
+                            + " single sigmoid unit");
+                }
+            }
+            return new OutputLayout(cols, sizes, Mode.ARGMAX, 0);
+        }
+        if (m.startsWith("threshold=")) {
+            try {
+                return new OutputLayout(cols, sizes, Mode.THRESHOLD, Float.parseFloat(m.substring(10)));
+            } catch (NumberFormatException e) {
+                throw JobException.config("--output-mode '" + outputMode + "': the threshold must be a number");
+            }
+        }
+        throw JobException.config("unknown --output-mode '" + outputMode + "'; expected probabilities, argmax or"
+                + " threshold=<t>");
     }
 
     public int columnCount() {
@@ -63,11 +100,19 @@ public final class OutputLayout implements Serializable {
                 throw JobException.config("prediction column '" + columns[j] + "' collides with a kept input column"
                         + " of the same name; rename it with --prediction-column or drop it from --keep");
             }
-            DataType type = sizes[j] == 1 ? DataTypes.FloatType
-                    : DataTypes.createArrayType(DataTypes.FloatType, false);
-            fields.add(DataTypes.createStructField(columns[j], type, false));
+            fields.add(DataTypes.createStructField(columns[j], typeOf(sizes[j]), false));
         }
         return DataTypes.createStructType(fields);
+    }
+
+    private DataType typeOf(int size) {
+        return switch (mode) {
+            case PROBABILITIES -> size == 1 ? DataTypes.FloatType
+                    : DataTypes.createArrayType(DataTypes.FloatType, false);
+            case ARGMAX -> DataTypes.IntegerType;
+            case THRESHOLD -> size == 1 ? DataTypes.IntegerType
+                    : DataTypes.createArrayType(DataTypes.IntegerType, false);
+        };
     }
 
     float[][] allocate(int rows) {
@@ -81,9 +126,34 @@ public final class OutputLayout implements Serializable {
     /** Copies row {@code r}'s predictions into {@code values} from position {@code at}. */
     void write(float[][] outputs, int r, Object[] values, int at) {
         for (int j = 0; j < sizes.length; j++) {
-            int size = sizes[j];
-            values[at + j] = size == 1 ? (Object) outputs[j][r] : Arrays.copyOfRange(outputs[j], r * size,
-                    (r + 1) * size);
+            values[at + j] = decode(outputs[j], r * sizes[j], sizes[j]);
+        }
+    }
+
+    private Object decode(float[] out, int from, int size) {
+        switch (mode) {
+            case ARGMAX -> {
+                int best = 0;
+                for (int k = 1; k < size; k++) {
+                    if (out[from + k] > out[from + best]) {
+                        best = k;
+                    }
+                }
+                return best;
+            }
+            case THRESHOLD -> {
+                if (size == 1) {
+                    return out[from] >= threshold ? 1 : 0;
+                }
+                int[] flags = new int[size];
+                for (int k = 0; k < size; k++) {
+                    flags[k] = out[from + k] >= threshold ? 1 : 0;
+                }
+                return flags;
+            }
+            default -> {
+                return size == 1 ? (Object) out[from] : Arrays.copyOfRange(out, from, from + size);
+            }
         }
     }
 }

@@ -32,9 +32,11 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final Plan plan;
     private final RowBatch.Factory batches;
     private final JobMetrics metrics;
+    private final FaultInjection faults;
 
     PartitionScorer(Broadcast<ModelSpec> spec, String modelHash, Plan plan, RowBatch.Factory batches,
-                    JobMetrics metrics) {
+                    JobMetrics metrics, FaultInjection faults) {
+        this.faults = faults;
         this.spec = spec;
         this.modelHash = modelHash;
         this.plan = plan;
@@ -60,7 +62,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 report(ctx, scoring.rowsScored());
             }
         });
-        return scoring;
+        return faults.wrap(scoring, task);
     }
 
     private void report(TaskContext task, long rows) {

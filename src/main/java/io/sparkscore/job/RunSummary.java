@@ -12,7 +12,7 @@ import java.util.Map;
  * What one scoring run did, written next to the output as {@code _sparkscore_summary.json} and printed at the end.
  */
 public record RunSummary(Model model, String input, String output, PlanInfo plan, Rows rows, long durationMillis,
-                         double rowsPerSecond, List<ExecutorUsage> executors, String sparkAppId,
+                         double scoringRowsPerSecond, List<ExecutorUsage> executors, String sparkAppId,
                          Map<String, String> versions) {
 
     /** The model scored. */
@@ -23,8 +23,8 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
     public record PlanInfo(String path, int batchSize, int intraOpThreads, String source, long calibrationMillis) {
     }
 
-    /** Row accounting: every input row is scored or accounted for. */
-    public record Rows(long in, long scored) {
+    /** Row accounting: every input row is scored, quarantined or skipped, with bad rows counted by reason code. */
+    public record Rows(long in, long scored, long quarantined, long skipped, Map<String, Long> badByReason) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -47,9 +47,11 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
         b.append(String.format(Locale.ROOT, "  plan      path=%s batch=%d threads=%d (%s%s)%n", plan.path,
                 plan.batchSize, plan.intraOpThreads, plan.source,
                 plan.source.equals("calibrated") ? ", calibration " + plan.calibrationMillis + " ms" : ""));
-        b.append(String.format(Locale.ROOT, "  rows      in %,d  scored %,d%n", rows.in, rows.scored));
-        b.append(String.format(Locale.ROOT, "  time      %.1f s, %,.0f rows/s%n", durationMillis / 1000.0,
-                rowsPerSecond));
+        b.append(String.format(Locale.ROOT, "  rows      in %,d  scored %,d  quarantined %,d  skipped %,d%s%n",
+                rows.in, rows.scored, rows.quarantined, rows.skipped,
+                rows.badByReason.isEmpty() ? "" : "  bad by reason " + rows.badByReason));
+        b.append(String.format(Locale.ROOT, "  time      %.1f s in all; scoring stage %,.0f rows/s%n",
+                durationMillis / 1000.0, scoringRowsPerSecond));
         for (ExecutorUsage e : executors) {
             b.append(String.format(Locale.ROOT, "  executor  %s on %s (pid %d): %d tasks, %,d rows, %d model"
                     + " build(s) in this JVM%n", e.executorId(), e.host(), e.pid(), e.tasks(), e.rows(),

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkscore.calibration.CalibrationChart;
 import io.sparkscore.calibration.CalibrationReport;
-import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.CalibrationTable;
-import io.sparkscore.calibration.HardwareSignature;
 import io.sparkscore.calibration.Plan;
-import io.sparkscore.calibration.PlanStore;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.keras.KerasModelReader;
@@ -18,48 +15,42 @@ import io.sparkscore.runtime.PredictionPaths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.UUID;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 /**
  * The driver side of a scoring run.
  *
  * <pre>
- *  driver                                   executors (one model per JVM, cached by hash)
- *  ──────                                   ─────────────────────────────────────────────
- *  model file ─▶ KerasModelReader ─▶ ModelSpec ─▶ Broadcast ─┐
- *  input ─▶ select(keep + features) ─▶ FeatureMapping check  │
- *                     │                                       ▼
- *                     ├─▶ limit(sample) ─▶ CalibrationTask: ModelCache ─▶ Calibrator ─▶ Plan
- *                     │                                       │
- *                     └─▶ mapPartitions(PartitionScorer): ModelCache ─▶ Predictor(plan.batch)
- *                                         rows ─▶ float[][] ─▶ predict ─▶ rows(keep…, prediction)
- *                                                                          │
- *  _sparkscore_summary.json, _sparkscore_calibration.{json,png} ◀── write Parquet (output)
+ *  driver                                        executors (one model per JVM, cached by hash)
+ *  ──────                                        ─────────────────────────────────────────────
+ *  model file ─▶ KerasModelReader ─▶ ModelSpec ─▶ Broadcast ───────────────┐
+ *  input (+where, +sample) ─▶ RowChecks: keep + features + reason          │
+ *        ├─ reason != null ─▶ BadRows: fail │ skip │ quarantine (_quarantine/)
+ *        └─ good rows ─┬─▶ limit(sample) ─▶ CalibrationTask: ModelCache ─▶ Calibrator ─▶ Plan (PlanStore)
+ *                      └─▶ mapPartitions(PartitionScorer): ModelCache ─▶ Predictor(plan.batch)
+ *                               rows ─▶ float[][] ─▶ predict ─▶ rows(keep…, prediction…) ─▶ write (commit protocol)
+ *  reconcile rows in = scored + bad ─▶ _sparkscore_summary.json, _sparkscore_calibration.{json,png}
  * </pre>
  *
- * Everything that can be checked before scoring is checked here first: the model is readable and supported by the
- * chosen path(s), the features fit the model, the output path may be written.
+ * Everything that can be checked before scoring is checked first: the model is readable and runnable on the chosen
+ * path(s), the features fit the model, the output may be written.
  */
 public final class ScoringJob {
 
@@ -76,90 +67,100 @@ public final class ScoringJob {
         this.options = options;
     }
 
-    /** The result of a run: its summary and, when calibration ran, the calibration report. */
+    /** The result of a run: its summary and, when calibration ran or a stored plan was used, its report. */
     public record Result(RunSummary summary, CalibrationReport calibration) {
     }
 
     /** What the driver resolved before any partition runs; everything checked, nothing scored yet. */
     private record Prepared(ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
-                            Dataset<Row> projected, RowBatch.Factory batches, StructType outSchema,
-                            Broadcast<ModelSpec> broadcast) {
+                            Dataset<Row> input, Dataset<Row> checked, Dataset<Row> good, RowBatch.Factory batches,
+                            StructType outSchema, Broadcast<ModelSpec> broadcast) {
     }
 
     /** Validates, calibrates (unless the plan is fixed), scores, writes the output and the side files. */
     public Result run() {
         long start = System.currentTimeMillis();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        options.requireOutputPath();
-        if (options.mode() == JobOptions.WriteMode.ERROR && OutputFiles.exists(options.outputPath(), hadoop)) {
-            throw JobException.config("output path " + options.outputPath() + " already exists; choose a new path or"
-                    + " pass --mode overwrite to replace it");
-        }
+        checkOutputIsWritable(hadoop);
         Prepared p = prepare(hadoop);
-        CalibrationReport calibration = null;
-        String planSource = "fixed";
-        Plan plan;
-        if (options.calibrates()) {
-            HardwareSignature hardware = HardwareProbe.ofExecutors(spark);
-            String planKey = planKey(p.spec());
-            Optional<CalibrationReport> stored = options.calibration() == JobOptions.Calibration.AUTO
-                    ? planStore().flatMap(s -> s.find(planKey, hardware)) : Optional.empty();
-            if (stored.isPresent()) {
-                calibration = stored.get();
-                planSource = "stored";
-                LOG.info("Reusing the stored plan for model {} on this hardware: {}", p.spec().shortHash(),
-                        calibration.chosen());
+        CalibrationStage calibrationStage = new CalibrationStage(spark, options);
+        try (BadRows bad = new BadRows(options, p.checked())) {
+            spark.sparkContext().setJobDescription("sparkscore: find bad rows (" + options.badRows() + ")");
+            Map<String, Long> badByReason = bad.check();
+
+            CalibrationReport calibration = null;
+            String planSource = "fixed";
+            Plan plan;
+            if (options.calibrates()) {
+                CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.broadcast(),
+                        p.spec(), p.paths(), p.excluded());
+                calibration = outcome.report();
+                planSource = outcome.source();
+                plan = calibration.chosen();
+                System.out.print(CalibrationTable.render(calibration));
             } else {
-                calibration = calibrate(p);
-                planSource = "calibrated";
-                CalibrationReport report = calibration;
-                planStore().ifPresent(s -> s.save(planKey, hardware, report));
+                plan = new Plan(options.path().orElse(p.paths().get(0)),
+                        options.batchSize().orElse(JobOptions.DEFAULT_BATCH_WITHOUT_CALIBRATION),
+                        calibrationStage.taskCpus());
             }
-            plan = calibration.chosen();
-            System.out.print(CalibrationTable.render(calibration));
-        } else {
-            plan = new Plan(options.path().orElse(p.paths().get(0)),
-                    options.batchSize().orElse(JobOptions.DEFAULT_BATCH_WITHOUT_CALIBRATION), taskCpus());
-        }
-        LOG.info("Scoring with {}", plan);
+            LOG.info("Scoring with {}", plan);
 
-        JobMetrics metrics = JobMetrics.register(spark.sparkContext());
-        spark.sparkContext().setJobDescription("sparkscore: count input rows");
-        long rowsIn = p.projected().count();
-        spark.sparkContext().setJobDescription("sparkscore: score " + options.inputPath() + " with " + plan);
-        Dataset<Row> scored = p.projected().mapPartitions(new PartitionScorer(p.broadcast(), p.spec().hash(), plan,
-                p.batches(), metrics), Encoders.row(p.outSchema()));
-        scored.write().mode(options.mode() == JobOptions.WriteMode.OVERWRITE ? SaveMode.Overwrite
-                : SaveMode.ErrorIfExists).parquet(options.outputPath());
-        spark.sparkContext().setJobDescription(null);
+            JobMetrics metrics = JobMetrics.register(spark.sparkContext());
+            spark.sparkContext().setJobDescription("sparkscore: count input rows");
+            long rowsIn = p.input().count();
+            spark.sparkContext().setJobDescription("sparkscore: score " + options.inputName() + " with " + plan);
+            long scoringStart = System.currentTimeMillis();
+            Dataset<Row> scored = p.good().mapPartitions(new PartitionScorer(p.broadcast(), p.spec().hash(), plan,
+                    p.batches(), metrics, FaultInjection.from(spark.conf())),
+                    Encoders.row(p.outSchema()));
+            OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(), options.outputTable());
+            long scoringMillis = Math.max(1, System.currentTimeMillis() - scoringStart);
+            spark.sparkContext().setJobDescription("sparkscore: write quarantined rows");
+            bad.quarantine();
+            spark.sparkContext().setJobDescription(null);
 
-        long rowsScored = metrics.rowsScored().value();
-        if (rowsScored != rowsIn) {
-            throw JobException.data("row reconciliation failed: " + rowsIn + " rows in but " + rowsScored
-                    + " scored; the output at " + options.outputPath() + " is incomplete - rerun with --mode"
-                    + " overwrite");
+            long rowsScored = metrics.rowsScored().value();
+            long rowsBad = bad.total();
+            if (rowsIn != rowsScored + rowsBad) {
+                throw JobException.data("row reconciliation failed: " + rowsIn + " rows in but " + rowsScored
+                        + " scored and " + rowsBad + " bad (" + badByReason + "); the output at "
+                        + options.outputName() + " is incomplete - rerun with --mode overwrite");
+            }
+            RunSummary summary = summarize(p, plan, planSource, calibration,
+                    new RunSummary.Rows(rowsIn, rowsScored,
+                            options.badRows() == BadRowPolicy.QUARANTINE ? rowsBad : 0,
+                            options.badRows() == BadRowPolicy.SKIP ? rowsBad : 0, badByReason),
+                    System.currentTimeMillis() - start, scoringMillis, metrics);
+            writeSideFiles(summary, calibration, hadoop);
+            return new Result(summary, calibration);
         }
-        long millis = Math.max(1, System.currentTimeMillis() - start);
-        List<TaskReport> reports = metrics.tasks().value().stream().map(TaskReport::parse).toList();
-        ModelSpec spec = p.spec();
-        RunSummary summary = new RunSummary(
-                new RunSummary.Model(options.modelPath(), spec.name(), spec.hash(), spec.sourceFormat(),
-                        spec.kerasVersion(), spec.paramCount()),
-                options.inputPath(), options.outputPath(),
-                new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(),
-                        planSource, planSource.equals("calibrated") ? calibration.durationMillis() : 0),
-                new RunSummary.Rows(rowsIn, rowsScored), millis, rowsScored * 1000.0 / millis,
-                ExecutorUsage.summarise(reports), spark.sparkContext().applicationId(),
-                Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),
-                        "tensorflow-java", BuildInfo.tensorflowJavaVersion(),
-                        "java", System.getProperty("java.version")));
-        writeSideFiles(summary, calibration, hadoop);
-        return new Result(summary, calibration);
     }
 
     /** Runs only the calibration stage (the {@code calibrate} command); writes nothing. */
     public CalibrationReport calibrateOnly() {
-        return calibrate(prepare(spark.sparkContext().hadoopConfiguration()));
+        Prepared p = prepare(spark.sparkContext().hadoopConfiguration());
+        return new CalibrationStage(spark, options).calibrate(p.good(), p.batches(), p.broadcast(), p.spec(),
+                p.paths(), p.excluded());
+    }
+
+    private void checkOutputIsWritable(Configuration hadoop) {
+        options.requireOutput();
+        if (options.mode() != JobOptions.WriteMode.ERROR) {
+            return;
+        }
+        if (options.outputPath() != null && OutputFiles.exists(options.outputPath(), hadoop)) {
+            throw JobException.config("output path " + options.outputPath() + " already exists; choose a new path or"
+                    + " pass --mode overwrite to replace it");
+        }
+        if (options.outputTable() != null && spark.catalog().tableExists(options.outputTable())) {
+            throw JobException.config("output table " + options.outputTable() + " already exists; choose another"
+                    + " table or pass --mode overwrite to replace it");
+        }
+        if (options.badRows() == BadRowPolicy.QUARANTINE && options.quarantinePath() != null
+                && OutputFiles.exists(options.quarantinePath(), hadoop)) {
+            throw JobException.config("quarantine path " + options.quarantinePath() + " already exists; choose a new"
+                    + " path or pass --mode overwrite");
+        }
     }
 
     private Prepared prepare(Configuration hadoop) {
@@ -167,22 +168,30 @@ public final class ScoringJob {
         ModelSignature signature = ModelSignature.of(spec);
         Map<String, String> excluded = new LinkedHashMap<>();
         List<PredictionPath> paths = runnablePaths(spec, excluded);
-        Dataset<Row> input = InputSource.read(spark, options.inputPath(), options.inputFormat());
-        List<String> columns = projection(input.schema());
-        Dataset<Row> projected = input.select(columns.stream().map(functions::col).toArray(Column[]::new));
-        StructType schema = projected.schema();
-        FeatureMapping features = FeatureMapping.resolve(schema, options.bindings(), signature, options.allowNaN());
-        int[] keepIndexes = options.keep().stream().mapToInt(schema::fieldIndex).toArray();
-        RowKey rowKey = new RowKey(keepIndexes, options.keep().toArray(String[]::new));
-        OutputLayout output = OutputLayout.of(signature, options.predictionColumns(), "prediction");
-        StructType outSchema = output.schema(keptFields(schema, keepIndexes));
+
+        Dataset<Row> input = InputSource.open(spark, options);
+        checkColumnsExist(input.schema());
+        List<InputBinding> bindings = InputBinding.inModelOrder(options.bindings(), signature.inputNames());
         int[] inputSizes = new int[signature.inputCount()];
         for (int i = 0; i < inputSizes.length; i++) {
             inputSizes[i] = signature.inputSize(i);
         }
+        Dataset<Row> checked = RowChecks.checked(input, options.keptColumns(), bindings, inputSizes,
+                options.allowNaN());
+        Dataset<Row> good = checked.filter(col(RowChecks.REASON).isNull())
+                .drop(RowChecks.REASON, RowChecks.REASON_CODE);
+        StructType schema = good.schema();
+        FeatureMapping features = FeatureMapping.resolve(schema, bindings, signature, options.allowNaN());
+        List<String> kept = options.keptColumns();
+        int[] keepIndexes = kept.stream().mapToInt(schema::fieldIndex).toArray();
+        RowKey rowKey = new RowKey(keepIndexes, kept.toArray(String[]::new));
+        OutputLayout output = OutputLayout.of(signature, options.predictionColumns(), "prediction",
+                options.outputMode());
+        StructType outSchema = output.schema(keptFields(schema, keepIndexes));
+
         Broadcast<ModelSpec> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(spec);
         LOG.info("Broadcast model {} ({} params, hash {})", spec.name(), spec.paramCount(), spec.shortHash());
-        return new Prepared(spec, paths, excluded, projected,
+        return new Prepared(spec, paths, excluded, input, checked, good,
                 new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, broadcast);
     }
 
@@ -212,23 +221,20 @@ public final class ScoringJob {
         return paths;
     }
 
-    private List<String> projection(StructType schema) {
-        Set<String> cols = new LinkedHashSet<>(options.keep());
-        cols.addAll(FeatureMapping.columnsOf(options.bindings()));
-        Set<String> available = Set.of(schema.fieldNames());
-        for (String k : options.keep()) {
+    private void checkColumnsExist(StructType schema) {
+        List<String> available = List.of(schema.fieldNames());
+        for (String k : options.keptColumns()) {
             if (!available.contains(k)) {
-                throw JobException.data("--keep column '" + k + "' is not in the input; available columns: "
-                        + String.join(", ", schema.fieldNames()));
+                throw JobException.data("--keep/--partition-by column '" + k + "' is not in the input; available"
+                        + " columns: " + String.join(", ", available));
             }
         }
         for (String f : FeatureMapping.columnsOf(options.bindings())) {
             if (!available.contains(f)) {
                 throw JobException.data("feature column '" + f + "' is not in the input; available columns: "
-                        + String.join(", ", schema.fieldNames()));
+                        + String.join(", ", available));
             }
         }
-        return new ArrayList<>(cols);
     }
 
     private static StructType keptFields(StructType schema, int[] keepIndexes) {
@@ -239,43 +245,37 @@ public final class ScoringJob {
         return new StructType(fields);
     }
 
-    private CalibrationReport calibrate(Prepared p) {
-        CalibrationSettings settings = CalibrationSettings.defaults()
-                .withMaxThreads(taskCpus())
-                .withBudget(100, 300, options.calibrationBudgetMillis());
-        if (options.batchSize().isPresent()) {
-            settings = settings.withLadder(options.batchSize().get());
+    private Dataset<Row> withMetadata(Dataset<Row> scored, ModelSpec spec) {
+        if (!options.withMetadata()) {
+            return scored;
         }
-        spark.sparkContext().setJobDescription("sparkscore: calibration on " + options.calibrationRows()
-                + " sampled rows (paths " + p.paths() + ")");
-        Dataset<Row> sample = p.projected().limit(options.calibrationRows()).coalesce(1);
-        List<byte[]> result = sample.mapPartitions(new CalibrationTask(p.broadcast(), p.spec().hash(), p.batches(),
-                p.paths(), p.excluded(), settings), Encoders.BINARY()).collectAsList();
-        spark.sparkContext().setJobDescription(null);
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(result.get(0)))) {
-            return (CalibrationReport) in.readObject();
-        } catch (IOException | ClassNotFoundException e) {
-            throw new JobException(JobException.RUNTIME, "calibration result could not be read back", e);
-        }
+        return scored.withColumn("model_hash", lit(spec.hash()))
+                .withColumn("run_id", lit(spark.sparkContext().applicationId() + "-" + UUID.randomUUID()))
+                .withColumn("scored_at", lit(new Timestamp(System.currentTimeMillis())));
     }
 
-    /** Stored plans are only valid for the same model and the same constraints on the plan. */
-    private String planKey(ModelSpec spec) {
-        return spec.hash() + "|batch=" + options.batchSize().map(String::valueOf).orElse("auto") + "|path="
-                + options.path().map(PredictionPath::id).orElse("auto") + "|rows=" + options.calibrationRows();
-    }
-
-    private Optional<PlanStore> planStore() {
-        return Optional.ofNullable(options.planStore())
-                .map(dir -> new PlanStore(dir, spark.sparkContext().hadoopConfiguration()));
-    }
-
-    private int taskCpus() {
-        return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    private RunSummary summarize(Prepared p, Plan plan, String planSource, CalibrationReport calibration,
+                                 RunSummary.Rows rows, long millis, long scoringMillis, JobMetrics metrics) {
+        ModelSpec spec = p.spec();
+        List<TaskReport> reports = metrics.tasks().value().stream().map(TaskReport::parse).toList();
+        return new RunSummary(
+                new RunSummary.Model(options.modelPath(), spec.name(), spec.hash(), spec.sourceFormat(),
+                        spec.kerasVersion(), spec.paramCount()),
+                options.inputName(), options.outputName(),
+                new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), planSource,
+                        planSource.equals("calibrated") ? calibration.durationMillis() : 0),
+                rows, Math.max(1, millis), rows.scored() * 1000.0 / scoringMillis,
+                ExecutorUsage.summarise(reports), spark.sparkContext().applicationId(),
+                Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),
+                        "tensorflow-java", BuildInfo.tensorflowJavaVersion(),
+                        "java", System.getProperty("java.version")));
     }
 
     private void writeSideFiles(RunSummary summary, CalibrationReport calibration, Configuration hadoop) {
         String out = options.outputPath();
+        if (out == null) {
+            return;
+        }
         OutputFiles.writeText(out, SUMMARY_FILE, summary.toJson(), hadoop);
         if (calibration != null) {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -4,7 +4,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One embedded local[2] Spark session shared by the test classes of a surefire JVM (starting Spark costs seconds),
+ * One embedded local[2] Spark session (two attempts per task) shared by the test classes of a surefire JVM (starting Spark costs seconds),
  * bound to 127.0.0.1.
  */
 public final class LocalSpark {
@@ -17,7 +17,7 @@ public final class LocalSpark {
     public static synchronized SparkSession get() {
         if (session == null || session.sparkContext().isStopped()) {
             SparkConf conf = SparkSessions.bindToLoopback(new SparkConf())
-                    .setMaster("local[2]")
+                    .setMaster("local[2,2]") // two task attempts, so retry behaviour can be tested
                     .setAppName("sparkscore-tests")
                     .set("spark.sql.shuffle.partitions", "4");
             session = SparkSession.builder().config(conf).getOrCreate();

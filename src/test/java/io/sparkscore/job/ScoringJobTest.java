@@ -65,7 +65,7 @@ class ScoringJobTest {
             assertThat((double) e.getValue()).as("row %d", e.getKey()).isCloseTo(tiny.expected(e.getKey()),
                     within(1e-6));
         }
-        assertThat(result.summary().rows()).isEqualTo(new RunSummary.Rows(1000, 1000));
+        assertThat(result.summary().rows()).isEqualTo(new RunSummary.Rows(1000, 1000, 0, 0, Map.of()));
         assertThat(result.summary().plan().source()).isEqualTo("fixed");
         assertThat(result.calibration()).isNull();
         assertThat(spark.read().parquet(out).schema().simpleString())

@@ -1,0 +1,94 @@
+package io.sparkscore.job;
+
+import io.sparkscore.calibration.CalibrationReport;
+import io.sparkscore.calibration.CalibrationSettings;
+import io.sparkscore.calibration.HardwareSignature;
+import io.sparkscore.calibration.PlanStore;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.runtime.PredictionPath;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Chooses the plan for a run on the executors' hardware: reuses a stored plan for the same model, constraints and
+ * hardware signature when there is one (and calibration is {@code auto}), otherwise runs the calibration stage — one
+ * Spark task over sampled input rows — and stores its result.
+ */
+final class CalibrationStage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CalibrationStage.class);
+
+    /** A plan and where it came from: {@code calibrated} or {@code stored}. */
+    record Outcome(CalibrationReport report, String source) {
+    }
+
+    private final SparkSession spark;
+    private final JobOptions options;
+
+    CalibrationStage(SparkSession spark, JobOptions options) {
+        this.spark = spark;
+        this.options = options;
+    }
+
+    Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, Broadcast<ModelSpec> broadcast,
+                       ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded) {
+        HardwareSignature hardware = HardwareProbe.ofExecutors(spark);
+        String planKey = planKey(spec);
+        Optional<PlanStore> store = Optional.ofNullable(options.planStore())
+                .map(dir -> new PlanStore(dir, spark.sparkContext().hadoopConfiguration()));
+        if (options.calibration() == JobOptions.Calibration.AUTO) {
+            Optional<CalibrationReport> stored = store.flatMap(s -> s.find(planKey, hardware));
+            if (stored.isPresent()) {
+                LOG.info("Reusing the stored plan for model {} on this hardware: {}", spec.shortHash(),
+                        stored.get().chosen());
+                return new Outcome(stored.get(), "stored");
+            }
+        }
+        CalibrationReport report = calibrate(goodRows, batches, broadcast, spec, paths, excluded);
+        store.ifPresent(s -> s.save(planKey, hardware, report));
+        return new Outcome(report, "calibrated");
+    }
+
+    CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, Broadcast<ModelSpec> broadcast,
+                                ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded) {
+        CalibrationSettings settings = CalibrationSettings.defaults()
+                .withMaxThreads(taskCpus())
+                .withBudget(100, 300, options.calibrationBudgetMillis());
+        if (options.batchSize().isPresent()) {
+            settings = settings.withLadder(options.batchSize().get());
+        }
+        spark.sparkContext().setJobDescription("sparkscore: calibration on " + options.calibrationRows()
+                + " sampled rows (paths " + paths + ")");
+        Dataset<Row> sample = goodRows.limit(options.calibrationRows()).coalesce(1);
+        List<byte[]> result = sample.mapPartitions(new CalibrationTask(broadcast, spec.hash(), batches, paths,
+                excluded, settings), Encoders.BINARY()).collectAsList();
+        spark.sparkContext().setJobDescription(null);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(result.get(0)))) {
+            return (CalibrationReport) in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new JobException(JobException.RUNTIME, "calibration result could not be read back", e);
+        }
+    }
+
+    /** Stored plans are only valid for the same model and the same constraints on the plan. */
+    private String planKey(ModelSpec spec) {
+        return spec.hash() + "|batch=" + options.batchSize().map(String::valueOf).orElse("auto") + "|path="
+                + options.path().map(PredictionPath::id).orElse("auto") + "|rows=" + options.calibrationRows();
+    }
+
+    int taskCpus() {
+        return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+    }
+}

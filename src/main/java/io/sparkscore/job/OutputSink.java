@@ -1,0 +1,65 @@
+package io.sparkscore.job;
+
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.StructField;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Writes scored (or quarantined) rows through Spark's file commit protocol, so that a failed or killed run leaves no
+ * partial output visible: task outputs are staged and only moved into place when the job commits.
+ */
+public final class OutputSink {
+
+    public static final Set<String> FORMATS = Set.of("parquet", "orc", "json", "csv");
+
+    private OutputSink() {
+    }
+
+    public static void write(Dataset<Row> rows, JobOptions options, String path, String table) {
+        String fmt = options.outputFormat().toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(fmt)) {
+            throw JobException.config("unknown --output-format '" + options.outputFormat() + "'; expected one of "
+                    + FORMATS);
+        }
+        if (fmt.equals("csv")) {
+            for (StructField f : rows.schema().fields()) {
+                if (f.dataType() instanceof ArrayType) {
+                    throw JobException.config("--output-format csv cannot hold column '" + f.name() + "' of type "
+                            + f.dataType().simpleString() + "; use parquet, orc or json, or --output-mode argmax");
+                }
+            }
+        }
+        Dataset<Row> out = options.coalesce() > 0 ? rows.coalesce(options.coalesce()) : rows;
+        DataFrameWriter<Row> writer = out.write().format(fmt).mode(saveMode(options.mode()));
+        if (fmt.equals("csv")) {
+            writer = writer.option("header", "true");
+        }
+        if (options.mode() == JobOptions.WriteMode.OVERWRITE_PARTITIONS) {
+            writer = writer.option("partitionOverwriteMode", "dynamic");
+        }
+        if (options.maxRecordsPerFile() > 0) {
+            writer = writer.option("maxRecordsPerFile", options.maxRecordsPerFile());
+        }
+        if (!options.partitionBy().isEmpty()) {
+            writer = writer.partitionBy(options.partitionBy().toArray(String[]::new));
+        }
+        if (table != null) {
+            writer.saveAsTable(table);
+        } else {
+            writer.save(path);
+        }
+    }
+
+    private static SaveMode saveMode(JobOptions.WriteMode mode) {
+        return switch (mode) {
+            case ERROR -> SaveMode.ErrorIfExists;
+            case OVERWRITE, OVERWRITE_PARTITIONS -> SaveMode.Overwrite;
+        };
+    }
+}

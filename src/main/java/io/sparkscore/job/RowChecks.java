@@ -1,0 +1,157 @@
+package io.sparkscore.job;
+
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Decides, in Spark SQL, whether each input row can be scored, so that bad rows are split off before scoring (and
+ * quarantined, skipped or reported) without a single one being silently lost.
+ *
+ * <p>The checked projection holds the kept columns, the feature columns converted to what the scorer reads
+ * (strings parsed as numbers, Spark ML vectors as arrays), and two columns naming the first problem of a bad row:
+ * {@link #REASON} (for people: {@code f2 is not a number: 'abc'}) and {@link #REASON_CODE} (for counting:
+ * {@code not_a_number}); both are null for good rows.
+ */
+public final class RowChecks {
+
+    public static final String REASON = "reason";
+    public static final String REASON_CODE = "reason_code";
+
+    private RowChecks() {
+    }
+
+    /** One way a row can be bad: when {@code condition} holds, the row fails with this reason and code. */
+    private record Check(Column condition, Column reason, String code) {
+    }
+
+    /**
+     * @param bindings     feature bindings in model input order
+     * @param arrayLengths expected length of each binding's array column (ignored for scalar bindings)
+     */
+    public static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
+                                       int[] arrayLengths, boolean allowNaN) {
+        StructType schema = input.schema();
+        Set<String> selected = new LinkedHashSet<>(keep);
+        List<Column> columns = new ArrayList<>();
+        keep.forEach(k -> columns.add(col(quote(k))));
+        List<Check> checks = new ArrayList<>();
+        for (int i = 0; i < bindings.size(); i++) {
+            InputBinding b = bindings.get(i);
+            for (String name : b.columns()) {
+                if (!selected.add(name)) {
+                    continue;
+                }
+                DataType type = typeOf(schema, name);
+                Column value = converted(col(quote(name)), type);
+                columns.add(value.as(name));
+                if (b.arrayColumn() != null) {
+                    arrayChecks(name, value, type, arrayLengths[i], allowNaN, checks);
+                } else {
+                    scalarChecks(name, col(quote(name)), value, type, allowNaN, checks);
+                }
+            }
+        }
+        columns.add(firstFailing(checks, true).as(REASON));
+        columns.add(firstFailing(checks, false).as(REASON_CODE));
+        return input.select(columns.toArray(Column[]::new));
+    }
+
+    private static DataType typeOf(StructType schema, String name) {
+        try {
+            return schema.apply(name).dataType();
+        } catch (IllegalArgumentException e) {
+            throw JobException.data("feature column '" + name + "' is not in the input; available columns: "
+                    + String.join(", ", schema.fieldNames()));
+        }
+    }
+
+    /** Strings are parsed as doubles (CSV), vectors become arrays; everything else is read as it is. */
+    private static Column converted(Column c, DataType type) {
+        if (type instanceof StringType) {
+            return c.try_cast(DataTypes.DoubleType);
+        }
+        if (isVector(type)) {
+            return functions.vector_to_array(c, "float32");
+        }
+        return c;
+    }
+
+    static boolean isVector(DataType type) {
+        return type instanceof UserDefinedType<?> udt && udt.userClass().getName().equals(
+                "org.apache.spark.ml.linalg.Vector");
+    }
+
+    private static void scalarChecks(String name, Column raw, Column value, DataType type, boolean allowNaN,
+                                     List<Check> checks) {
+        checks.add(new Check(raw.isNull(), lit(name + " is null"), "null_value"));
+        if (type instanceof StringType) {
+            checks.add(new Check(value.isNull(), concat(lit(name + " is not a number: '"), raw, lit("'")),
+                    "not_a_number"));
+        }
+        if (type instanceof StringType || type == DataTypes.FloatType || type == DataTypes.DoubleType) {
+            if (!allowNaN) {
+                checks.add(new Check(isnan(value), lit(name + " is NaN"), "nan_value"));
+            }
+            checks.add(new Check(value.equalTo(lit(Double.POSITIVE_INFINITY))
+                    .or(value.equalTo(lit(Double.NEGATIVE_INFINITY))), lit(name + " is infinite"),
+                    "infinite_value"));
+        }
+    }
+
+    private static void arrayChecks(String name, Column value, DataType type, int length, boolean allowNaN,
+                                    List<Check> checks) {
+        checks.add(new Check(value.isNull(), lit(name + " is null"), "null_value"));
+        checks.add(new Check(size(value).notEqual(lit(length)), concat(lit(name + " has "),
+                size(value).cast("string"), lit(" values but the model input expects " + length)), "wrong_length"));
+        checks.add(new Check(exists(value, Column::isNull), lit(name + " has a null element"), "null_value"));
+        boolean floating = isVector(type) || (type instanceof ArrayType at
+                && (at.elementType() == DataTypes.FloatType || at.elementType() == DataTypes.DoubleType));
+        if (floating) {
+            if (!allowNaN) {
+                checks.add(new Check(exists(value, x -> isnan(x)), lit(name + " has a NaN element"), "nan_value"));
+            }
+            checks.add(new Check(exists(value, x -> x.equalTo(lit(Double.POSITIVE_INFINITY))
+                    .or(x.equalTo(lit(Double.NEGATIVE_INFINITY)))), lit(name + " has an infinite element"),
+                    "infinite_value"));
+        }
+    }
+
+    /** CASE WHEN check1 THEN reason1 WHEN check2 ... END: the first failing check wins; null when none fails. */
+    private static Column firstFailing(List<Check> checks, boolean reason) {
+        if (checks.isEmpty()) {
+            return lit(null).cast(DataTypes.StringType);
+        }
+        Column chain = null;
+        for (Check c : checks) {
+            Column then = reason ? c.reason() : lit(c.code());
+            chain = chain == null ? when(c.condition(), then) : chain.when(c.condition(), then);
+        }
+        return chain;
+    }
+
+    /** Column names with dots or spaces must be back-quoted for {@code col()}. */
+    static String quote(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+}
