@@ -66,7 +66,7 @@ final class RecurrentLayer implements JvmLayer {
         this.recurrentKernel = Weights.require(layer, "recurrent_kernel", units, width);
         boolean useBias = c.getBoolean("use_bias", true);
         boolean twoBiases = useBias && layer.weight("bias").rank() == 2;
-        this.resetAfter = cell == Cell.GRU && c.getBoolean("reset_after", !useBias || twoBiases);
+        this.resetAfter = cell == Cell.GRU && c.getBoolean("reset_after", twoBiases);
         if (!useBias) {
             this.inputBias = null;
             this.recurrentBias = null;
