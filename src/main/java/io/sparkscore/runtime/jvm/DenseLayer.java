@@ -4,6 +4,8 @@ import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Shapes;
 
+import java.util.Arrays;
+
 /**
  * Keras Dense: {@code activation(x . kernel + bias)} on the last axis, so a rank-3 input is a batch of positions.
  * The kernel stays in Keras' [in, units] layout: the inner loop runs along a kernel row into the output row, which
@@ -37,7 +39,7 @@ final class DenseLayer implements JvmLayer {
             if (bias != null) {
                 System.arraycopy(bias, 0, output, o, units);
             } else {
-                java.util.Arrays.fill(output, o, o + units, 0f);
+                Arrays.fill(output, o, o + units, 0f);
             }
             int x = p * inUnits;
             for (int i = 0; i < inUnits; i++) {
