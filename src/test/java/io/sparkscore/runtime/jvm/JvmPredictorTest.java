@@ -217,6 +217,11 @@ class JvmPredictorTest {
                 layer("x", "Masking", config())))).get().asString()
                 .startsWith("TimeDistributed wraps a layer the jvm path cannot run: Masking is not supported");
         assertThat(JvmSupport.whyUnsupported(layer("e", "Embedding", config("mask_zero", true)))).isPresent();
+        assertThat(JvmSupport.whyUnsupported(layer("d", "Dense", config("units", 1, "dtype",
+                java.util.Map.of("class_name", "DTypePolicy", "config", java.util.Map.of("name", "mixed_float16"))))))
+                .contains("Dense with dtype policy mixed_float16 is not supported on the jvm path (Keras computes it"
+                        + " in half precision; the jvm path computes in float32 and would not reproduce its results)");
+        assertThat(JvmSupport.whyUnsupported(layer("d", "Dense", config("units", 1, "dtype", "float32")))).isEmpty();
         assertThat(JvmSupport.whyUnsupported(layer("a", "Activation", config("activation", "bogus"))))
                 .get().asString().startsWith("Activation with activation=bogus is not supported on the jvm path");
     }
