@@ -32,7 +32,8 @@ class JvmPredictorTest {
     private static ModelSpec mixedModel() {
         Random rnd = new Random(7);
         return sequential(shape(8, 3),
-                layer("conv", "Conv1D", config("filters", 4, "kernel_size", 3, "padding", "causal", "activation", "relu"),
+                layer("conv", "Conv1D", config("filters", 4, "kernel_size", 3, "padding", "causal",
+                                "activation", "relu"),
                         tensor("kernel", shape(3, 3, 4), random(rnd, 36)), tensor("bias", shape(4), random(rnd, 4))),
                 layer("pool", "MaxPooling1D", config("pool_size", 2, "padding", "same")),
                 layer("ln", "LayerNormalization", config("epsilon", 0.001),

@@ -25,7 +25,8 @@ class RecurrentLayersTest {
     /** h = x * 2 + h * 0.5 + 0.1, linear: over [1, 2, 3] the states are 2.1, 5.15, 8.675. */
     private static LayerSpec linearRnn(String name, boolean sequences, boolean backwards, float k, float u, float b) {
         return layer(name, "SimpleRNN", config("units", 1, "activation", "linear", "return_sequences", sequences,
-                "go_backwards", backwards), tensor("kernel", shape(1, 1), k), tensor("recurrent_kernel", shape(1, 1), u),
+                "go_backwards", backwards), tensor("kernel", shape(1, 1), k),
+                tensor("recurrent_kernel", shape(1, 1), u),
                 tensor("bias", shape(1), b));
     }
 
