@@ -4,7 +4,6 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ShapeInference;
 
-import java.util.Arrays;
 import java.util.function.IntBinaryOperator;
 
 /**
