@@ -107,9 +107,10 @@ public final class ShapeInference {
             }
             case "Bidirectional" -> {
                 int[] forward = outputShape(layer.child(0), inputs.subList(0, 1));
-                String mode = c.getString("merge_mode", "concat");
-                if ("concat".equals(mode)) {
-                    forward[forward.length - 1] *= 2;
+                if ("concat".equals(c.getString("merge_mode", "concat"))) {
+                    int[] backward = outputShape(layer.child(layer.children().size() > 1 ? 1 : 0),
+                            inputs.subList(0, 1));
+                    forward[forward.length - 1] += backward[backward.length - 1];
                 }
                 return forward;
             }

@@ -157,6 +157,17 @@ class RecurrentLayersTest {
     }
 
     @Test
+    void bidirectionalConcatAcceptsABackwardLayerOfOtherUnits() {
+        // backward: 2 units, kernel [1, 2] = [1, -1], identity-free recurrence (zero recurrent kernel), no bias
+        var fw = linearRnn("forward_r", true, false, 2, 0.5f, 0.1f);
+        var bw = layer("backward_r", "SimpleRNN", config("units", 2, "activation", "linear", "return_sequences",
+                true, "go_backwards", true, "use_bias", false), tensor("kernel", shape(1, 2), 1, -1),
+                tensor("recurrent_kernel", shape(2, 2), 0, 0, 0, 0));
+        var bi = wrapper("bi", "Bidirectional", config("merge_mode", "concat"), fw, bw);
+        assertClose(run(shape(3, 1), bi, 1, 2, 3), 2.1, 1, -1, 5.15, 2, -2, 8.675, 3, -3);
+    }
+
+    @Test
     void timeDistributedDenseAppliesToEveryStep() {
         var td = wrapper("td", "TimeDistributed", config(), layer("d", "Dense", config("units", 1),
                 tensor("kernel", shape(2, 1), 1, 10), tensor("bias", shape(1), 0.5f)));
