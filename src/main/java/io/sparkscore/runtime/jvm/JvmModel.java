@@ -39,8 +39,8 @@ public final class JvmModel implements LoadedModel {
     private final String[] nodeIds;
     /** Per node, where each input comes from: {@code >= 0} a node index, {@code < 0} model input {@code -(i + 1)}. */
     private final int[][] nodeSources;
-    private final int[] nodeRowSizes;
     private final int[] outputSources;
+    private final BufferPlan bufferPlan;
 
     private JvmModel(ModelSpec spec) {
         this.spec = spec;
@@ -61,7 +61,7 @@ public final class JvmModel implements LoadedModel {
         nodeLayers = new JvmLayer[n];
         nodeIds = new String[n];
         nodeSources = new int[n][];
-        nodeRowSizes = new int[n];
+        int[] nodeRowSizes = new int[n];
         Map<String, JvmLayer> built = new HashMap<>();
         for (int i = 0; i < n; i++) {
             NodeSpec node = nodes.get(i);
@@ -86,6 +86,7 @@ public final class JvmModel implements LoadedModel {
             sources.put(node.id(), i);
         }
         outputSources = spec.outputs().stream().mapToInt(sources::get).toArray();
+        bufferPlan = BufferPlan.of(nodeSources, nodeRowSizes, outputSources);
     }
 
     /**
@@ -137,8 +138,8 @@ public final class JvmModel implements LoadedModel {
         return nodeSources;
     }
 
-    int[] nodeRowSizes() {
-        return nodeRowSizes;
+    BufferPlan bufferPlan() {
+        return bufferPlan;
     }
 
     int[] outputSources() {
