@@ -17,7 +17,7 @@ final class PoolingLayers {
     }
 
     /**
-     * MaxPooling1D/2D and AveragePooling1D/2D. TensorFlow's AvgPool with SAME padding divides by the number of real
+     * MaxPooling1D/2D/3D and AveragePooling1D/2D/3D. TensorFlow's AvgPool with SAME padding divides by the number of real
      * (unpadded) values in each window, exactly as Keras' 'same' average pooling does.
      */
     static final class Windowed implements TfLayerBuilder {
@@ -54,6 +54,13 @@ final class PoolingLayers {
             int[] strides = c.getInts("strides", rank, pool);
             String padding = c.getString("padding", "valid").toUpperCase(java.util.Locale.ROOT);
             Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
+            if (rank == 3) {
+                List<Long> ksize5 = TfOps.longList(1, pool[0], pool[1], pool[2], 1);
+                List<Long> strides5 = TfOps.longList(1, strides[0], strides[1], strides[2], 1);
+                Operand<TFloat32> y = max ? ops.tf().nn.maxPool3d(x, ksize5, strides5, padding)
+                        : ops.tf().nn.avgPool3d(x, ksize5, strides5, padding);
+                return Spatial.fromChannelsLast(ops, y, channelsFirst);
+            }
             if (rank == 1) {
                 x = ops.tf().expandDims(x, ops.scalarInt(1));
             }

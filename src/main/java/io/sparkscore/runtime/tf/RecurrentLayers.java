@@ -81,9 +81,15 @@ final class RecurrentLayers implements TfLayerBuilder {
         }
     }
 
-    /** Keras 2 and 3 both default GRU to reset_after=true (the CuDNN-compatible variant). */
+    /**
+     * Keras 2.3+ and 3 default GRU to reset_after=true; files from before the option existed (Keras 2.0) computed
+     * reset-before. When the config does not say, the bias shape does: (2, 3·units) only exists for reset_after.
+     */
     private static boolean resetAfter(LayerSpec layer) {
-        return layer.config().getBoolean("reset_after", true);
+        if (layer.config().has("reset_after")) {
+            return layer.config().getBoolean("reset_after", true);
+        }
+        return !layer.hasWeight("bias") || layer.weight("bias").rank() == 2;
     }
 
     static boolean returnSequences(LayerSpec layer) {

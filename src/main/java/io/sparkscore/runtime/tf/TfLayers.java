@@ -30,6 +30,10 @@ final class TfLayers {
         m.put("RepeatVector", new ReshapingLayers.RepeatVector());
         m.put("Conv1D", new ConvLayers(1, ConvLayers.Kind.STANDARD));
         m.put("Conv2D", new ConvLayers(2, ConvLayers.Kind.STANDARD));
+        m.put("Conv3D", new ConvLayers(3, ConvLayers.Kind.STANDARD));
+        m.put("Conv1DTranspose", new ConvTransposeLayers(1));
+        m.put("Conv2DTranspose", new ConvTransposeLayers(2));
+        m.put("Conv3DTranspose", new ConvTransposeLayers(3));
         m.put("DepthwiseConv1D", new ConvLayers(1, ConvLayers.Kind.DEPTHWISE));
         m.put("DepthwiseConv2D", new ConvLayers(2, ConvLayers.Kind.DEPTHWISE));
         m.put("SeparableConv1D", new ConvLayers(1, ConvLayers.Kind.SEPARABLE));
@@ -38,6 +42,8 @@ final class TfLayers {
         m.put("MaxPooling2D", new PoolingLayers.Windowed(2, true));
         m.put("AveragePooling1D", new PoolingLayers.Windowed(1, false));
         m.put("AveragePooling2D", new PoolingLayers.Windowed(2, false));
+        m.put("MaxPooling3D", new PoolingLayers.Windowed(3, true));
+        m.put("AveragePooling3D", new PoolingLayers.Windowed(3, false));
         for (String dims : new String[] {"1D", "2D", "3D"}) {
             m.put("GlobalMaxPooling" + dims, new PoolingLayers.Global(true));
             m.put("GlobalAveragePooling" + dims, new PoolingLayers.Global(false));
