@@ -19,7 +19,7 @@ final class TfLayers {
         Map<String, TfLayerBuilder> m = new TreeMap<>();
         TfLayerBuilder identity = new CoreLayers.Identity();
         for (String c : new String[] {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
-                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization"}) {
+                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity"}) {
             m.put(c, identity);
         }
         m.put("Dense", new CoreLayers.Dense());
@@ -56,6 +56,8 @@ final class TfLayers {
         m.put("BatchNormalization", new NormalizationLayers.BatchNormalization());
         m.put("LayerNormalization", new NormalizationLayers.LayerNormalization());
         m.put("Embedding", new EmbeddingLayer());
+        m.put("Rescaling", new PreprocessingLayers.Rescaling());
+        m.put("Normalization", new PreprocessingLayers.Normalization());
         m.put("LeakyReLU", new ActivationLayers.LeakyReLU());
         m.put("PReLU", new ActivationLayers.PReLU());
         m.put("ELU", new ActivationLayers.ELU());
