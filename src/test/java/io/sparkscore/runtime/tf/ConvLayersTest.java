@@ -157,4 +157,23 @@ class ConvLayersTest {
             assertClose(out, 2, -2, 4, -4, 0, 0, 6, -6, 8, -8, 0, 0, 0, 0, 0, 0, 0, 0);
         }
     }
+
+    @Test
+    void dilatedDepthwiseConv1D() {
+        // taps at t and t+2 on one channel: 1*x[t] + 10*x[t+2]
+        float[] out = predict(sequential(shape(4, 1), layer("dw", "DepthwiseConv1D", config("kernel_size", 2,
+                        "dilation_rate", 2, "use_bias", false),
+                tensor("depthwise_kernel", shape(2, 1, 1), 1, 10))), 1, 1, 2, 3, 4);
+        assertClose(out, 31, 42);
+    }
+
+    @Test
+    void dilatedSeparableConv2DSame() {
+        float[] out = predict(sequential(shape(3, 3, 1), layer("sep", "SeparableConv2D", config("filters", 1,
+                        "kernel_size", 2, "dilation_rate", 2, "padding", "same", "use_bias", false),
+                tensor("depthwise_kernel", shape(2, 2, 1, 1), 1, 0, 0, 1),
+                tensor("pointwise_kernel", shape(1, 1, 1, 1), 2))), 1, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        // dilated 2x2 kernel spans 3x3; 'same' pads 1 before and 1 after: out = 2 * (x[i-1][j-1] + x[i+1][j+1])
+        assertClose(out, 2 * 5, 2 * 6, 0, 2 * 8, 2 * (1 + 9), 2 * 2, 0, 2 * 4, 2 * 5);
+    }
 }
