@@ -5,6 +5,7 @@ import io.sparkscore.model.LayerSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
@@ -77,7 +78,7 @@ final class PoolingLayers {
     }
 
     /** GlobalMax/AveragePooling1D/2D/3D: reduce every spatial axis, optionally keeping them as size 1. */
-    static final class Global implements TfLayerBuilder {
+    static final class Global implements TfLayerBuilder, MaskConsumer {
         private final boolean max;
 
         Global(boolean max) {
@@ -101,6 +102,27 @@ final class PoolingLayers {
             boolean keep = layer.config().getBoolean("keepdims", false);
             return max ? ops.tf().max(x, ops.ints(axes), Max.keepDims(keep))
                     : ops.tf().math.mean(x, ops.ints(axes), Mean.keepDims(keep));
+        }
+
+        /** GlobalAveragePooling1D over unmasked steps only: sum(x * mask) / sum(mask). */
+        @Override
+        public Operand<TFloat32> buildMasked(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs,
+                                            Operand<TFloat32> mask) {
+            Operand<TFloat32> x = inputs.get(0);
+            if (max || TfOps.rank(x) != 3) {
+                throw layer.config().unsupported("a Keras mask is applied only by GlobalAveragePooling1D");
+            }
+            boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
+            int steps = channelsFirst ? 2 : 1;
+            Operand<TFloat32> m = ops.tf().expandDims(mask, ops.scalarInt(channelsFirst ? 1 : 2));
+            boolean keep = layer.config().getBoolean("keepdims", false);
+            return ops.tf().math.div(ops.tf().sum(ops.mul(x, m), ops.ints(steps), Sum.keepDims(keep)),
+                    ops.tf().sum(m, ops.ints(steps), Sum.keepDims(keep)));
+        }
+
+        @Override
+        public Operand<TFloat32> outputMask(LayerSpec layer, Operand<TFloat32> mask) {
+            return null;
         }
     }
 }

@@ -56,6 +56,7 @@ final class TfLayers {
         m.put("BatchNormalization", new NormalizationLayers.BatchNormalization());
         m.put("LayerNormalization", new NormalizationLayers.LayerNormalization());
         m.put("Embedding", new EmbeddingLayer());
+        m.put("Masking", new TfMasks.MaskingLayer());
         m.put("Rescaling", new PreprocessingLayers.Rescaling());
         m.put("Normalization", new PreprocessingLayers.Normalization());
         m.put("LeakyReLU", new ActivationLayers.LeakyReLU());
