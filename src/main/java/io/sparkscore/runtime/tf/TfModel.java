@@ -48,6 +48,9 @@ public final class TfModel implements LoadedModel {
      */
     static final int RUN_IN_CALLER_THREAD = -1;
 
+    /** TensorFlow hands a session its graph as one protobuf message, which cannot exceed 2 GiB. */
+    static final long MAX_CONSTANT_BYTES = Integer.MAX_VALUE - (64L << 20);
+
     private final ModelSpec spec;
     private final ConfigProto sessionConfig;
     private final Graph graph;
@@ -77,6 +80,11 @@ public final class TfModel implements LoadedModel {
     public static TfModel load(ModelSpec spec, RuntimeOptions options) {
         for (LayerSpec layer : spec.layers()) {
             TfLayers.validated(layer);
+        }
+        long weightBytes = spec.paramCount() * Float.BYTES;
+        if (weightBytes > MAX_CONSTANT_BYTES) {
+            throw new PredictionException("model '" + spec.name() + "' has " + weightBytes + " bytes of weights but"
+                    + " a TensorFlow graph can embed at most about 2 GiB of constants; score it on the jvm path");
         }
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(options.intraOpThreads())
