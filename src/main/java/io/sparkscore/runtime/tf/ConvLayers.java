@@ -13,6 +13,7 @@ import org.tensorflow.types.TFloat32;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Convolutions over 1 to 3 spatial axes: ordinary (Conv1D/2D/3D), depthwise (DepthwiseConv1D/2D) and separable
@@ -82,7 +83,7 @@ final class ConvLayers implements TfLayerBuilder {
     public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
         LayerConfig c = layer.config();
         boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
-        String padding = c.getString("padding", "valid").toLowerCase(java.util.Locale.ROOT);
+        String padding = c.getString("padding", "valid").toLowerCase(Locale.ROOT);
         int[] strides = c.getInts("strides", rank, ones());
         int[] dilation = c.getInts("dilation_rate", rank, ones());
         Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
@@ -95,7 +96,7 @@ final class ConvLayers implements TfLayerBuilder {
         if (rank == 1) {
             x = ops.tf().expandDims(x, ops.scalarInt(1));
         }
-        String tfPadding = padding.toUpperCase(java.util.Locale.ROOT);
+        String tfPadding = padding.toUpperCase(Locale.ROOT);
         Ops tf = ops.tf();
         Operand<TFloat32> y = rank == 3
                 ? tf.nn.conv3d(x, ops.constant(layer.weight("kernel")), TfOps.longList(1, strides[0], strides[1],

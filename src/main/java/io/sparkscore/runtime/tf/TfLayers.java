@@ -19,7 +19,8 @@ final class TfLayers {
         Map<String, TfLayerBuilder> m = new TreeMap<>();
         TfLayerBuilder identity = new CoreLayers.Identity();
         for (String c : new String[] {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
-                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity"}) {
+                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization",
+                "Identity"}) {
             m.put(c, identity);
         }
         m.put("Dense", new CoreLayers.Dense());
