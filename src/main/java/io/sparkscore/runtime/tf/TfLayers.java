@@ -56,6 +56,8 @@ final class TfLayers {
         }
         m.put("BatchNormalization", new NormalizationLayers.BatchNormalization());
         m.put("LayerNormalization", new NormalizationLayers.LayerNormalization());
+        m.put("UnitNormalization", new NormalizationLayers.UnitNormalization());
+        m.put("GroupNormalization", new NormalizationLayers.GroupNormalization());
         m.put("Embedding", new EmbeddingLayer());
         m.put("Masking", new TfMasks.MaskingLayer());
         m.put("Rescaling", new PreprocessingLayers.Rescaling());
