@@ -34,6 +34,7 @@ final class KerasConfigParser {
         String name = null;
         Object inputLayers = null;
         Object outputLayers = null;
+        List<Object> buildInputShape = null;
         if (body instanceof List<?> list) {
             rawLayers = cast(list);
         } else if (body instanceof Map<?, ?> map) {
@@ -41,6 +42,7 @@ final class KerasConfigParser {
             rawLayers = map.get("layers") instanceof List<?> l ? cast(l) : null;
             inputLayers = map.get("input_layers");
             outputLayers = map.get("output_layers");
+            buildInputShape = map.get("build_input_shape") instanceof List<?> b && isShape(b) ? cast(b) : null;
         } else {
             rawLayers = null;
         }
@@ -57,7 +59,7 @@ final class KerasConfigParser {
         if (layers.isEmpty()) {
             throw new ModelFormatException(file, "the " + cls + " model has no layers");
         }
-        return new ConfigModel(cls, name, layers, inputLayers, outputLayers);
+        return new ConfigModel(cls, name, layers, inputLayers, outputLayers, buildInputShape);
     }
 
     private ConfigLayer parseLayer(Map<String, Object> raw) {
@@ -176,6 +178,10 @@ final class KerasConfigParser {
 
     UnsupportedLayerException unsupported(String layer, String cls, String problem) {
         return new UnsupportedLayerException(layer, cls, problem + " (model file " + file + ")");
+    }
+
+    private static boolean isShape(List<?> list) {
+        return list.stream().allMatch(d -> d == null || d instanceof Number);
     }
 
     private static String withoutPrefix(String s, String prefix) {

@@ -82,6 +82,11 @@ final class SpecAssembler {
         while (declaring.declaredBatchShape == null && declaring.nested != null) {
             declaring = declaring.nested.layers().get(0);
         }
+        // Keras 2.2+/3 record the shape a Sequential model was built with when no layer declares one.
+        if (declaring.declaredBatchShape == null && model.buildInputShape() != null) {
+            declaring = new ConfigLayer("InputLayer", first.name + "_input", Map.of(), null, List.of(), null,
+                    model.buildInputShape(), null);
+        }
         if (declaring.declaredBatchShape == null) {
             throw new ModelFormatException(file, "the Sequential model does not declare its input shape (its first "
                     + "layer '" + first.name + "' has no batch_input_shape); build the model with an Input or "
@@ -155,6 +160,11 @@ final class SpecAssembler {
         }
         List<String> outputs = new ArrayList<>();
         for (TensorRef ref : TensorRef.collect(model.outputLayers(), file)) {
+            if (ref.tensorIndex() != 0) {
+                ConfigLayer source = findLayer(model, ref.layer());
+                throw errors.unsupported(source.name, source.className, "output #" + ref.tensorIndex()
+                        + " is a model output; layers with several outputs are not supported");
+            }
             String t = tensors.get(ref.key());
             if (t == null) {
                 throw new ModelFormatException(file, "model output " + ref + " is not produced by any layer");

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -172,6 +173,25 @@ class KerasGraphReadingTest {
         assertThat(spec.kerasVersion()).isEqualTo("2.0.6");
         assertThat(spec.paramCount()).isEqualTo(10451);
         assertThat(spec.hash()).isEqualTo(KerasModelReader.read(full.toString(), CONF).hash());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void keras3SequentialWithoutInputLayerTakesItsRecordedBuildShape() throws IOException {
+        Path file = tmp.resolve("no_input.keras");
+        KerasModelReaderErrorsTest.rewriteArchive(KerasFixtures.file("keras3/emg_reshape_lstm_dense_k3.9.2.keras"),
+                file, "config.json", json -> {
+                    Map<String, Object> config = KerasJson.parseObject(json, "test", "config");
+                    List<Object> layers = (List<Object>) ((Map<String, Object>) config.get("config")).get("layers");
+                    layers.remove(0);
+                    return KerasJson.write(config);
+                });
+
+        ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
+
+        assertThat(spec.inputs().toString()).isEqualTo("[input_layer(12,)]");
+        assertThat(spec.nodes().get(0).inputs()).containsExactly("input_layer");
+        assertThat(spec.paramCount()).isEqualTo(2020);
     }
 
     @Test
