@@ -92,9 +92,22 @@ final class SpecAssembler {
                     + "layer '" + first.name + "' has no batch_input_shape); build the model with an Input or "
                     + "input_shape before saving it");
         }
-        // Keras 2 names the implicit input after the first layer; Keras 3 calls it input_layer.
-        String name = kerasMajor >= 3 ? "input_layer" : first.name + "_input";
-        return new InputSpec(name, shapeWithoutBatch(declaring), dtype(declaring));
+        return new InputSpec(implicitInputName(first, kerasMajor), shapeWithoutBatch(declaring), dtype(declaring));
+    }
+
+    /**
+     * The name Keras gives the input it creates for a Sequential model: Keras 3 {@code input_layer}, Keras 2
+     * {@code <first layer>_input}, Keras 1 {@code <first layer class in lower case>_input_1} (a per-session counter
+     * that is 1 in a fresh session).
+     */
+    private static String implicitInputName(ConfigLayer first, int kerasMajor) {
+        if (kerasMajor >= 3) {
+            return "input_layer";
+        }
+        if (kerasMajor < 2) {
+            return Keras1Layers.originalClassName(first.className).toLowerCase(java.util.Locale.ROOT) + "_input_1";
+        }
+        return first.name + "_input";
     }
 
     private List<String> applySequential(ConfigModel model, String input) {

@@ -54,7 +54,7 @@ class KerasModelReaderFixturesTest {
         EXPECTED.put("dl4j/LeakyReLU_0_model.h5", loads("[dense_input(16,)]", 544, "leaky_re_lu_1"));
         EXPECTED.put("dl4j/batch_to_conv2d_tensorflow_2.h5", loads("[dense_1_input(100,)]", 49985, "conv2d_1"));
         EXPECTED.put("dl4j/bidirectional_lstm_tensorflow_1.h5",
-                loads("[bidirectional_1_input(4, 10)]", 1680, "bidirectional_1"));
+                loads("[bidirectional_input_1(4, 10)]", 1680, "bidirectional_1"));
         EXPECTED.put("dl4j/bidirectional_lstm_tensorflow_2.h5",
                 loads("[bidirectional_1_input(4, 10)]", 1680, "bidirectional_1"));
         EXPECTED.put("dl4j/causal_conv1d_k3_s1_d2_cl_model.h5", loads("[conv0_input(16, 3)]", 40, "conv0"));
@@ -70,14 +70,14 @@ class KerasModelReaderFixturesTest {
                 "layer 'attention' (Attention): layer class 'Attention' is not supported; supported layers: "
                         + LayerCatalog.supportedList() + " " + MODEL_FILE));
         EXPECTED.put("dl4j/lstm_functional_tf_keras_2.h5", loads("[inputLayer_1(10, 4)]", 461, "outputLayer_a"));
-        EXPECTED.put("dl4j/lstm_tensorflow_1.h5", loads("[lstm_1_input(4, 1)]", 192, "lstm_1"));
+        EXPECTED.put("dl4j/lstm_tensorflow_1.h5", loads("[lstm_input_1(4, 1)]", 192, "lstm_1"));
         EXPECTED.put("dl4j/masking_zero_lstm.h5", refused(UnsupportedLayerException.class,
                 "layer 'masking_1' (Masking): layer class 'Masking' is not supported; supported layers: "
                         + LayerCatalog.supportedList() + " " + MODEL_FILE));
         EXPECTED.put("dl4j/simple_flatten_lstm_tf_keras_2_model.h5", loads("[lstm_1_input(1, 1)]", 10451, "dense_1"));
         EXPECTED.put("dl4j/simple_flatten_rnn_tf_keras_2_model.h5",
                 loads("[simple_rnn_1_input(1, 1)]", 2651, "dense_1"));
-        EXPECTED.put("dl4j/simple_lstm_tf_keras_1_model.h5", loads("[lstm_1_input(1, 1)]", 10451, "dense_1"));
+        EXPECTED.put("dl4j/simple_lstm_tf_keras_1_model.h5", loads("[lstm_input_1(1, 1)]", 10451, "dense_1"));
         EXPECTED.put("dl4j/simple_lstm_tf_keras_2_model.h5", loads("[lstm_1_input(1, 1)]", 10451, "dense_1"));
         EXPECTED.put("dl4j/simple_lstm_tf_keras_2_weights_only.h5", refused(ModelFormatException.class,
                 "%s: is a weights-only HDF5 file (written by save_weights): it has no model_config; read it "
