@@ -89,6 +89,10 @@ final class KerasConfigParser {
                 : cfg.get("input_dtype") instanceof String d2 ? d2 : null;
         List<ConfigLayer> wrapped = wrappedLayers(cls, name, cfg);
         Map<String, Object> normalised = LayerConfigNormaliser.normalise(name, cls, cfg, kerasMajor);
+        if ("GRU".equals(cls) && !normalised.containsKey("reset_after")) {
+            // Keras versions before reset_after existed (and wrote no such key) apply the reset gate first.
+            normalised.put("reset_after", false);
+        }
         checkOptions(name, cls, normalised);
         return new ConfigLayer(cls, name, normalised, inbound, wrapped, null, batchShape, dtype);
     }

@@ -157,6 +157,53 @@ class KerasGraphReadingTest {
         assertThat(spec.layer("d").weight("bias").data()).containsExactly(1, 2, 3);
     }
 
+    private static final String KERAS2_NESTED_JSON = """
+            {"class_name": "Model", "config": {"name": "outer",
+              "layers": [
+               {"name": "x", "class_name": "InputLayer", "inbound_nodes": [],
+                "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "x"}},
+               {"name": "block", "class_name": "Sequential", "inbound_nodes": [[["x", 0, 0, {}]]],
+                "config": {"name": "block", "layers": [
+                  {"class_name": "BatchNormalization", "config": {"name": "bn", "batch_input_shape": [null, 2],
+                   "axis": -1, "epsilon": 0.001, "center": true, "scale": true}},
+                  {"class_name": "Dense", "config": {"name": "d", "units": 1, "activation": "linear",
+                   "use_bias": true}}]}}],
+              "input_layers": [["x", 0, 0]],
+              "output_layers": [["block", 0, 0]]}}
+            """;
+
+    @Test
+    void keras2NestedModelWeightsAreMatchedByNameEvenWhenTrainableOnesComeFirst() throws IOException {
+        Path json = Files.writeString(tmp.resolve("nested.json"), KERAS2_NESTED_JSON);
+        Path weights = tmp.resolve("nested.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"x", "block"});
+            h5.putAttribute("keras_version", "2.4.0");
+            WritableGroup block = h5.putGroup("block");
+            block.putAttribute("weight_names", new String[] {"bn/gamma:0", "bn/beta:0", "d/kernel:0", "d/bias:0",
+                    "bn/moving_mean:0", "bn/moving_variance:0"});
+            WritableGroup bn = block.putGroup("bn");
+            bn.putDataset("gamma:0", new float[] {1, 2});
+            bn.putDataset("beta:0", new float[] {3, 4});
+            bn.putDataset("moving_mean:0", new float[] {5, 6});
+            bn.putDataset("moving_variance:0", new float[] {7, 8});
+            WritableGroup d = block.putGroup("d");
+            d.putDataset("kernel:0", new float[][] {{9}, {10}});
+            d.putDataset("bias:0", new float[] {11});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.nodes()).containsExactly(new NodeSpec("bn", "bn", List.of("x")),
+                new NodeSpec("d", "d", List.of("bn")));
+        assertThat(spec.outputs()).containsExactly("d");
+        LayerSpec bn = spec.layer("bn");
+        assertThat(bn.weights().keySet()).containsExactly("gamma", "beta", "moving_mean", "moving_variance");
+        assertThat(bn.weight("moving_mean").data()).containsExactly(5, 6);
+        assertThat(bn.weight("moving_variance").data()).containsExactly(7, 8);
+        assertThat(spec.layer("d").weight("kernel").data()).containsExactly(9, 10);
+    }
+
     @Test
     void weightsOnlyFileWithItsArchitectureJsonMatchesTheFullModel() throws IOException {
         Path full = KerasFixtures.file("dl4j/simple_lstm_tf_keras_2_model.h5");
