@@ -68,6 +68,12 @@ final class KerasConfigParser {
                 : new LinkedHashMap<>();
         String name = cfg.get("name") instanceof String s ? s
                 : raw.get("name") instanceof String s2 ? s2 : rawClass.toLowerCase(java.util.Locale.ROOT);
+        List<Object> inbound = raw.get("inbound_nodes") instanceof List<?> l ? cast(l) : null;
+        if (LayerCatalog.MODELS.contains(rawClass)) {
+            rejectCustom(raw, rawClass, name);
+            ConfigModel nested = parseModel(raw);
+            return new ConfigLayer(nested.className(), name, Map.of(), inbound, List.of(), nested, null, null);
+        }
         if (kerasMajor < 2) {
             Keras1Layers.Translated t = Keras1Layers.translate(rawClass, name, cfg, file);
             rawClass = t.className();
@@ -75,11 +81,6 @@ final class KerasConfigParser {
         }
         String cls = LayerCatalog.canonicalClass(rawClass);
         rejectCustom(raw, cls, name);
-        List<Object> inbound = raw.get("inbound_nodes") instanceof List<?> l ? cast(l) : null;
-        if (LayerCatalog.MODELS.contains(cls)) {
-            ConfigModel nested = parseModel(raw);
-            return new ConfigLayer(nested.className(), name, Map.of(), inbound, List.of(), nested, null, null);
-        }
         if (!LayerCatalog.isSupported(cls)) {
             throw unsupported(name, cls, unsupportedClassReason(cls));
         }

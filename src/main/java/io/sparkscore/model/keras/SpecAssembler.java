@@ -147,6 +147,7 @@ final class SpecAssembler {
                     InboundNode node = InboundNode.parse(calls.get(next), layer, errors);
                     List<String> ins = new ArrayList<>();
                     for (TensorRef ref : node.inputs()) {
+                        requireSingleOutput(model, ref, "'" + layer.name + "'");
                         String t = tensors.get(ref.key());
                         if (t == null) {
                             break;
@@ -173,11 +174,7 @@ final class SpecAssembler {
         }
         List<String> outputs = new ArrayList<>();
         for (TensorRef ref : TensorRef.collect(model.outputLayers(), file)) {
-            if (ref.tensorIndex() != 0) {
-                ConfigLayer source = findLayer(model, ref.layer());
-                throw errors.unsupported(source.name, source.className, "output #" + ref.tensorIndex()
-                        + " is a model output; layers with several outputs are not supported");
-            }
+            requireSingleOutput(model, ref, "the model's outputs");
             String t = tensors.get(ref.key());
             if (t == null) {
                 throw new ModelFormatException(file, "model output " + ref + " is not produced by any layer");
@@ -185,6 +182,18 @@ final class SpecAssembler {
             outputs.add(t);
         }
         return outputs;
+    }
+
+    /** Only a nested model may have several outputs; a layer's extra outputs (e.g. RNN states) are refused. */
+    private void requireSingleOutput(ConfigModel model, TensorRef ref, String reader) {
+        if (ref.tensorIndex() == 0) {
+            return;
+        }
+        ConfigLayer source = findLayer(model, ref.layer());
+        if (source.nested == null) {
+            throw errors.unsupported(source.name, source.className, "its output #" + ref.tensorIndex()
+                    + " is read by " + reader + "; layers with several outputs are not supported");
+        }
     }
 
     private List<String> call(ConfigLayer layer, List<String> inputs) {

@@ -6,6 +6,7 @@ import io.jhdf.api.WritableGroup;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
+import io.sparkscore.model.UnsupportedLayerException;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Functional graphs in both config spellings: shared layers, several inputs and outputs, a nested model, Keras 3
@@ -202,6 +204,67 @@ class KerasGraphReadingTest {
         assertThat(bn.weight("moving_mean").data()).containsExactly(5, 6);
         assertThat(bn.weight("moving_variance").data()).containsExactly(7, 8);
         assertThat(spec.layer("d").weight("kernel").data()).containsExactly(9, 10);
+    }
+
+    private static final String KERAS2_TWO_OUTPUT_SUBMODEL_JSON = """
+            {"class_name": "Model", "config": {"name": "outer",
+              "layers": [
+               {"name": "x", "class_name": "InputLayer", "inbound_nodes": [],
+                "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "x"}},
+               {"name": "pair", "class_name": "Model", "inbound_nodes": [[["x", 0, 0, {}]]],
+                "config": {"name": "pair",
+                  "layers": [
+                   {"name": "pin", "class_name": "InputLayer", "inbound_nodes": [],
+                    "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "pin"}},
+                   {"name": "p1", "class_name": "Dense", "inbound_nodes": [[["pin", 0, 0, {}]]],
+                    "config": {"name": "p1", "units": 1, "activation": "linear", "use_bias": true}},
+                   {"name": "p2", "class_name": "Dense", "inbound_nodes": [[["pin", 0, 0, {}]]],
+                    "config": {"name": "p2", "units": 1, "activation": "linear", "use_bias": true}}],
+                  "input_layers": [["pin", 0, 0]],
+                  "output_layers": [["p1", 0, 0], ["p2", 0, 0]]}},
+               {"name": "sum", "class_name": "Add", "config": {"name": "sum"},
+                "inbound_nodes": [[["pair", 0, 0, {}], ["pair", 0, 1, {}]]]}],
+              "input_layers": [["x", 0, 0]],
+              "output_layers": [["sum", 0, 0]]}}
+            """;
+
+    @Test
+    void keras2NestedModelWithTwoOutputsFeedsAnOuterMergeLayer() throws IOException {
+        Path json = Files.writeString(tmp.resolve("pair.json"), KERAS2_TWO_OUTPUT_SUBMODEL_JSON);
+        Path weights = writePairWeights(tmp.resolve("pair.h5"));
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.nodes()).containsExactly(new NodeSpec("p1", "p1", List.of("x")),
+                new NodeSpec("p2", "p2", List.of("x")), new NodeSpec("sum", "sum", List.of("p1", "p2")));
+        assertThat(spec.layer("p2").weight("bias").data()).containsExactly(6);
+    }
+
+    @Test
+    void readingASecondOutputOfAPlainLayerIsRefused() throws IOException {
+        Path json = Files.writeString(tmp.resolve("state.json"), KERAS2_TWO_OUTPUT_SUBMODEL_JSON
+                .replace("[\"pair\", 0, 1, {}]", "[\"x\", 0, 1, {}]"));
+        Path weights = writePairWeights(tmp.resolve("state.h5"));
+        assertThatThrownBy(() -> KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(),
+                CONF))
+                .isInstanceOf(UnsupportedLayerException.class)
+                .hasMessage("layer 'x' (InputLayer): its output #1 is read by 'sum'; layers with several outputs are "
+                        + "not supported (model file " + weights + " with architecture " + json + ")");
+    }
+
+    private static Path writePairWeights(Path weights) {
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"x", "pair", "sum"});
+            WritableGroup pair = h5.putGroup("pair");
+            pair.putAttribute("weight_names", new String[] {"p1/kernel:0", "p1/bias:0", "p2/kernel:0", "p2/bias:0"});
+            WritableGroup p1 = pair.putGroup("p1");
+            p1.putDataset("kernel:0", new float[][] {{1}, {2}});
+            p1.putDataset("bias:0", new float[] {3});
+            WritableGroup p2 = pair.putGroup("p2");
+            p2.putDataset("kernel:0", new float[][] {{4}, {5}});
+            p2.putDataset("bias:0", new float[] {6});
+        }
+        return weights;
     }
 
     @Test
