@@ -33,6 +33,7 @@ final class SpecAssembler {
     private final Set<String> tensorNames = new HashSet<>();
     private final Set<String> reserved = new HashSet<>();
     private final List<NodeSpec> nodes = new ArrayList<>();
+    private int kerasMajor;
 
     SpecAssembler(String file, KerasConfigParser errors) {
         this.file = file;
@@ -40,11 +41,12 @@ final class SpecAssembler {
     }
 
     ModelSpec assemble(ConfigModel model, String modelName, String sourceFormat, String kerasVersion) {
+        kerasMajor = KerasNaming.majorVersion(kerasVersion);
         reserveNames(model);
         List<InputSpec> inputs = new ArrayList<>();
         List<String> outputs;
         if (model.isSequential()) {
-            InputSpec input = sequentialInput(model, KerasNaming.majorVersion(kerasVersion));
+            InputSpec input = sequentialInput(model);
             inputs.add(input);
             tensorNames.add(input.name());
             outputs = applySequential(model, input.name());
@@ -73,7 +75,7 @@ final class SpecAssembler {
         }
     }
 
-    private InputSpec sequentialInput(ConfigModel model, int kerasMajor) {
+    private InputSpec sequentialInput(ConfigModel model) {
         ConfigLayer first = model.layers().get(0);
         if (first.isInput()) {
             return new InputSpec(first.name, shapeWithoutBatch(first), dtype(first));
@@ -82,14 +84,32 @@ final class SpecAssembler {
         while (declaring.declaredBatchShape == null && declaring.nested != null) {
             declaring = declaring.nested.layers().get(0);
         }
+        // Keras 2.2+/3 record the shape a Sequential model was built with when no layer declares one.
+        if (declaring.declaredBatchShape == null && model.buildInputShape() != null) {
+            declaring = new ConfigLayer("InputLayer", first.name + "_input", Map.of(), null, List.of(), null,
+                    model.buildInputShape(), null);
+        }
         if (declaring.declaredBatchShape == null) {
             throw new ModelFormatException(file, "the Sequential model does not declare its input shape (its first "
                     + "layer '" + first.name + "' has no batch_input_shape); build the model with an Input or "
                     + "input_shape before saving it");
         }
-        // Keras 2 names the implicit input after the first layer; Keras 3 calls it input_layer.
-        String name = kerasMajor >= 3 ? "input_layer" : first.name + "_input";
-        return new InputSpec(name, shapeWithoutBatch(declaring), dtype(declaring));
+        return new InputSpec(implicitInputName(first, kerasMajor), shapeWithoutBatch(declaring), dtype(declaring));
+    }
+
+    /**
+     * The name Keras gives the input it creates for a Sequential model: Keras 3 {@code input_layer}, Keras 2
+     * {@code <first layer>_input}, Keras 1 {@code <first layer class in lower case>_input_1} (a per-session counter
+     * that is 1 in a fresh session).
+     */
+    private static String implicitInputName(ConfigLayer first, int kerasMajor) {
+        if (kerasMajor >= 3) {
+            return "input_layer";
+        }
+        if (kerasMajor < 2) {
+            return Keras1Layers.originalClassName(first.className).toLowerCase(java.util.Locale.ROOT) + "_input_1";
+        }
+        return first.name + "_input";
     }
 
     private List<String> applySequential(ConfigModel model, String input) {
@@ -129,6 +149,7 @@ final class SpecAssembler {
                     InboundNode node = InboundNode.parse(calls.get(next), layer, errors);
                     List<String> ins = new ArrayList<>();
                     for (TensorRef ref : node.inputs()) {
+                        requireSingleOutput(model, ref, "'" + layer.name + "'");
                         String t = tensors.get(ref.key());
                         if (t == null) {
                             break;
@@ -154,7 +175,9 @@ final class SpecAssembler {
                     + pending + " layer calls read tensors that no layer produces");
         }
         List<String> outputs = new ArrayList<>();
-        for (TensorRef ref : TensorRef.collect(model.outputLayers(), file)) {
+        for (TensorRef written : TensorRef.collect(model.outputLayers(), file)) {
+            requireSingleOutput(model, written, "the model's outputs");
+            TensorRef ref = outputRef(model, written);
             String t = tensors.get(ref.key());
             if (t == null) {
                 throw new ModelFormatException(file, "model output " + ref + " is not produced by any layer");
@@ -162,6 +185,34 @@ final class SpecAssembler {
             outputs.add(t);
         }
         return outputs;
+    }
+
+    /**
+     * Keras 3 counts the node a nested Functional model gets when it is built, so its {@code output_layers} refer to
+     * the k-th call of such a model as node k + 1 (Keras' own loader subtracts it again); calls in
+     * {@code inbound_nodes} are not shifted.
+     */
+    private TensorRef outputRef(ConfigModel model, TensorRef written) {
+        if (kerasMajor < 3) {
+            return written;
+        }
+        ConfigLayer source = findLayer(model, written.layer());
+        if (source.nested == null || source.nested.isSequential()) {
+            return written;
+        }
+        return new TensorRef(written.layer(), written.nodeIndex() - 1, written.tensorIndex());
+    }
+
+    /** Only a nested model may have several outputs; a layer's extra outputs (e.g. RNN states) are refused. */
+    private void requireSingleOutput(ConfigModel model, TensorRef ref, String reader) {
+        if (ref.tensorIndex() == 0) {
+            return;
+        }
+        ConfigLayer source = findLayer(model, ref.layer());
+        if (source.nested == null) {
+            throw errors.unsupported(source.name, source.className, "its output #" + ref.tensorIndex()
+                    + " is read by " + reader + "; layers with several outputs are not supported");
+        }
     }
 
     private List<String> call(ConfigLayer layer, List<String> inputs) {
@@ -176,9 +227,11 @@ final class SpecAssembler {
             }
             return applyFunctional(inner, inputs);
         }
-        if (inputs.size() != 1 && !LayerCatalog.MERGE.contains(layer.className)) {
+        boolean takesSeveral = LayerCatalog.MERGE.contains(layer.className)
+                || LayerCatalog.RECURRENT.contains(layer.className) || "Bidirectional".equals(layer.className);
+        if (inputs.size() != 1 && !takesSeveral) {
             throw errors.unsupported(layer.name, layer.className, "is called on " + inputs.size() + " tensors "
-                    + inputs + " (for a recurrent layer: an initial state); only merge layers take several inputs");
+                    + inputs + "; only merge layers, and recurrent layers given an initial state, take several inputs");
         }
         LayerSpec spec = specs.computeIfAbsent(layer, this::toLayerSpec);
         int k = calls.merge(layer, 1, Integer::sum) - 1;
