@@ -8,16 +8,25 @@ import java.util.Arrays;
  *
  * @param batchLadder        candidate batch sizes, ascending (pruned by {@code maxBatchRows})
  * @param maxBatchRows       largest batch the executor's memory budget allows for this model
+ * @param minThreads         smallest TensorFlow intra-op thread count to try
  * @param maxThreads         largest TensorFlow intra-op thread count to try ({@code spark.task.cpus})
  * @param warmupMillis       time per candidate spent on untimed calls (JIT, TensorFlow's first-run costs)
  * @param candidateMillis    timed budget per candidate; stops earlier once the estimate is stable
  * @param totalMillis        budget for the whole run; later candidates are skipped once spent
  * @param parityTolerance    largest allowed |a - b| / max(1, |b|) between the paths' outputs
  * @param tieTolerance       plans within this fraction of the best throughput count as equal (smaller batch wins)
+ * @param expectedRows       rows the job will score (0: unknown); calibration then also stops once it has spent 5%
+ *                           of the job time its best plan so far predicts, but not before {@link #MIN_BUDGET_MILLIS}
  */
-public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int maxThreads, long warmupMillis,
+public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int minThreads, int maxThreads,
+                                  long warmupMillis,
                                   long candidateMillis, long totalMillis, double parityTolerance,
-                                  double tieTolerance) implements Serializable {
+                                  double tieTolerance, long expectedRows) implements Serializable {
+
+    /** Calibration always gets this much time, so that each path is measured at a few batch sizes. */
+    public static final long MIN_BUDGET_MILLIS = 1_000;
+    /** Share of the predicted job time calibration may spend. */
+    public static final double MAX_SHARE_OF_JOB = 0.05;
 
     public static final int[] DEFAULT_LADDER = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536};
 
@@ -27,37 +36,43 @@ public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int maxTh
         if (batchLadder.length == 0 || batchLadder[0] < 1) {
             throw new IllegalArgumentException("batch ladder must hold positive sizes: " + Arrays.toString(batchLadder));
         }
-        if (maxThreads < 1) {
-            throw new IllegalArgumentException("maxThreads must be at least 1, got " + maxThreads);
+        if (minThreads < 1 || maxThreads < minThreads) {
+            throw new IllegalArgumentException("thread range must be 1 <= min <= max, got " + minThreads + ".."
+                    + maxThreads);
         }
     }
 
     public static CalibrationSettings defaults() {
-        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 100, 300, 30_000, 1e-5, 0.05);
+        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 1, 100, 300, 30_000, 1e-5, 0.05, 0);
     }
 
-    public CalibrationSettings withMaxThreads(int threads) {
-        return new CalibrationSettings(batchLadder, maxBatchRows, threads, warmupMillis, candidateMillis, totalMillis,
-                parityTolerance, tieTolerance);
+    public CalibrationSettings withThreads(int min, int max) {
+        return new CalibrationSettings(batchLadder, maxBatchRows, min, max, warmupMillis, candidateMillis,
+                totalMillis, parityTolerance, tieTolerance, expectedRows);
     }
 
     public CalibrationSettings withMaxBatchRows(int rows) {
-        return new CalibrationSettings(batchLadder, rows, maxThreads, warmupMillis, candidateMillis, totalMillis,
-                parityTolerance, tieTolerance);
+        return new CalibrationSettings(batchLadder, rows, minThreads, maxThreads, warmupMillis, candidateMillis, totalMillis,
+                parityTolerance, tieTolerance, expectedRows);
     }
 
     public CalibrationSettings withBudget(long warmup, long candidate, long total) {
-        return new CalibrationSettings(batchLadder, maxBatchRows, maxThreads, warmup, candidate, total,
-                parityTolerance, tieTolerance);
+        return new CalibrationSettings(batchLadder, maxBatchRows, minThreads, maxThreads, warmup, candidate, total,
+                parityTolerance, tieTolerance, expectedRows);
     }
 
     public CalibrationSettings withLadder(int... ladder) {
-        return new CalibrationSettings(ladder, maxBatchRows, maxThreads, warmupMillis, candidateMillis, totalMillis,
-                parityTolerance, tieTolerance);
+        return new CalibrationSettings(ladder, maxBatchRows, minThreads, maxThreads, warmupMillis, candidateMillis, totalMillis,
+                parityTolerance, tieTolerance, expectedRows);
+    }
+
+    public CalibrationSettings withExpectedRows(long rows) {
+        return new CalibrationSettings(batchLadder, maxBatchRows, minThreads, maxThreads, warmupMillis,
+                candidateMillis, totalMillis, parityTolerance, tieTolerance, rows);
     }
 
     public CalibrationSettings withParityTolerance(double tolerance) {
-        return new CalibrationSettings(batchLadder, maxBatchRows, maxThreads, warmupMillis, candidateMillis,
-                totalMillis, tolerance, tieTolerance);
+        return new CalibrationSettings(batchLadder, maxBatchRows, minThreads, maxThreads, warmupMillis, candidateMillis,
+                totalMillis, tolerance, tieTolerance, expectedRows);
     }
 }

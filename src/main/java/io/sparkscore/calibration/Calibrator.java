@@ -51,11 +51,12 @@ public final class Calibrator {
         long start = System.nanoTime();
         double maxDiff = checkParity(paths, models, codec);
         List<Measurement> measurements = new ArrayList<>();
-        long deadline = start + settings.totalMillis() * 1_000_000L;
         for (PredictionPath path : paths) {
+            // only TensorFlow has an intra-op pool; the jvm path runs in the task thread
+            int minThreads = path == PredictionPath.TF ? settings.minThreads() : 1;
             int maxThreads = path == PredictionPath.TF ? settings.maxThreads() : 1;
-            for (int threads = 1; threads <= maxThreads; threads++) {
-                climbLadder(models.get(path, threads), threads, codec, deadline, measurements);
+            for (int threads = minThreads; threads <= maxThreads; threads++) {
+                climbLadder(models.get(path, threads), threads, codec, start, measurements);
             }
         }
         Plan chosen = choose(measurements);
@@ -63,12 +64,12 @@ public final class Calibrator {
         return new CalibrationReport(measurements, chosen, maxDiff, excluded, codec.rows(), millis, ranOn);
     }
 
-    private void climbLadder(LoadedModel model, int threads, BatchCodec codec, long deadline,
+    private void climbLadder(LoadedModel model, int threads, BatchCodec codec, long start,
                              List<Measurement> out) {
         double best = 0;
         int notBetter = 0;
         for (int batch : settings.batchLadder()) {
-            if (batch > settings.maxBatchRows() || System.nanoTime() > deadline) {
+            if (batch > settings.maxBatchRows() || System.nanoTime() > deadline(start, out)) {
                 return;
             }
             Measurement m = measure(model, batch, threads, codec);
@@ -80,6 +81,20 @@ public final class Calibrator {
                 return;
             }
         }
+    }
+
+    /**
+     * The end of the budget: the total budget, or less when the job is small — 5% of the job time predicted by the
+     * best throughput measured so far, but never less than the minimum that measures each path a little.
+     */
+    private long deadline(long start, List<Measurement> measured) {
+        long budget = settings.totalMillis();
+        if (settings.expectedRows() > 0 && !measured.isEmpty()) {
+            double best = measured.stream().mapToDouble(Measurement::rowsPerSecond).max().orElseThrow();
+            long share = (long) (CalibrationSettings.MAX_SHARE_OF_JOB * settings.expectedRows() / best * 1000);
+            budget = Math.min(budget, Math.max(CalibrationSettings.MIN_BUDGET_MILLIS, share));
+        }
+        return start + budget * 1_000_000L;
     }
 
     /**
@@ -156,7 +171,7 @@ public final class Calibrator {
         int rows = Math.min(PARITY_ROWS, codec.rows());
         Map<PredictionPath, float[][]> outputs = new LinkedHashMap<>();
         for (PredictionPath path : paths) {
-            LoadedModel model = models.get(path, 1);
+            LoadedModel model = models.get(path, path == PredictionPath.TF ? settings.minThreads() : 1);
             codec.reserve(rows);
             codec.encode(rows, 0);
             try (Predictor p = model.newPredictor(rows)) {
@@ -179,17 +194,27 @@ public final class Calibrator {
                     maxDiff = Math.max(maxDiff, diff);
                     boolean bothNaN = Float.isNaN(reference[j][k]) && Float.isNaN(other[j][k]);
                     if (!bothNaN && !(diff <= settings.parityTolerance() * Math.max(1.0, Math.abs(reference[j][k])))) {
-                        throw new CalibrationException(String.format(
-                                "prediction paths disagree: %s gave %s but %s gave %s for output %d, value %d "
-                                        + "(tolerance %.1e); the model is not computed the same way on both paths - "
-                                        + "report this with the model, and score with --path %s meanwhile",
-                                referencePath.id(), reference[j][k], e.getKey().id(), other[j][k], j, k,
-                                settings.parityTolerance(), referencePath.id()));
+                        throw disagreement(models, referencePath, e.getKey(), codec, rows, reference[j][k],
+                                other[j][k], j, k);
                     }
                 }
             }
         }
         return maxDiff;
+    }
+
+    private CalibrationException disagreement(ModelProvider models, PredictionPath a, PredictionPath b,
+                                              BatchCodec codec, int rows, float valueA, float valueB, int output,
+                                              int index) {
+        String where = LayerDivergence.first(models.get(a, 1).spec(), a, b, codec, rows, settings.parityTolerance())
+                .map(d -> "; they first diverge at layer '" + d.node() + "' (" + d.layerClass() + "), by up to "
+                        + String.format(java.util.Locale.ROOT, "%.3g", d.maxAbsDifference()))
+                .orElse("");
+        return new CalibrationException(String.format(java.util.Locale.ROOT,
+                "prediction paths disagree: %s gave %s but %s gave %s for output %d, value %d (tolerance %.1e)%s;"
+                        + " the model is not computed the same way on both paths - report it with the model, and"
+                        + " score with --path %s or --path %s meanwhile",
+                a.id(), valueA, b.id(), valueB, output, index, settings.parityTolerance(), where, a.id(), b.id()));
     }
 
     /** Best throughput wins; ties within noise go to the smaller batch, then to fewer threads. */

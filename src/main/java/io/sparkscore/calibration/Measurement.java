@@ -1,5 +1,7 @@
 package io.sparkscore.calibration;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sparkscore.runtime.PredictionPath;
 
 import java.io.Serializable;
@@ -11,14 +13,17 @@ import java.io.Serializable;
 public record Measurement(PredictionPath path, int batchSize, int threads, long batches, long rows, double seconds,
                           double p50BatchMillis, double p95BatchMillis) implements Serializable {
 
+    @JsonProperty("rowsPerSecond")
     public double rowsPerSecond() {
         return rows / seconds;
     }
 
+    @JsonProperty("msPerBatch")
     public double msPerBatch() {
         return seconds * 1000.0 / batches;
     }
 
+    @JsonIgnore
     public Plan plan() {
         return new Plan(path, batchSize, threads);
     }

@@ -42,8 +42,11 @@ final class CalibrationStage {
         this.options = options;
     }
 
+    /**
+     * @param expectedRows rows the job will score, to keep calibration's cost to a small share of the job
+     */
     Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, Broadcast<ModelSpec> broadcast,
-                       ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded) {
+                       ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded, long expectedRows) {
         HardwareSignature hardware = HardwareProbe.ofExecutors(spark);
         String planKey = planKey(spec);
         Optional<PlanStore> store = Optional.ofNullable(options.planStore())
@@ -56,15 +59,17 @@ final class CalibrationStage {
                 return new Outcome(stored.get(), "stored");
             }
         }
-        CalibrationReport report = calibrate(goodRows, batches, broadcast, spec, paths, excluded);
+        CalibrationReport report = calibrate(goodRows, batches, broadcast, spec, paths, excluded, expectedRows);
         store.ifPresent(s -> s.save(planKey, hardware, report));
         return new Outcome(report, "calibrated");
     }
 
     CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, Broadcast<ModelSpec> broadcast,
-                                ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded) {
+                                ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
+                                long expectedRows) {
         CalibrationSettings settings = CalibrationSettings.defaults()
-                .withMaxThreads(taskCpus())
+                .withExpectedRows(expectedRows)
+                .withThreads(1, taskCpus())
                 .withBudget(100, 300, options.calibrationBudgetMillis());
         if (options.batchSize().isPresent()) {
             settings = settings.withLadder(options.batchSize().get());

@@ -8,6 +8,7 @@ import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.model.ShapeInference;
 import io.sparkscore.runtime.PredictionPath;
+import io.sparkscore.runtime.tf.TfModel;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -55,7 +56,9 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
         RowBatchCodec codec = new RowBatchCodec(collect(rows), batches);
         TaskContext task = TaskContext.get();
         int threads = Math.max(1, task.cpus());
-        CalibrationSettings local = settings.withMaxThreads(Math.min(settings.maxThreads(), threads))
+        // Without per-session pools, TensorFlow's first session fixes the pool size for the JVM: give it the task's cpus.
+        int minThreads = TfModel.perSessionThreadPools() ? 1 : threads;
+        CalibrationSettings local = settings.withThreads(minThreads, threads)
                 .withMaxBatchRows(Math.min(settings.maxBatchRows(), maxBatchForHeap(spec.value(), threads)));
         SparkEnv env = SparkEnv.get();
         String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("

@@ -48,9 +48,11 @@ public final class RowChecks {
     /**
      * @param bindings     feature bindings in model input order
      * @param arrayLengths expected length of each binding's array column (ignored for scalar bindings)
+     * @param parseStrings whether string feature columns hold numbers as text (CSV); elsewhere a string feature
+     *                     column is a schema mismatch, reported before scoring
      */
     public static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
-                                       int[] arrayLengths, boolean allowNaN) {
+                                       int[] arrayLengths, boolean allowNaN, boolean parseStrings) {
         StructType schema = input.schema();
         Set<String> selected = new LinkedHashSet<>(keep);
         List<Column> columns = new ArrayList<>();
@@ -63,6 +65,10 @@ public final class RowChecks {
                     continue;
                 }
                 DataType type = typeOf(schema, name);
+                if (type instanceof StringType && !parseStrings) {
+                    columns.add(col(quote(name)));
+                    continue;
+                }
                 Column value = converted(col(quote(name)), type);
                 columns.add(value.as(name));
                 if (b.arrayColumn() != null) {

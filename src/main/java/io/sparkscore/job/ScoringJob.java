@@ -87,13 +87,15 @@ public final class ScoringJob {
         try (BadRows bad = new BadRows(options, p.checked())) {
             spark.sparkContext().setJobDescription("sparkscore: find bad rows (" + options.badRows() + ")");
             Map<String, Long> badByReason = bad.check();
+            spark.sparkContext().setJobDescription("sparkscore: count input rows");
+            long rowsIn = p.input().count();
 
             CalibrationReport calibration = null;
             String planSource = "fixed";
             Plan plan;
             if (options.calibrates()) {
                 CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.broadcast(),
-                        p.spec(), p.paths(), p.excluded());
+                        p.spec(), p.paths(), p.excluded(), rowsIn - bad.total());
                 calibration = outcome.report();
                 planSource = outcome.source();
                 plan = calibration.chosen();
@@ -106,8 +108,6 @@ public final class ScoringJob {
             LOG.info("Scoring with {}", plan);
 
             JobMetrics metrics = JobMetrics.register(spark.sparkContext());
-            spark.sparkContext().setJobDescription("sparkscore: count input rows");
-            long rowsIn = p.input().count();
             spark.sparkContext().setJobDescription("sparkscore: score " + options.inputName() + " with " + plan);
             long scoringStart = System.currentTimeMillis();
             Dataset<Row> scored = p.good().mapPartitions(new PartitionScorer(p.broadcast(), p.spec().hash(), plan,
@@ -140,7 +140,7 @@ public final class ScoringJob {
     public CalibrationReport calibrateOnly() {
         Prepared p = prepare(spark.sparkContext().hadoopConfiguration());
         return new CalibrationStage(spark, options).calibrate(p.good(), p.batches(), p.broadcast(), p.spec(),
-                p.paths(), p.excluded());
+                p.paths(), p.excluded(), 0);
     }
 
     private void checkOutputIsWritable(Configuration hadoop) {
@@ -177,7 +177,7 @@ public final class ScoringJob {
             inputSizes[i] = signature.inputSize(i);
         }
         Dataset<Row> checked = RowChecks.checked(input, options.keptColumns(), bindings, inputSizes,
-                options.allowNaN());
+                options.allowNaN(), options.inputTable() == null && options.inputFormat().equalsIgnoreCase("csv"));
         Dataset<Row> good = checked.filter(col(RowChecks.REASON).isNull())
                 .drop(RowChecks.REASON, RowChecks.REASON_CODE);
         StructType schema = good.schema();

@@ -119,7 +119,7 @@ class DataInOutTest {
     void readsOnlyTheFeatureAndKeptColumns() {
         JobOptions o = job(tiny.inputDir.toString(), out("unused")).build();
         Dataset<Row> checked = RowChecks.checked(InputSource.open(spark, o), o.keptColumns(), o.bindings(),
-                new int[] {4}, false);
+                new int[] {4}, false, false);
         String plan = checked.queryExecution().executedPlan().toString();
         assertThat(plan).contains("ReadSchema: struct<id:bigint,f1:float,f2:float,f3:float,f4:float>");
         assertThat(plan).doesNotContain("label");

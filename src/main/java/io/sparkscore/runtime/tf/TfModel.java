@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Threads: each batch runs in the calling thread; kernels split work over TensorFlow's intra-op pool, sized from
  * {@link RuntimeOptions#intraOpThreads()}. TensorFlow keeps that pool process-wide, so the first session opened in a
- * JVM fixes its size for every later one.
+ * JVM fixes its size for every later one, unless the environment sets {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true}:
+ * then each session gets a pool of its own size ({@link #perSessionThreadPools()}).
  * <pre>{@code
  * try (TfModel model = TfModel.load(spec, new RuntimeOptions(2));
  *      Predictor p = model.newPredictor(1024)) {
@@ -97,6 +98,12 @@ public final class TfModel implements LoadedModel {
             graph.close();
             throw e;
         }
+    }
+
+    /** Whether TensorFlow gives each session its own intra-op pool in this process (see the class doc). */
+    public static boolean perSessionThreadPools() {
+        String v = System.getenv("TF_OVERRIDE_GLOBAL_THREADPOOL");
+        return "true".equalsIgnoreCase(v) || "1".equals(v);
     }
 
     private static ModelSignature signature(ModelSpec spec, List<Output<TFloat32>> outputs) {
