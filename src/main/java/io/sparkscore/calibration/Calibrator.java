@@ -50,13 +50,25 @@ public final class Calibrator {
         }
         long start = System.nanoTime();
         double maxDiff = checkParity(paths, models, codec);
-        List<Measurement> measurements = new ArrayList<>();
+        List<Ladder> ladders = new ArrayList<>();
         for (PredictionPath path : paths) {
             // only TensorFlow has an intra-op pool; the jvm path runs in the task thread
             int minThreads = path == PredictionPath.TF ? settings.minThreads() : 1;
             int maxThreads = path == PredictionPath.TF ? settings.maxThreads() : 1;
             for (int threads = minThreads; threads <= maxThreads; threads++) {
-                climbLadder(models.get(path, threads), threads, codec, start, measurements);
+                ladders.add(new Ladder(models.get(path, threads), threads));
+            }
+        }
+        List<Measurement> measurements = new ArrayList<>();
+        // Ladders climb in lockstep, one size each per round, so that a short budget still measures every path.
+        boolean climbing = true;
+        for (int step = 0; climbing; step++) {
+            climbing = false;
+            for (Ladder ladder : ladders) {
+                if (step > 0 && System.nanoTime() > deadline(start, measurements)) {
+                    break;
+                }
+                climbing |= ladder.climb(step, codec, measurements);
             }
         }
         Plan chosen = choose(measurements);
@@ -64,22 +76,35 @@ public final class Calibrator {
         return new CalibrationReport(measurements, chosen, maxDiff, excluded, codec.rows(), millis, ranOn);
     }
 
-    private void climbLadder(LoadedModel model, int threads, BatchCodec codec, long start,
-                             List<Measurement> out) {
-        double best = 0;
-        int notBetter = 0;
-        for (int batch : settings.batchLadder()) {
-            if (batch > settings.maxBatchRows() || System.nanoTime() > deadline(start, out)) {
-                return;
+    /** One path and thread count climbing the batch ladder until throughput stops improving. */
+    private final class Ladder {
+        private final LoadedModel model;
+        private final int threads;
+        private double best;
+        private int notBetter;
+        private boolean done;
+
+        Ladder(LoadedModel model, int threads) {
+            this.model = model;
+            this.threads = threads;
+        }
+
+        /** Measures the ladder's size at {@code step}; returns whether the ladder may climb further. */
+        boolean climb(int step, BatchCodec codec, List<Measurement> out) {
+            int[] sizes = settings.batchLadder();
+            if (done || step >= sizes.length || sizes[step] > settings.maxBatchRows()) {
+                done = true;
+                return false;
             }
-            Measurement m = measure(model, batch, threads, codec);
+            Measurement m = measure(model, sizes[step], threads, codec);
             out.add(m);
             if (m.rowsPerSecond() > best) {
                 best = m.rowsPerSecond();
                 notBetter = 0;
             } else if (++notBetter >= 2) {
-                return;
+                done = true;
             }
+            return !done;
         }
     }
 

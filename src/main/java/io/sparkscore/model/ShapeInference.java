@@ -256,7 +256,8 @@ public final class ShapeInference {
             return r;
         }
         boolean padding = cls.startsWith("ZeroPadding");
-        int[][] amounts = paddingAmounts(c, padding ? "padding" : "cropping", n, padding ? 1 : 0);
+        // Keras' defaults: ZeroPadding pads 1 everywhere, Cropping1D crops (1, 1), Cropping2D/3D crop nothing
+        int[][] amounts = paddingAmounts(c, padding ? "padding" : "cropping", n, padding || n == 1 ? 1 : 0);
         for (int i = 0; i < n; i++) {
             int d = x[spatial0 + i];
             int change = amounts[i][0] + amounts[i][1];

@@ -95,8 +95,16 @@ class SparkScoreCliTest {
 
     @Test
     void missingRequiredOptionIsAUsageError() {
-        Run r = run("score", "--model", model.toString());
+        Run r = run("score", "--input", "in");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.output()).contains("Missing required options");
+        assertThat(r.output()).contains("Missing required option: '--model=<model>'");
+    }
+
+    @Test
+    void missingInputIsAUsageError() {
+        Run r = run("score", "--model", model.toString(), "--output", "out", "--features", "a");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.output()).contains("sparkscore: error: pass exactly one of --input (a path) and --input-table"
+                + " (a catalog table)");
     }
 }

@@ -70,7 +70,7 @@ final class GatherLayer implements JvmLayer {
                 return src >= 0 && src < inShape[axis] ? src : -1;
             };
         } else {
-            int[][] crop = ShapeInference.paddingAmounts(c, "cropping", n, 0);
+            int[][] crop = ShapeInference.paddingAmounts(c, "cropping", n, n == 1 ? 1 : 0);
             sourceCoordinate = (axis, coordinate) -> coordinate + crop[axis][0];
         }
         int channels = inShape[n];
