@@ -117,6 +117,63 @@ class KerasGraphReadingTest {
         assertThat(spec.paramCount()).isEqualTo(8 + 2 + 12);
     }
 
+    /** As Keras 3.15 writes it: output_layers count the node a nested Functional model gets when it is built. */
+    private static final String KERAS3_NESTED_FUNCTIONAL_TWICE = """
+            {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+             "config": {"name": "outer2", "trainable": true,
+              "layers": [
+               {"module": "keras.layers", "class_name": "InputLayer", "name": "x", "inbound_nodes": [],
+                "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "x"}},
+               {"module": "keras.layers", "class_name": "InputLayer", "name": "y", "inbound_nodes": [],
+                "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "y"}},
+               {"module": "keras.src.models.functional", "class_name": "Functional", "name": "inner",
+                "registered_name": "Functional",
+                "config": {"name": "inner", "trainable": true,
+                  "layers": [
+                   {"module": "keras.layers", "class_name": "InputLayer", "name": "fin", "inbound_nodes": [],
+                    "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "fin"}},
+                   {"module": "keras.layers", "class_name": "Dense", "name": "f1",
+                    "config": {"name": "f1", "units": 3}, "inbound_nodes": [{"args": [FIN], "kwargs": {}}]},
+                   {"module": "keras.layers", "class_name": "Dense", "name": "f2",
+                    "config": {"name": "f2", "units": 3}, "inbound_nodes": [{"args": [FIN], "kwargs": {}}]}],
+                  "input_layers": [["fin", 0, 0]],
+                  "output_layers": [["f1", 0, 0], ["f2", 0, 0]]},
+                "inbound_nodes": [{"args": [X], "kwargs": {"mask": null}}, {"args": [Y], "kwargs": {"mask": null}}]},
+               {"module": "keras.layers", "class_name": "Add", "name": "sum", "config": {"name": "sum"},
+                "inbound_nodes": [{"args": [[I00, I01, I10, I11]], "kwargs": {}}]}],
+              "input_layers": [["x", 0, 0], ["y", 0, 0]],
+              "output_layers": [["sum", 0, 0], ["inner", 1, 1]]}}
+            """.replace("FIN", tensor("fin", 0)).replace("X", tensor("x", 0)).replace("Y", tensor("y", 0))
+            .replace("I00", tensor("inner", 0)).replace("I10", tensor("inner", 1))
+            .replace("I01", tensor("inner", 0).replace(", 0]", ", 1]"))
+            .replace("I11", tensor("inner", 1).replace(", 0]", ", 1]"));
+
+    @Test
+    void keras3OutputOfANestedFunctionalModelIsShiftedByItsBuildNode() throws IOException {
+        Path weights = tmp.resolve("twice.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            WritableGroup inner = h5.putGroup("layers").putGroup("functional").putGroup("layers");
+            WritableGroup f1 = inner.putGroup("dense").putGroup("vars");
+            f1.putDataset("0", new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+            f1.putDataset("1", new float[] {1, 1, 1});
+            WritableGroup f2 = inner.putGroup("dense_1").putGroup("vars");
+            f2.putDataset("0", new float[][] {{2, 0, 0}, {0, 2, 0}, {0, 0, 2}});
+            f2.putDataset("1", new float[] {2, 2, 2});
+        }
+        Path file = tmp.resolve("twice.keras");
+        zip(file, KERAS3_NESTED_FUNCTIONAL_TWICE, Files.readAllBytes(weights));
+
+        ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
+
+        assertThat(spec.nodes()).containsExactly(
+                new NodeSpec("f1", "f1", List.of("x")), new NodeSpec("f2", "f2", List.of("x")),
+                new NodeSpec("f1_1", "f1", List.of("y")), new NodeSpec("f2_1", "f2", List.of("y")),
+                new NodeSpec("sum", "sum", List.of("f1", "f2", "f1_1", "f2_1")));
+        // ["inner", 1, 1] is output 1 of the first call
+        assertThat(spec.outputs()).containsExactly("sum", "f2");
+        assertThat(spec.layer("f2").weight("bias").data()).containsExactly(2, 2, 2);
+    }
+
     private static final String KERAS2_JSON = """
             {"class_name": "Model", "keras_version": "2.2.4", "backend": "tensorflow",
              "config": {"name": "twice",
