@@ -384,6 +384,30 @@ class KerasGraphReadingTest {
     }
 
     @Test
+    void keras3LegacyHdf5NamesTheDepthwiseKernelPlainKernel() throws IOException {
+        Path json = Files.writeString(tmp.resolve("dw.json"), """
+                {"module": "keras", "class_name": "Sequential", "config": {"name": "dw_model", "layers": [
+                  {"module": "keras.layers", "class_name": "InputLayer",
+                   "config": {"batch_shape": [null, 4, 4, 2], "dtype": "float32", "name": "img"}},
+                  {"module": "keras.layers", "class_name": "DepthwiseConv2D",
+                   "config": {"name": "dw", "kernel_size": [1, 1], "use_bias": false}}]}}
+                """);
+        Path weights = tmp.resolve("dw.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"dw"});
+            h5.putAttribute("keras_version", "3.15.1");
+            WritableGroup dw = h5.putGroup("dw");
+            dw.putAttribute("weight_names", new String[] {"dw/kernel"});
+            dw.putGroup("dw").putDataset("kernel", new float[][][][] {{{{3}, {4}}}});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.layer("dw").weight("depthwise_kernel").data()).containsExactly(3, 4);
+        assertThat(spec.inputs().toString()).isEqualTo("[img(4, 4, 2)]");
+    }
+
+    @Test
     void readsThroughAHadoopFileUri() {
         Path file = KerasFixtures.file("keras3/emg_reshape_lstm_dense_k3.9.2.keras");
         String uri = file.toAbsolutePath().normalize().toUri().toString();
