@@ -408,6 +408,30 @@ class KerasGraphReadingTest {
     }
 
     @Test
+    void keras3WeightsFileWithConfigJsonReadsLikeTheArchive() throws IOException {
+        Path archive = tmp.resolve("emg_copy.keras");
+        ModelSpec original = KerasModelReader.read(
+                KerasFixtures.file("keras3/emg_reshape_lstm_dense_k3.9.2.keras").toString(), CONF);
+        KerasArchiveWriter.write(original, archive);
+        Path config = tmp.resolve("config.json");
+        Path weights = tmp.resolve("model.weights.h5");
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(archive))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("config.json")) {
+                    Files.write(config, zip.readAllBytes());
+                } else if (e.getName().equals("model.weights.h5")) {
+                    Files.write(weights, zip.readAllBytes());
+                }
+            }
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), config.toString(), CONF);
+
+        assertThat(spec.sourceFormat()).isEqualTo("keras-h5-weights+json");
+        assertThat(spec.hash()).isEqualTo(original.hash());
+    }
+
+    @Test
     void readsThroughAHadoopFileUri() {
         Path file = KerasFixtures.file("keras3/emg_reshape_lstm_dense_k3.9.2.keras");
         String uri = file.toAbsolutePath().normalize().toUri().toString();
