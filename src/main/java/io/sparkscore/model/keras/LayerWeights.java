@@ -51,9 +51,9 @@ final class LayerWeights {
         }
     }
 
-    /** Keras 3 names some variables differently from Keras 2 (its DepthwiseConv2D kernel is plain "kernel"). */
+    /** Keras 3 names some variables differently from Keras 2 (its depthwise kernels are plain "kernel"). */
     private static String kerasVariableName(String className, String canonicalName) {
-        return "DepthwiseConv2D".equals(className) && "depthwise_kernel".equals(canonicalName) ? "kernel"
+        return className.startsWith("DepthwiseConv") && "depthwise_kernel".equals(canonicalName) ? "kernel"
                 : canonicalName;
     }
 
