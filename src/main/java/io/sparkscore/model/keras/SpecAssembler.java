@@ -21,7 +21,7 @@ import java.util.Set;
  * Turns a parsed config with attached weights into a {@link ModelSpec}: InputLayers become inputs, every layer call
  * becomes a node (a layer called twice gives two nodes sharing one layer), nested models are flattened into the
  * outer graph. The first call of a layer produces the tensor named like the layer, later calls
- * {@code <layer>_<k>} (or another free name).
+ * {@code <layer>_<k>} (or another free name). One instance assembles one model.
  */
 final class SpecAssembler {
 

@@ -117,6 +117,63 @@ class KerasGraphReadingTest {
         assertThat(spec.paramCount()).isEqualTo(8 + 2 + 12);
     }
 
+    /** As Keras 3.15 writes it: output_layers count the node a nested Functional model gets when it is built. */
+    private static final String KERAS3_NESTED_FUNCTIONAL_TWICE = """
+            {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+             "config": {"name": "outer2", "trainable": true,
+              "layers": [
+               {"module": "keras.layers", "class_name": "InputLayer", "name": "x", "inbound_nodes": [],
+                "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "x"}},
+               {"module": "keras.layers", "class_name": "InputLayer", "name": "y", "inbound_nodes": [],
+                "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "y"}},
+               {"module": "keras.src.models.functional", "class_name": "Functional", "name": "inner",
+                "registered_name": "Functional",
+                "config": {"name": "inner", "trainable": true,
+                  "layers": [
+                   {"module": "keras.layers", "class_name": "InputLayer", "name": "fin", "inbound_nodes": [],
+                    "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "fin"}},
+                   {"module": "keras.layers", "class_name": "Dense", "name": "f1",
+                    "config": {"name": "f1", "units": 3}, "inbound_nodes": [{"args": [FIN], "kwargs": {}}]},
+                   {"module": "keras.layers", "class_name": "Dense", "name": "f2",
+                    "config": {"name": "f2", "units": 3}, "inbound_nodes": [{"args": [FIN], "kwargs": {}}]}],
+                  "input_layers": [["fin", 0, 0]],
+                  "output_layers": [["f1", 0, 0], ["f2", 0, 0]]},
+                "inbound_nodes": [{"args": [X], "kwargs": {"mask": null}}, {"args": [Y], "kwargs": {"mask": null}}]},
+               {"module": "keras.layers", "class_name": "Add", "name": "sum", "config": {"name": "sum"},
+                "inbound_nodes": [{"args": [[I00, I01, I10, I11]], "kwargs": {}}]}],
+              "input_layers": [["x", 0, 0], ["y", 0, 0]],
+              "output_layers": [["sum", 0, 0], ["inner", 1, 1]]}}
+            """.replace("FIN", tensor("fin", 0)).replace("X", tensor("x", 0)).replace("Y", tensor("y", 0))
+            .replace("I00", tensor("inner", 0)).replace("I10", tensor("inner", 1))
+            .replace("I01", tensor("inner", 0).replace(", 0]", ", 1]"))
+            .replace("I11", tensor("inner", 1).replace(", 0]", ", 1]"));
+
+    @Test
+    void keras3OutputOfANestedFunctionalModelIsShiftedByItsBuildNode() throws IOException {
+        Path weights = tmp.resolve("twice.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            WritableGroup inner = h5.putGroup("layers").putGroup("functional").putGroup("layers");
+            WritableGroup f1 = inner.putGroup("dense").putGroup("vars");
+            f1.putDataset("0", new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+            f1.putDataset("1", new float[] {1, 1, 1});
+            WritableGroup f2 = inner.putGroup("dense_1").putGroup("vars");
+            f2.putDataset("0", new float[][] {{2, 0, 0}, {0, 2, 0}, {0, 0, 2}});
+            f2.putDataset("1", new float[] {2, 2, 2});
+        }
+        Path file = tmp.resolve("twice.keras");
+        zip(file, KERAS3_NESTED_FUNCTIONAL_TWICE, Files.readAllBytes(weights));
+
+        ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
+
+        assertThat(spec.nodes()).containsExactly(
+                new NodeSpec("f1", "f1", List.of("x")), new NodeSpec("f2", "f2", List.of("x")),
+                new NodeSpec("f1_1", "f1", List.of("y")), new NodeSpec("f2_1", "f2", List.of("y")),
+                new NodeSpec("sum", "sum", List.of("f1", "f2", "f1_1", "f2_1")));
+        // ["inner", 1, 1] is output 1 of the first call
+        assertThat(spec.outputs()).containsExactly("sum", "f2");
+        assertThat(spec.layer("f2").weight("bias").data()).containsExactly(2, 2, 2);
+    }
+
     private static final String KERAS2_JSON = """
             {"class_name": "Model", "keras_version": "2.2.4", "backend": "tensorflow",
              "config": {"name": "twice",
@@ -268,6 +325,42 @@ class KerasGraphReadingTest {
     }
 
     @Test
+    void keras2NestedModelWeightsListedOutOfLayerOrderFollowTheirLayerNames() throws IOException {
+        Path json = Files.writeString(tmp.resolve("frozen.json"), """
+                {"class_name": "Model", "config": {"name": "outer",
+                  "layers": [
+                   {"name": "x", "class_name": "InputLayer", "inbound_nodes": [],
+                    "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "x"}},
+                   {"name": "block", "class_name": "Sequential", "inbound_nodes": [[["x", 0, 0, {}]]],
+                    "config": {"name": "block", "layers": [
+                      {"class_name": "Dense", "config": {"name": "frozen", "batch_input_shape": [null, 2],
+                       "units": 2, "trainable": false}},
+                      {"class_name": "Dense", "config": {"name": "d", "units": 1}}]}}],
+                  "input_layers": [["x", 0, 0]],
+                  "output_layers": [["block", 0, 0]]}}
+                """);
+        Path weights = tmp.resolve("frozen.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"x", "block"});
+            WritableGroup block = h5.putGroup("block");
+            // tf.keras lists a frozen layer's weights after the trainable ones
+            block.putAttribute("weight_names", new String[] {"d/kernel:0", "d/bias:0", "frozen/kernel:0",
+                    "frozen/bias:0"});
+            WritableGroup frozen = block.putGroup("frozen");
+            frozen.putDataset("kernel:0", new float[][] {{1, 2}, {3, 4}});
+            frozen.putDataset("bias:0", new float[] {5, 6});
+            WritableGroup d = block.putGroup("d");
+            d.putDataset("kernel:0", new float[][] {{7}, {8}});
+            d.putDataset("bias:0", new float[] {9});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.layer("frozen").weight("kernel").data()).containsExactly(1, 2, 3, 4);
+        assertThat(spec.layer("d").weight("kernel").data()).containsExactly(7, 8);
+    }
+
+    @Test
     void weightsOnlyFileWithItsArchitectureJsonMatchesTheFullModel() throws IOException {
         Path full = KerasFixtures.file("dl4j/simple_lstm_tf_keras_2_model.h5");
         String architecture;
@@ -324,6 +417,54 @@ class KerasGraphReadingTest {
         ModelSpec keras3 = KerasModelReader.read(file.toString(), CONF);
         assertThat(keras3.nodes()).isEqualTo(spec.nodes());
         assertThat(keras3.hash()).isEqualTo(spec.hash());
+    }
+
+    @Test
+    void keras3LegacyHdf5NamesTheDepthwiseKernelPlainKernel() throws IOException {
+        Path json = Files.writeString(tmp.resolve("dw.json"), """
+                {"module": "keras", "class_name": "Sequential", "config": {"name": "dw_model", "layers": [
+                  {"module": "keras.layers", "class_name": "InputLayer",
+                   "config": {"batch_shape": [null, 4, 4, 2], "dtype": "float32", "name": "img"}},
+                  {"module": "keras.layers", "class_name": "DepthwiseConv2D",
+                   "config": {"name": "dw", "kernel_size": [1, 1], "use_bias": false}}]}}
+                """);
+        Path weights = tmp.resolve("dw.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"dw"});
+            h5.putAttribute("keras_version", "3.15.1");
+            WritableGroup dw = h5.putGroup("dw");
+            dw.putAttribute("weight_names", new String[] {"dw/kernel"});
+            dw.putGroup("dw").putDataset("kernel", new float[][][][] {{{{3}, {4}}}});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.layer("dw").weight("depthwise_kernel").data()).containsExactly(3, 4);
+        assertThat(spec.inputs().toString()).isEqualTo("[img(4, 4, 2)]");
+    }
+
+    @Test
+    void keras3WeightsFileWithConfigJsonReadsLikeTheArchive() throws IOException {
+        Path archive = tmp.resolve("emg_copy.keras");
+        ModelSpec original = KerasModelReader.read(
+                KerasFixtures.file("keras3/emg_reshape_lstm_dense_k3.9.2.keras").toString(), CONF);
+        KerasArchiveWriter.write(original, archive);
+        Path config = tmp.resolve("config.json");
+        Path weights = tmp.resolve("model.weights.h5");
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(archive))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("config.json")) {
+                    Files.write(config, zip.readAllBytes());
+                } else if (e.getName().equals("model.weights.h5")) {
+                    Files.write(weights, zip.readAllBytes());
+                }
+            }
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), config.toString(), CONF);
+
+        assertThat(spec.sourceFormat()).isEqualTo("keras-h5-weights+json");
+        assertThat(spec.hash()).isEqualTo(original.hash());
     }
 
     @Test
