@@ -45,7 +45,7 @@ final class CalibrationStage {
     /**
      * @param expectedRows rows the job will score, to keep calibration's cost to a small share of the job
      */
-    Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, Broadcast<ModelSpec> broadcast,
+    Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
                        ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded, long expectedRows) {
         HardwareSignature hardware = HardwareProbe.ofExecutors(spark);
         String planKey = planKey(spec);
@@ -59,12 +59,12 @@ final class CalibrationStage {
                 return new Outcome(stored.get(), "stored");
             }
         }
-        CalibrationReport report = calibrate(goodRows, batches, broadcast, spec, paths, excluded, expectedRows);
+        CalibrationReport report = calibrate(goodRows, batches, model, spec, paths, excluded, expectedRows);
         store.ifPresent(s -> s.save(planKey, hardware, report));
         return new Outcome(report, "calibrated");
     }
 
-    CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, Broadcast<ModelSpec> broadcast,
+    CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
                                 ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
                                 long expectedRows) {
         CalibrationSettings settings = CalibrationSettings.defaults()
@@ -77,7 +77,7 @@ final class CalibrationStage {
         spark.sparkContext().setJobDescription("sparkscore: calibration on " + options.calibrationRows()
                 + " sampled rows (paths " + paths + ")");
         Dataset<Row> sample = goodRows.limit(options.calibrationRows()).coalesce(1);
-        List<byte[]> result = sample.mapPartitions(new CalibrationTask(broadcast, spec.hash(), batches, paths,
+        List<byte[]> result = sample.mapPartitions(new CalibrationTask(model, spec.hash(), batches, paths,
                 excluded, settings), Encoders.BINARY()).collectAsList();
         spark.sparkContext().setJobDescription(null);
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(result.get(0)))) {

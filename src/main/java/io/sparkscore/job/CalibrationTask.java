@@ -12,7 +12,6 @@ import io.sparkscore.runtime.tf.TfModel;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 
 import java.io.ByteArrayOutputStream;
@@ -34,16 +33,16 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
     /** Share of the executor heap one batch's activations may take, across all concurrent tasks. */
     private static final double HEAP_SHARE_PER_BATCH = 0.125;
 
-    private final Broadcast<ModelSpec> spec;
+    private final ModelSource model;
     private final String modelHash;
     private final RowBatch.Factory batches;
     private final List<PredictionPath> paths;
     private final Map<String, String> excluded;
     private final CalibrationSettings settings;
 
-    CalibrationTask(Broadcast<ModelSpec> spec, String modelHash, RowBatch.Factory batches,
+    CalibrationTask(ModelSource model, String modelHash, RowBatch.Factory batches,
                     List<PredictionPath> paths, Map<String, String> excluded, CalibrationSettings settings) {
-        this.spec = spec;
+        this.model = model;
         this.modelHash = modelHash;
         this.batches = batches;
         this.paths = List.copyOf(paths);
@@ -59,12 +58,12 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
         // Without per-session pools, TensorFlow's first session fixes the pool size for the JVM: give it the task's cpus.
         int minThreads = TfModel.perSessionThreadPools() ? 1 : threads;
         CalibrationSettings local = settings.withThreads(minThreads, threads)
-                .withMaxBatchRows(Math.min(settings.maxBatchRows(), maxBatchForHeap(spec.value(), threads)));
+                .withMaxBatchRows(Math.min(settings.maxBatchRows(), maxBatchForHeap(model.spec(), threads)));
         SparkEnv env = SparkEnv.get();
         String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("
                 + Runtime.getRuntime().availableProcessors() + " cores, task cpus " + threads + ")";
         CalibrationReport report = new Calibrator(local).run(paths, excluded,
-                (path, t) -> ModelCache.get(modelHash, spec::value, path, t), codec, ranOn);
+                (path, t) -> ModelCache.get(modelHash, model::spec, path, t), codec, ranOn);
         return List.of(serialize(report)).iterator();
     }
 

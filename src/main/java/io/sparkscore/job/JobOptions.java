@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param planStore       Hadoop FS directory where calibrated plans are kept for reuse, or null to keep none
  * @param quarantinePath  where quarantined rows go; null means {@code <output>/_quarantine}
  * @param outputMode      {@code probabilities} (raw outputs), {@code argmax} or {@code threshold=<t>}
+ * @param broadcastThresholdBytes models with more weight bytes than this are not broadcast; executors read the
+ *                        model file from shared storage instead
  */
 public record JobOptions(String modelPath, String inputPath, String inputTable, String inputFormat, String where,
                          Double sampleFraction, String outputPath, String outputTable, String outputFormat,
@@ -27,7 +29,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
                          Optional<Integer> batchSize, Optional<PredictionPath> path, WriteMode mode,
                          Calibration calibration, int calibrationRows, long calibrationBudgetMillis,
                          String planStore, boolean allowNaN, BadRowPolicy badRows, String quarantinePath,
-                         long maxRecordsPerFile, int coalesce) {
+                         long maxRecordsPerFile, int coalesce, long broadcastThresholdBytes) {
 
     /** What to do when the output exists. */
     public enum WriteMode {
@@ -63,6 +65,8 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
 
     public static final int DEFAULT_BATCH_WITHOUT_CALIBRATION = 1024;
     public static final String QUARANTINE_DIR = "_quarantine";
+    /** Broadcasts stay well below Spark's 2 GiB block limit and leave executor memory for scoring. */
+    public static final long DEFAULT_BROADCAST_THRESHOLD_BYTES = 512L << 20;
 
     public JobOptions {
         partitionBy = List.copyOf(partitionBy);
@@ -177,6 +181,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         b.quarantinePath = quarantinePath;
         b.maxRecordsPerFile = maxRecordsPerFile;
         b.coalesce = coalesce;
+        b.broadcastThresholdBytes = broadcastThresholdBytes;
         return b;
     }
 
@@ -209,6 +214,12 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         private String quarantinePath;
         private long maxRecordsPerFile;
         private int coalesce;
+        private long broadcastThresholdBytes = DEFAULT_BROADCAST_THRESHOLD_BYTES;
+
+        public Builder optBroadcastThresholdBytes(long v) {
+            broadcastThresholdBytes = v;
+            return this;
+        }
 
         public Builder setModel(String v) {
             modelPath = v;
@@ -354,7 +365,8 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
             return new JobOptions(modelPath, inputPath, inputTable, inputFormat, where, sampleFraction, outputPath,
                     outputTable, outputFormat, partitionBy, bindings, keep, predictionColumns, outputMode,
                     withMetadata, batchSize, path, mode, calibration, calibrationRows, calibrationBudgetMillis,
-                    planStore, allowNaN, badRows, quarantinePath, maxRecordsPerFile, coalesce);
+                    planStore, allowNaN, badRows, quarantinePath, maxRecordsPerFile, coalesce,
+                    broadcastThresholdBytes);
         }
     }
 }

@@ -7,7 +7,6 @@ import io.sparkscore.runtime.Predictor;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,17 +26,17 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
 
-    private final Broadcast<ModelSpec> spec;
+    private final ModelSource model;
     private final String modelHash;
     private final Plan plan;
     private final RowBatch.Factory batches;
     private final JobMetrics metrics;
     private final FaultInjection faults;
 
-    PartitionScorer(Broadcast<ModelSpec> spec, String modelHash, Plan plan, RowBatch.Factory batches,
+    PartitionScorer(ModelSource model, String modelHash, Plan plan, RowBatch.Factory batches,
                     JobMetrics metrics, FaultInjection faults) {
         this.faults = faults;
-        this.spec = spec;
+        this.model = model;
         this.modelHash = modelHash;
         this.plan = plan;
         this.batches = batches;
@@ -51,8 +50,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             report(task, 0);
             return Collections.emptyIterator();
         }
-        LoadedModel model = ModelCache.get(modelHash, spec::value, plan.path(), plan.intraOpThreads());
-        Predictor predictor = model.newPredictor(plan.batchSize());
+        LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(), plan.intraOpThreads());
+        Predictor predictor = loaded.newPredictor(plan.batchSize());
         BatchScoringIterator scoring = new BatchScoringIterator(rows, predictor, batches.create(plan.batchSize()));
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
         task.addTaskCompletionListener(ctx -> {

@@ -15,8 +15,9 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
                          double scoringRowsPerSecond, List<ExecutorUsage> executors, String sparkAppId,
                          Map<String, String> versions) {
 
-    /** The model scored. */
-    public record Model(String path, String name, String hash, String format, String kerasVersion, long params) {
+    /** The model scored, and how executors got it ({@code broadcast} or {@code shared-fs}). */
+    public record Model(String path, String name, String hash, String format, String kerasVersion, long params,
+                        String route) {
     }
 
     /** The plan used and where it came from: {@code calibrated}, {@code stored} (reused) or {@code fixed}. */
@@ -41,8 +42,9 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("sparkscore run summary\n");
-        b.append(String.format(Locale.ROOT, "  model     %s (%s, keras %s, %,d params, hash %s)%n", model.path,
-                model.format, model.kerasVersion, model.params, model.hash.substring(0, 12)));
+        b.append(String.format(Locale.ROOT, "  model     %s (%s, keras %s, %,d params, hash %s, sent by %s)%n",
+                model.path, model.format, model.kerasVersion, model.params, model.hash.substring(0, 12),
+                model.route));
         b.append(String.format(Locale.ROOT, "  input     %s%n  output    %s%n", input, output));
         b.append(String.format(Locale.ROOT, "  plan      path=%s batch=%d threads=%d (%s%s)%n", plan.path,
                 plan.batchSize, plan.intraOpThreads, plan.source,

@@ -13,8 +13,6 @@ import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.PredictionPaths;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -30,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -58,13 +57,24 @@ public final class ScoringJob {
     public static final String SUMMARY_FILE = "_sparkscore_summary.json";
     public static final String CALIBRATION_JSON = "_sparkscore_calibration.json";
     public static final String CALIBRATION_PNG = "_sparkscore_calibration.png";
+    static final long DEFAULT_PROGRESS_MILLIS = 5_000;
 
     private final SparkSession spark;
     private final JobOptions options;
 
+    private final long progressMillis;
+    private final Consumer<String> progressSink;
+
     public ScoringJob(SparkSession spark, JobOptions options) {
+        this(spark, options, DEFAULT_PROGRESS_MILLIS, LOG::info);
+    }
+
+    /** With a progress line every {@code progressMillis} to {@code progressSink}. */
+    ScoringJob(SparkSession spark, JobOptions options, long progressMillis, Consumer<String> progressSink) {
         this.spark = spark;
         this.options = options;
+        this.progressMillis = progressMillis;
+        this.progressSink = progressSink;
     }
 
     /** The result of a run: its summary and, when calibration ran or a stored plan was used, its report. */
@@ -74,7 +84,7 @@ public final class ScoringJob {
     /** What the driver resolved before any partition runs; everything checked, nothing scored yet. */
     private record Prepared(ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
                             Dataset<Row> input, Dataset<Row> checked, Dataset<Row> good, RowBatch.Factory batches,
-                            StructType outSchema, Broadcast<ModelSpec> broadcast) {
+                            StructType outSchema, ModelSource model) {
     }
 
     /** Validates, calibrates (unless the plan is fixed), scores, writes the output and the side files. */
@@ -94,7 +104,7 @@ public final class ScoringJob {
             String planSource = "fixed";
             Plan plan;
             if (options.calibrates()) {
-                CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.broadcast(),
+                CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.model(),
                         p.spec(), p.paths(), p.excluded(), rowsIn - bad.total());
                 calibration = outcome.report();
                 planSource = outcome.source();
@@ -108,12 +118,18 @@ public final class ScoringJob {
             LOG.info("Scoring with {}", plan);
 
             JobMetrics metrics = JobMetrics.register(spark.sparkContext());
-            spark.sparkContext().setJobDescription("sparkscore: score " + options.inputName() + " with " + plan);
+            spark.sparkContext().setJobDescription(ProgressReporter.SCORING_JOB + options.inputName() + " with "
+                    + plan);
             long scoringStart = System.currentTimeMillis();
-            Dataset<Row> scored = p.good().mapPartitions(new PartitionScorer(p.broadcast(), p.spec().hash(), plan,
+            Dataset<Row> scored = p.good().mapPartitions(new PartitionScorer(p.model(), p.spec().hash(), plan,
                     p.batches(), metrics, FaultInjection.from(spark.conf())),
                     Encoders.row(p.outSchema()));
-            OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(), options.outputTable());
+            try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
+                    rowsIn - bad.total(), progressMillis, progressSink)) {
+                OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
+                        options.outputTable());
+                progressSink.accept(progress.line());
+            }
             long scoringMillis = Math.max(1, System.currentTimeMillis() - scoringStart);
             spark.sparkContext().setJobDescription("sparkscore: write quarantined rows");
             bad.quarantine();
@@ -139,7 +155,7 @@ public final class ScoringJob {
     /** Runs only the calibration stage (the {@code calibrate} command); writes nothing. */
     public CalibrationReport calibrateOnly() {
         Prepared p = prepare(spark.sparkContext().hadoopConfiguration());
-        return new CalibrationStage(spark, options).calibrate(p.good(), p.batches(), p.broadcast(), p.spec(),
+        return new CalibrationStage(spark, options).calibrate(p.good(), p.batches(), p.model(), p.spec(),
                 p.paths(), p.excluded(), 0);
     }
 
@@ -189,10 +205,12 @@ public final class ScoringJob {
                 options.outputMode());
         StructType outSchema = output.schema(keptFields(schema, keepIndexes));
 
-        Broadcast<ModelSpec> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(spec);
-        LOG.info("Broadcast model {} ({} params, hash {})", spec.name(), spec.paramCount(), spec.shortHash());
+        ModelSource model = ModelSource.of(spark.sparkContext(), spec, options.modelPath(),
+                options.broadcastThresholdBytes());
+        LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
+                spec.shortHash(), model.route());
         return new Prepared(spec, paths, excluded, input, checked, good,
-                new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, broadcast);
+                new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, model);
     }
 
     static ModelSpec readModel(String path, Configuration hadoop) {
@@ -260,7 +278,7 @@ public final class ScoringJob {
         List<TaskReport> reports = metrics.tasks().value().stream().map(TaskReport::parse).toList();
         return new RunSummary(
                 new RunSummary.Model(options.modelPath(), spec.name(), spec.hash(), spec.sourceFormat(),
-                        spec.kerasVersion(), spec.paramCount()),
+                        spec.kerasVersion(), spec.paramCount(), p.model().route()),
                 options.inputName(), options.outputName(),
                 new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), planSource,
                         planSource.equals("calibrated") ? calibration.durationMillis() : 0),

@@ -158,8 +158,9 @@ public final class ModelSpec implements Serializable {
         List<LayerSpec> pending = new ArrayList<>(layers.values());
         for (int i = 0; i < pending.size(); i++) {
             LayerSpec l = pending.get(i);
-            update(md, l.name() + '|' + l.className() + '|' + l.config());
-            for (Tensor t : l.weights().values()) {
+            // sorted, so that the hash depends on content and not on the order a reader or builder used
+            update(md, l.name() + '|' + l.className() + '|' + sorted(l.config().asMap()));
+            for (Tensor t : new java.util.TreeMap<>(l.weights()).values()) {
                 update(md, t.name() + java.util.Arrays.toString(t.shape()));
                 ByteBuffer buf = ByteBuffer.allocate(t.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 buf.asFloatBuffer().put(t.data());
@@ -168,6 +169,18 @@ public final class ModelSpec implements Serializable {
             pending.addAll(l.children());
         }
         return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static Object sorted(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            java.util.TreeMap<String, Object> r = new java.util.TreeMap<>();
+            m.forEach((k, v) -> r.put(String.valueOf(k), sorted(v)));
+            return r;
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(ModelSpec::sorted).toList();
+        }
+        return value;
     }
 
     private static void update(MessageDigest md, String s) {

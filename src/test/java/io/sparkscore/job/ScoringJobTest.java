@@ -143,6 +143,31 @@ class ScoringJobTest {
     }
 
     @Test
+    void aModelAboveTheBroadcastThresholdIsReadFromSharedStorageByEachExecutor() {
+        ModelCache.closeAll();
+        String out = dir.resolve("out-shared-fs").toString();
+        JobOptions o = options(out, 32, PredictionPath.JVM).toBuilder().optBroadcastThresholdBytes(8).build();
+        ScoringJob.Result result = new ScoringJob(spark, o).run();
+
+        assertThat(result.summary().model().route()).isEqualTo("shared-fs");
+        Map<Long, Float> byId = predictions(out);
+        assertThat(byId).hasSize(1000);
+        byId.forEach((id, p) -> assertThat((double) p).isCloseTo(tiny.expected(id), within(1e-6)));
+        assertThat(new ScoringJob(spark, options(dir.resolve("out-broadcast").toString(), 32, PredictionPath.JVM))
+                .run().summary().model().route()).isEqualTo("broadcast");
+    }
+
+    @Test
+    void reportsProgressWhileScoring() {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        new ScoringJob(spark, options(dir.resolve("out-progress").toString(), 8, PredictionPath.JVM), 20, lines::add)
+                .run();
+        assertThat(lines).isNotEmpty();
+        assertThat(lines.get(lines.size() - 1)).matches(
+                "progress: (\\d+)/\\1 partitions, 1,000 of 1,000 rows scored, [\\d,]+ rows/s, ETA -");
+    }
+
+    @Test
     void refusesAnExistingOutputUnlessOverwriteIsAsked() {
         String out = dir.resolve("out-exists").toString();
         new ScoringJob(spark, options(out, 32, PredictionPath.JVM)).run();
