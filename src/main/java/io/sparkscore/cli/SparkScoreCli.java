@@ -24,6 +24,7 @@ public final class SparkScoreCli {
     /** Runs a command line and returns its exit code, without exiting; tests use this. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new SparkScoreCli());
+        cli.setDefaultValueProvider(new SparkConfDefaults());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("sparkscore: error: " + oneLine(e));
             return exitCode(e);
