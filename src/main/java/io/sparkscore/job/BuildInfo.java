@@ -29,6 +29,11 @@ public final class BuildInfo {
         return PROPS.getProperty("sparkscore.version", "unknown");
     }
 
+    /** {@code linux-x86_64} (CPU) or {@code linux-x86_64-gpu} (the {@code -Pgpu} build). */
+    public static String tensorflowNativeClassifier() {
+        return PROPS.getProperty("tensorflow.native.classifier", "unknown");
+    }
+
     public static String tensorflowJavaVersion() {
         return PROPS.getProperty("tensorflow.java.version", "unknown");
     }

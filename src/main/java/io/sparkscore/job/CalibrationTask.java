@@ -63,7 +63,7 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
         String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("
                 + Runtime.getRuntime().availableProcessors() + " cores, task cpus " + threads + ")";
         CalibrationReport report = new Calibrator(local).run(paths, excluded,
-                (path, t) -> ModelCache.get(modelHash, model::spec, path, t), codec, ranOn);
+                (path, t) -> ModelCache.get(modelHash, model::spec, path, TaskResources.forTask(task, path, t)), codec, ranOn);
         return List.of(serialize(report)).iterator();
     }
 

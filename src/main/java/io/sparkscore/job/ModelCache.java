@@ -38,17 +38,20 @@ public final class ModelCache {
      * The cached model, built on first use from {@code spec} (fetched only then: reading a broadcast value is not
      * free for large models).
      */
-    public static LoadedModel get(String modelHash, Supplier<ModelSpec> spec, PredictionPath path, int threads) {
-        String key = modelHash + '/' + path.id() + '/' + threads;
-        return MODELS.computeIfAbsent(key, k -> build(spec.get(), path, threads));
+    public static LoadedModel get(String modelHash, Supplier<ModelSpec> spec, PredictionPath path,
+                                  RuntimeOptions options) {
+        String key = modelHash + '/' + path.id() + '/' + options.intraOpThreads() + '/' + options.gpuDevice();
+        return MODELS.computeIfAbsent(key, k -> build(spec.get(), path, options));
     }
 
-    private static LoadedModel build(ModelSpec spec, PredictionPath path, int threads) {
+    private static LoadedModel build(ModelSpec spec, PredictionPath path, RuntimeOptions options) {
         long start = System.nanoTime();
-        LoadedModel model = PredictionPaths.load(spec, path, new RuntimeOptions(threads));
+        LoadedModel model = PredictionPaths.load(spec, path, options);
         BUILDS.incrementAndGet();
-        LOG.info("Built model {} ({}) for path {} with {} intra-op thread(s) in {} ms", spec.name(),
-                spec.shortHash(), path.id(), threads, (System.nanoTime() - start) / 1_000_000);
+        LOG.info("Built model {} ({}) for path {} with {} intra-op thread(s){} in {} ms", spec.name(),
+                spec.shortHash(), path.id(), options.intraOpThreads(),
+                options.gpuDevice() == null ? "" : " on GPU " + options.gpuDevice(),
+                (System.nanoTime() - start) / 1_000_000);
         return model;
     }
 

@@ -50,7 +50,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             report(task, 0);
             return Collections.emptyIterator();
         }
-        LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(), plan.intraOpThreads());
+        LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
+                TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
         Predictor predictor = loaded.newPredictor(plan.batchSize());
         BatchScoringIterator scoring = new BatchScoringIterator(rows, predictor, batches.create(plan.batchSize()));
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);

@@ -16,6 +16,7 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.types.TFloat32;
 
 import java.util.ArrayList;
@@ -87,10 +88,18 @@ public final class TfModel implements LoadedModel {
             throw new PredictionException("model '" + spec.name() + "' has " + weightBytes + " bytes of weights but"
                     + " a TensorFlow graph can embed at most about 2 GiB of constants; score it on the jvm path");
         }
-        ConfigProto config = ConfigProto.newBuilder()
+        ConfigProto.Builder configBuilder = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(options.intraOpThreads())
                 .setInterOpParallelismThreads(RUN_IN_CALLER_THREAD)
-                .build();
+                // ops without a GPU kernel, or a CPU-only build, fall back to the CPU instead of failing
+                .setAllowSoftPlacement(true);
+        if (options.gpuDevice() != null) {
+            // only the GPU Spark assigned to this executor, and only the memory it needs (other tasks share it)
+            configBuilder.setGpuOptions(GPUOptions.newBuilder()
+                    .setVisibleDeviceList(options.gpuDevice())
+                    .setAllowGrowth(true));
+        }
+        ConfigProto config = configBuilder.build();
         Graph graph = new Graph();
         try {
             return new TfModel(spec, config, graph, TfGraphBuilder.build(spec, graph));
