@@ -23,9 +23,9 @@ final class ClusterTesting {
         return projectDir().resolve("conf/jvm.options");
     }
 
-    /** A fresh {@code target/it-logs/<test class>} folder: cluster, driver and executor logs kept after the run. */
-    static Path logDir(Class<?> testClass) {
-        Path dir = projectDir().resolve("target/it-logs").resolve(testClass.getSimpleName());
+    /** A fresh {@code target/it-logs/<name>} folder: cluster, driver and executor logs kept after the run. */
+    static Path logDir(String name) {
+        Path dir = projectDir().resolve("target/it-logs").resolve(name);
         try {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> old = Files.walk(dir)) {

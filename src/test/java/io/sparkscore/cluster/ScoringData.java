@@ -74,6 +74,15 @@ final class ScoringData {
         return new ScoringData(model, input, features);
     }
 
+    /** {@code score} arguments for this model and input, keeping {@code id}, plus {@code extra}. */
+    List<String> scoreArgs(Path output, String... extra) {
+        List<String> args = new ArrayList<>(List.of("score", "--model", modelFile.toString(),
+                "--input", input.toString(), "--output", output.toString(),
+                "--features", String.join(",", FEATURES), "--keep", "id"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
     int rows() {
         return features.length;
     }

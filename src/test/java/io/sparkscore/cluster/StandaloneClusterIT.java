@@ -3,9 +3,9 @@ package io.sparkscore.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkscore.model.SampleModels;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -16,60 +16,45 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * sparkscore submitted with {@code scripts/submit.sh} to a real standalone cluster (a Master and two Workers of one
  * core each, separate JVMs on 127.0.0.1, Spark from the jars Maven resolved), as a user would run it.
  */
+@ExtendWith(ClusterExtension.class)
 class StandaloneClusterIT {
 
     static final Duration JOB_TIMEOUT = Duration.ofSeconds(180);
 
     @TempDir
     static Path dir;
-    static SparkHome sparkHome;
-    static StandaloneCluster cluster;
+    static ClusterExtension.TestCluster cluster;
     static ScoringData data;
     static Path logs;
 
     @BeforeAll
-    static void startCluster() {
+    static void writeData(ClusterExtension.TestCluster testCluster) {
+        cluster = testCluster;
+        logs = ClusterTesting.logDir(StandaloneClusterIT.class.getSimpleName());
         data = ScoringData.write(dir.resolve("data"), SampleModels.tiny(11), 8, 500, 11);
-        sparkHome = SparkHome.create(dir.resolve("spark-home"), ClusterTesting.classpathFiles());
-        logs = ClusterTesting.logDir(StandaloneClusterIT.class);
-        cluster = StandaloneCluster.start(sparkHome, ClusterTesting.jvmOptions(), logs, dir.resolve("workers"), 2, 1,
-                "1g");
     }
 
-    @AfterAll
-    static void stopCluster() {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (sparkHome != null) {
-                sparkHome.close();
-            }
-        }
-    }
-
-    static void submitAndSucceed(String name, List<String> scoreArgs) {
-        List<String> args = new ArrayList<>(List.of("score", "--model", data.modelFile.toString(),
-                "--input", data.input.toString(), "--output", dir.resolve(name).toString(),
-                "--features", String.join(",", ScoringData.FEATURES), "--keep", "id"));
-        args.addAll(scoreArgs);
-        try (Submission run = Submission.start(cluster, sparkHome, logs.resolve(name + ".log"), args)) {
+    static Path submitAndSucceed(String name, String... scoreOptions) {
+        Path out = dir.resolve(name);
+        try (Submission run = Submission.start(cluster, logs.resolve(name + ".log"), data.scoreArgs(out,
+                scoreOptions))) {
             int code = run.await(JOB_TIMEOUT);
-            assertThat(code).as("spark-submit exit code\n%s\n%s", run.logTail(), cluster.logTails()).isZero();
+            assertThat(code).as("spark-submit exit code\n%s\n%s", run.logTail(), cluster.cluster().logTails())
+                    .isZero();
         }
+        return out;
     }
 
     @Test
     void scoresEveryRowOnTwoExecutorJvmsThatEachBuildTheModelOnce() {
-        submitAndSucceed("fixed", List.of("--path", "jvm", "--batch-size", "64"));
+        Path out = submitAndSucceed("fixed", "--path", "jvm", "--batch-size", "64");
 
-        Path out = dir.resolve("fixed");
         List<Row> scored = ScoringData.scored(out);
         Map<Long, Float> byId = new HashMap<>();
         scored.forEach(r -> byId.put(r.getLong(0), r.getFloat(1)));
@@ -83,10 +68,9 @@ class StandaloneClusterIT {
         assertThat(summary.at("/plan/source").asText()).isEqualTo("fixed");
         assertThat(summary.at("/plan/path").asText()).isEqualTo("jvm");
         assertThat(summary.at("/sparkAppId").asText()).startsWith("app-");
-        JsonNode executors = summary.get("executors");
         List<Long> pids = new ArrayList<>();
         long tasks = 0;
-        for (JsonNode e : executors) {
+        for (JsonNode e : summary.get("executors")) {
             pids.add(e.get("pid").asLong());
             tasks += e.get("tasks").asLong();
             assertThat(e.get("executorId").asText()).as("executor %s", e).isNotEqualTo("driver");
@@ -100,11 +84,9 @@ class StandaloneClusterIT {
 
     @Test
     void calibratesOnTheClusterAndScoresWithTheChosenPlan() {
-        String plans = dir.resolve("plans").toString();
-        submitAndSucceed("calibrated", List.of("--calibration", "auto", "--calibration-rows", "512",
-                "--calibration-budget-ms", "4000", "--plan-store", plans));
+        Path out = submitAndSucceed("calibrated", "--calibration", "auto", "--calibration-rows", "512",
+                "--calibration-budget-ms", "4000", "--plan-store", dir.resolve("plans").toString());
 
-        Path out = dir.resolve("calibrated");
         List<Row> scored = ScoringData.scored(out);
         assertThat(scored).hasSize(data.rows());
         assertThat(scored.stream().map(r -> r.getLong(0)).distinct().count()).isEqualTo(data.rows());
@@ -112,11 +94,11 @@ class StandaloneClusterIT {
         assertThat(summary.at("/plan/source").asText()).isEqualTo("calibrated");
         assertThat(summary.at("/rows/scored").asLong()).isEqualTo(data.rows());
         assertThat(out.resolve("_sparkscore_calibration.json")).isNotEmptyFile();
-        // Both paths agree closely, so whichever the calibration chose must match the jvm reference.
+        // Calibration checked that both paths agree, so whichever it chose matches the jvm reference closely.
         Map<Long, Float> reference = data.inProcessPredictions(64, data.rows());
         for (Row r : scored) {
-            assertThat(r.getFloat(1)).as("row %d", r.getLong(0))
-                    .isCloseTo(reference.get(r.getLong(0)), org.assertj.core.api.Assertions.within(1e-5f));
+            assertThat(r.getFloat(1)).as("row %d", r.getLong(0)).isCloseTo(reference.get(r.getLong(0)),
+                    within(1e-5f));
         }
     }
 }

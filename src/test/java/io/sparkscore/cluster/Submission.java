@@ -23,7 +23,8 @@ final class Submission implements AutoCloseable {
         this.log = log;
     }
 
-    static Submission start(StandaloneCluster cluster, SparkHome sparkHome, Path log, List<String> appArgs) {
+    static Submission start(ClusterExtension.TestCluster testCluster, Path log, List<String> appArgs) {
+        StandaloneCluster cluster = testCluster.cluster();
         int executors = cluster.workers().size();
         List<String> cmd = new ArrayList<>(List.of("bash",
                 ClusterTesting.projectDir().resolve("scripts/submit.sh").toString(),
@@ -41,7 +42,7 @@ final class Submission implements AutoCloseable {
                 "--"));
         cmd.addAll(appArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(sparkHome.environment());
+        pb.environment().putAll(testCluster.sparkHome().environment());
         try {
             return new Submission(pb.start(), log);
         } catch (IOException e) {
