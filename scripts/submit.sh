@@ -26,9 +26,9 @@
 #   SPARK_HOME      Spark installation whose bin/spark-submit is used; else spark-submit from PATH.
 #   SPARKSCORE_JAR  the application jar to submit (default: the shaded jar in target/).
 #
-# On YARN and Kubernetes the shipped log4j2.properties is in each container's working directory before the JVM
-# starts, so executors log like the driver; a standalone executor fetches it only with its first task and keeps
-# Spark's default logging.
+# Logging: the driver uses conf/log4j2.properties. On YARN and Kubernetes the shipped copy is in each container's
+# working directory before the JVM starts, so executors are pointed at it; elsewhere (standalone, local) a shipped
+# file arrives only with the first task, so executors keep Spark's default logging.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -56,8 +56,11 @@ jvm_flags="$(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$root/conf/jvm.opt
 log_conf="$root/conf/log4j2.properties"
 
 spark_args=()
-app_args=()
-if [[ " $* " == *" -- "* ]]; then
+separated=false
+for arg in "$@"; do
+  [[ "$arg" == "--" ]] && separated=true
+done
+if $separated; then
   while [[ $# -gt 0 && "$1" != "--" ]]; do
     spark_args+=("$1")
     shift
@@ -66,10 +69,22 @@ if [[ " $* " == *" -- "* ]]; then
 fi
 app_args=("$@")
 
+executor_flags="$jvm_flags"
+master=""
+for ((i = 0; i < ${#spark_args[@]}; i++)); do
+  case "${spark_args[i]}" in
+    --master) master="${spark_args[i + 1]:-}" ;;
+    --master=*) master="${spark_args[i]#--master=}" ;;
+  esac
+done
+if [[ "$master" == yarn* || "$master" == k8s://* ]]; then
+  executor_flags+="-Dlog4j2.configurationFile=log4j2.properties"
+fi
+
 exec "$spark_submit" \
   --class io.sparkscore.cli.SparkScoreCli \
   --driver-java-options "${jvm_flags}-Dlog4j2.configurationFile=$log_conf" \
-  --conf "spark.executor.extraJavaOptions=${jvm_flags}-Dlog4j2.configurationFile=log4j2.properties" \
+  --conf "spark.executor.extraJavaOptions=${executor_flags% }" \
   --conf "spark.executorEnv.TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}" \
   --files "$log_conf" \
   "${spark_args[@]}" \
