@@ -45,6 +45,8 @@ final class ClusterExtension implements ParameterResolver {
             try {
                 StandaloneCluster cluster = StandaloneCluster.start(home, ClusterTesting.jvmOptions(),
                         ClusterTesting.logDir("cluster"), temp.resolve("workers"), 2, 1, "1g");
+                // Should the test JVM itself be stopped (a build timeout, Ctrl-C), JUnit never closes the store.
+                Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "stop-test-cluster"));
                 return new TestCluster(home, cluster, temp);
             } catch (RuntimeException | Error e) {
                 home.close();

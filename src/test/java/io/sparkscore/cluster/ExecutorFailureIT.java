@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExecutorFailureIT {
 
     private static final String SCORING_STARTED = "Scoring partition";
-    private static final int PARTITIONS = 16;
-    private static final int ROWS_PER_PARTITION = 4000;
+    private static final int PARTITIONS = 12;
+    private static final int ROWS_PER_PARTITION = 3000;
 
     @TempDir
     static Path dir;

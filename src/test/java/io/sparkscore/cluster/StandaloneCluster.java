@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@link SparkHome}, each Worker with its own work directory (where its executors' logs land).
  *
  * <p>Owns every process it starts: {@link #close()} kills them and all their descendants (executors, drivers) by
- * PID, also when starting failed half way. Not thread-safe.
+ * PID, also when starting failed half way. Not thread-safe, except {@link #close()}.
  */
 final class StandaloneCluster implements AutoCloseable {
 
@@ -41,6 +41,7 @@ final class StandaloneCluster implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final int masterPort;
     private final int masterUiPort;
+    private boolean closed;
 
     private StandaloneCluster(SparkHome sparkHome, Path jvmOptions, Path logDir, Path workRoot) {
         this.sparkHome = sparkHome;
@@ -169,10 +170,14 @@ final class StandaloneCluster implements AutoCloseable {
 
     /**
      * Kills the Workers' executors, the Workers and the Master, each with its descendants, then copies the
-     * executors' logs next to the cluster logs.
+     * executors' logs next to the cluster logs. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (int i = processes.size() - 1; i >= 0; i--) {
             ChildProcesses.destroyTree(processes.get(i).toHandle());
         }
