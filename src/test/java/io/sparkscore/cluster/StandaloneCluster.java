@@ -29,7 +29,7 @@ final class StandaloneCluster implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     /** One Worker JVM and the directory its executors run in. */
-    record Worker(Process process, Path workDir, Path log) {
+    record Worker(Process process, Path workDir) {
     }
 
     private final SparkHome sparkHome;
@@ -103,7 +103,7 @@ final class StandaloneCluster implements AutoCloseable {
                 "--cores", String.valueOf(cores), "--memory", memory, "--work-dir", workDir.toString(),
                 masterUrl()));
         Path log = logDir.resolve("worker-" + index + ".log");
-        workers.add(new Worker(launch(cmd, log), workDir, log));
+        workers.add(new Worker(launch(cmd, log), workDir));
     }
 
     private Process launch(List<String> cmd, Path log) {
@@ -162,10 +162,6 @@ final class StandaloneCluster implements AutoCloseable {
             b.append(ChildProcesses.tail(log, 30));
         }
         return b.toString();
-    }
-
-    Path logDir() {
-        return logDir;
     }
 
     /**
