@@ -81,11 +81,22 @@ if [[ "$master" == yarn* || "$master" == k8s://* ]]; then
   executor_flags+="-Dlog4j2.configurationFile=log4j2.properties"
 fi
 
+# conf/sparkscore.properties: option defaults as --conf spark.sparkscore.* (a --conf given here, or a flag, wins)
+defaults=()
+while IFS= read -r line; do
+  if [[ "$line" =~ ^spark\. ]]; then defaults+=(--conf "$line"); fi
+done < "$root/conf/sparkscore.properties"
+
+# one TensorFlow intra-op pool per session, so calibration can compare thread counts (client-mode driver too)
+export TF_OVERRIDE_GLOBAL_THREADPOOL="${TF_OVERRIDE_GLOBAL_THREADPOOL:-true}"
+
 exec "$spark_submit" \
   --class io.sparkscore.cli.SparkScoreCli \
   --driver-java-options "${jvm_flags}-Dlog4j2.configurationFile=$log_conf" \
   --conf "spark.executor.extraJavaOptions=${executor_flags% }" \
   --conf "spark.executorEnv.TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}" \
+  --conf "spark.executorEnv.TF_OVERRIDE_GLOBAL_THREADPOOL=$TF_OVERRIDE_GLOBAL_THREADPOOL" \
+  "${defaults[@]}" \
   --files "$log_conf" \
   "${spark_args[@]}" \
   "$jar" "${app_args[@]}"

@@ -55,9 +55,9 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
         b.append(String.format(Locale.ROOT, "  time      %.1f s in all; scoring stage %,.0f rows/s%n",
                 durationMillis / 1000.0, scoringRowsPerSecond));
         for (ExecutorUsage e : executors) {
-            b.append(String.format(Locale.ROOT, "  executor  %s on %s (pid %d): %d tasks, %,d rows, %d model"
-                    + " build(s) in this JVM%n", e.executorId(), e.host(), e.pid(), e.tasks(), e.rows(),
-                    e.modelBuilds()));
+            b.append(String.format(Locale.ROOT, "  executor  %s on %s (pid %d): %d tasks (%d retried), %,d rows,"
+                    + " %d model build(s) in this JVM%n", e.executorId(), e.host(), e.pid(), e.tasks(),
+                    e.retriedTasks(), e.rows(), e.modelBuilds()));
         }
         b.append("  spark app ").append(sparkAppId).append('\n');
         return b.toString();

@@ -94,6 +94,9 @@ class SubmitScriptTest {
                 + " -Dio.netty.tryReflectionSetAccessible=true");
         assertThat(valueAfter(a, "--files")).isEqualTo(ClusterTesting.projectDir()
                 .resolve("conf/log4j2.properties").toString());
+        assertThat(a).contains("spark.executorEnv.TF_OVERRIDE_GLOBAL_THREADPOOL=true",
+                "spark.sparkscore.calibration-rows=4096");
+        assertThat(a.indexOf("spark.sparkscore.calibration-rows=4096")).isLessThan(a.indexOf("--master"));
     }
 
     @Test
