@@ -42,12 +42,6 @@ record InboundNode(List<TensorRef> inputs) {
             throw new ModelFormatException(errors.file(), "malformed inbound node " + raw + " of layer '"
                     + layer.name + "'");
         }
-        for (TensorRef ref : inputs) {
-            if (ref.tensorIndex() != 0) {
-                throw errors.unsupported(layer.name, layer.className, "reads output #" + ref.tensorIndex()
-                        + " of layer '" + ref.layer() + "'; layers with several outputs are not supported");
-            }
-        }
         return new InboundNode(inputs);
     }
 

@@ -141,6 +141,15 @@ final class Keras1Layers {
         }
     }
 
+    /** The Keras 1 class name of a translated class ({@code Conv2D -> Convolution2D}). */
+    static String originalClassName(String translated) {
+        return switch (translated) {
+            case "Conv1D" -> "Convolution1D";
+            case "Conv2D" -> "Convolution2D";
+            default -> translated;
+        };
+    }
+
     private static void copyCommon(Map<String, Object> in, Map<String, Object> out) {
         for (String k : List.of("name", "trainable", "batch_input_shape", "input_dtype")) {
             if (in.containsKey(k)) {

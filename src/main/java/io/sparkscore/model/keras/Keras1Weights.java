@@ -1,6 +1,5 @@
 package io.sparkscore.model.keras;
 
-import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.Tensor;
 
 import java.util.HashMap;

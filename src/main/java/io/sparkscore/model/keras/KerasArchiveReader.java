@@ -66,7 +66,7 @@ final class KerasArchiveReader {
         Map<String, Object> modelConfig = KerasJson.parseObject(config, file, "config.json");
         HdfFile h5 = LegacyH5Reader.openHdf5(weights, file, "model.weights.h5 of a .keras archive");
         try (h5) {
-            return build(modelConfig, h5, kerasVersion, file, FORMAT);
+            return build(modelConfig, h5, kerasVersion, file, FORMAT, ModelFiles.baseName(file));
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -74,12 +74,13 @@ final class KerasArchiveReader {
         }
     }
 
+    /** Parses the config, attaches Keras 3 weights and assembles the spec (see {@link LegacyH5Reader#build}). */
     static ModelSpec build(Map<String, Object> modelConfig, HdfFile weights, String kerasVersion, String file,
-                           String format) {
+                           String format, String fallbackName) {
         KerasConfigParser parser = new KerasConfigParser(file, KerasNaming.majorVersion(kerasVersion));
         ConfigModel model = parser.parseModel(modelConfig);
         new Keras3Weights(weights, file).attach(model);
-        String name = model.name() != null ? model.name() : ModelFiles.baseName(file);
+        String name = model.name() != null ? model.name() : fallbackName;
         return new SpecAssembler(file, parser).assemble(model, name, format, kerasVersion);
     }
 }

@@ -34,6 +34,7 @@ final class KerasConfigParser {
         String name = null;
         Object inputLayers = null;
         Object outputLayers = null;
+        List<Object> buildInputShape = null;
         if (body instanceof List<?> list) {
             rawLayers = cast(list);
         } else if (body instanceof Map<?, ?> map) {
@@ -41,6 +42,7 @@ final class KerasConfigParser {
             rawLayers = map.get("layers") instanceof List<?> l ? cast(l) : null;
             inputLayers = map.get("input_layers");
             outputLayers = map.get("output_layers");
+            buildInputShape = map.get("build_input_shape") instanceof List<?> b && isShape(b) ? cast(b) : null;
         } else {
             rawLayers = null;
         }
@@ -57,7 +59,7 @@ final class KerasConfigParser {
         if (layers.isEmpty()) {
             throw new ModelFormatException(file, "the " + cls + " model has no layers");
         }
-        return new ConfigModel(cls, name, layers, inputLayers, outputLayers);
+        return new ConfigModel(cls, name, layers, inputLayers, outputLayers, buildInputShape);
     }
 
     private ConfigLayer parseLayer(Map<String, Object> raw) {
@@ -66,6 +68,12 @@ final class KerasConfigParser {
                 : new LinkedHashMap<>();
         String name = cfg.get("name") instanceof String s ? s
                 : raw.get("name") instanceof String s2 ? s2 : rawClass.toLowerCase(java.util.Locale.ROOT);
+        List<Object> inbound = raw.get("inbound_nodes") instanceof List<?> l ? cast(l) : null;
+        if (LayerCatalog.MODELS.contains(rawClass)) {
+            rejectCustom(raw, rawClass, name);
+            ConfigModel nested = parseModel(raw);
+            return new ConfigLayer(nested.className(), name, Map.of(), inbound, List.of(), nested, null, null);
+        }
         if (kerasMajor < 2) {
             Keras1Layers.Translated t = Keras1Layers.translate(rawClass, name, cfg, file);
             rawClass = t.className();
@@ -73,11 +81,6 @@ final class KerasConfigParser {
         }
         String cls = LayerCatalog.canonicalClass(rawClass);
         rejectCustom(raw, cls, name);
-        List<Object> inbound = raw.get("inbound_nodes") instanceof List<?> l ? cast(l) : null;
-        if (LayerCatalog.MODELS.contains(cls)) {
-            ConfigModel nested = parseModel(raw);
-            return new ConfigLayer(nested.className(), name, Map.of(), inbound, List.of(), nested, null, null);
-        }
         if (!LayerCatalog.isSupported(cls)) {
             throw unsupported(name, cls, unsupportedClassReason(cls));
         }
@@ -87,6 +90,10 @@ final class KerasConfigParser {
                 : cfg.get("input_dtype") instanceof String d2 ? d2 : null;
         List<ConfigLayer> wrapped = wrappedLayers(cls, name, cfg);
         Map<String, Object> normalised = LayerConfigNormaliser.normalise(name, cls, cfg, kerasMajor);
+        if ("GRU".equals(cls) && !normalised.containsKey("reset_after")) {
+            // Keras versions before reset_after existed (and wrote no such key) apply the reset gate first.
+            normalised.put("reset_after", false);
+        }
         checkOptions(name, cls, normalised);
         return new ConfigLayer(cls, name, normalised, inbound, wrapped, null, batchShape, dtype);
     }
@@ -176,6 +183,10 @@ final class KerasConfigParser {
 
     UnsupportedLayerException unsupported(String layer, String cls, String problem) {
         return new UnsupportedLayerException(layer, cls, problem + " (model file " + file + ")");
+    }
+
+    private static boolean isShape(List<?> list) {
+        return list.stream().allMatch(d -> d == null || d instanceof Number);
     }
 
     private static String withoutPrefix(String s, String prefix) {

@@ -53,6 +53,7 @@ public final class KerasModelReader {
                 "the architecture JSON");
         byte[] bytes = readHdf5Bytes(weightsH5, conf);
         HdfFile h5 = LegacyH5Reader.openHdf5(bytes, weightsH5, "an HDF5 weights file");
+        String pair = weightsH5 + " with architecture " + architectureJson;
         try (h5) {
             String format = "keras-h5-weights+json";
             Group root = Hdf5Arrays.find(h5, "model_weights") instanceof Group g ? g : h5;
@@ -60,12 +61,13 @@ public final class KerasModelReader {
                     architecture.get("keras_version") instanceof String s ? s : null);
             if (root.getAttribute("layer_names") == null && Hdf5Arrays.find(root, "layers") instanceof Group) {
                 // Keras 3 save_weights layout: positional vars under layers/
-                return KerasArchiveReader.build(architecture, h5, firstNonNull(version, "3"), weightsH5, format);
+                return KerasArchiveReader.build(architecture, h5, firstNonNull(version, "3"), pair, format,
+                        ModelFiles.baseName(weightsH5));
             }
             String backend = firstNonNull(Hdf5Arrays.string(root, "backend"),
                     architecture.get("backend") instanceof String b ? b : null);
             return LegacyH5Reader.build(architecture, root, firstNonNull(version, "2"),
-                    firstNonNull(backend, "tensorflow"), weightsH5, format);
+                    firstNonNull(backend, "tensorflow"), pair, format, ModelFiles.baseName(weightsH5));
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package io.sparkscore.model.keras;
 import io.sparkscore.model.ModelFormatException;
 
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -25,21 +27,25 @@ final class LayerWeights {
         }
     }
 
-    /** Keras 2 HDF5: names such as {@code dense_1/kernel:0}, matched by their last part. */
-    static void attachByName(ConfigLayer layer, List<RawWeight> stored, String file, String where) {
+    /**
+     * Keras 2 HDF5: takes, for each weight the layer needs, the first remaining stored array whose name ends in it
+     * ({@code dense_1/kernel:0 -> kernel}). Taking the first match rather than the next array keeps the layers of a
+     * nested model apart even where tf.keras lists all trainable weights before the non-trainable ones.
+     */
+    static void takeByName(ConfigLayer layer, Deque<RawWeight> stored, String file, String where) {
         List<String> expected = LayerCatalog.weightNames(layer.className, layer.config);
-        if (expected.size() != stored.size()) {
-            throw mismatch(layer, expected, stored, file, where);
-        }
+        List<RawWeight> all = new ArrayList<>(stored);
         for (String name : expected) {
             RawWeight match = null;
-            for (RawWeight w : stored) {
+            for (Iterator<RawWeight> it = stored.iterator(); it.hasNext() && match == null; ) {
+                RawWeight w = it.next();
                 if (w.baseName().equals(name)) {
                     match = w;
+                    it.remove();
                 }
             }
             if (match == null) {
-                throw mismatch(layer, expected, stored, file, where);
+                throw mismatch(layer, expected, all, file, where);
             }
             layer.weights.put(name, match.toTensor(name));
         }

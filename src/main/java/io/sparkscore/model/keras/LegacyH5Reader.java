@@ -44,7 +44,7 @@ final class LegacyH5Reader {
             String backend = firstNonNull(Hdf5Arrays.string(h5, "backend"), Hdf5Arrays.string(weights, "backend"),
                     "tensorflow");
             Map<String, Object> config = KerasJson.parseObject(modelConfig, file, "the model_config attribute");
-            return build(config, weights, kerasVersion, backend, file, FORMAT);
+            return build(config, weights, kerasVersion, backend, file, FORMAT, ModelFiles.baseName(file));
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -52,14 +52,17 @@ final class LegacyH5Reader {
         }
     }
 
-    /** Parses the config, attaches legacy weights found in {@code weightsRoot}, and assembles the spec. */
+    /**
+     * Parses the config, attaches legacy weights found in {@code weightsRoot}, and assembles the spec, named like
+     * the config's model or else {@code fallbackName}.
+     */
     static ModelSpec build(Map<String, Object> config, Group weightsRoot, String kerasVersion, String backend,
-                           String file, String format) {
+                           String file, String format, String fallbackName) {
         int major = KerasNaming.majorVersion(kerasVersion);
         KerasConfigParser parser = new KerasConfigParser(file, major);
         ConfigModel model = parser.parseModel(config);
         new LegacyWeights(weightsRoot, file, major, "theano".equals(backend)).attach(model);
-        String name = model.name() != null ? model.name() : ModelFiles.baseName(file);
+        String name = model.name() != null ? model.name() : fallbackName;
         return new SpecAssembler(file, parser).assemble(model, name, format, kerasVersion);
     }
 

@@ -61,17 +61,14 @@ final class LegacyWeights {
             }
             return;
         }
-        int count = kerasMajor < 2 ? Keras1Weights.count(layer)
-                : LayerCatalog.weightNames(layer.className, layer.config).size();
-        List<RawWeight> mine = new ArrayList<>();
-        for (int i = 0; i < count && !stored.isEmpty(); i++) {
-            mine.add(stored.poll());
-        }
-        String where = "the file's weights for '" + layer.name + "'";
         if (kerasMajor < 2) {
+            List<RawWeight> mine = new ArrayList<>();
+            for (int i = 0; i < Keras1Weights.count(layer) && !stored.isEmpty(); i++) {
+                mine.add(stored.poll());
+            }
             Keras1Weights.attach(layer, mine, file);
         } else {
-            LayerWeights.attachByName(layer, mine, file, where);
+            LayerWeights.takeByName(layer, stored, file, "the file's weight group");
         }
         if (theano && (layer.className.equals("Conv1D") || layer.className.equals("Conv2D"))) {
             layer.weights.put("kernel", TheanoKernels.flipSpatialAxes(layer.weights.get("kernel")));

@@ -82,14 +82,32 @@ final class SpecAssembler {
         while (declaring.declaredBatchShape == null && declaring.nested != null) {
             declaring = declaring.nested.layers().get(0);
         }
+        // Keras 2.2+/3 record the shape a Sequential model was built with when no layer declares one.
+        if (declaring.declaredBatchShape == null && model.buildInputShape() != null) {
+            declaring = new ConfigLayer("InputLayer", first.name + "_input", Map.of(), null, List.of(), null,
+                    model.buildInputShape(), null);
+        }
         if (declaring.declaredBatchShape == null) {
             throw new ModelFormatException(file, "the Sequential model does not declare its input shape (its first "
                     + "layer '" + first.name + "' has no batch_input_shape); build the model with an Input or "
                     + "input_shape before saving it");
         }
-        // Keras 2 names the implicit input after the first layer; Keras 3 calls it input_layer.
-        String name = kerasMajor >= 3 ? "input_layer" : first.name + "_input";
-        return new InputSpec(name, shapeWithoutBatch(declaring), dtype(declaring));
+        return new InputSpec(implicitInputName(first, kerasMajor), shapeWithoutBatch(declaring), dtype(declaring));
+    }
+
+    /**
+     * The name Keras gives the input it creates for a Sequential model: Keras 3 {@code input_layer}, Keras 2
+     * {@code <first layer>_input}, Keras 1 {@code <first layer class in lower case>_input_1} (a per-session counter
+     * that is 1 in a fresh session).
+     */
+    private static String implicitInputName(ConfigLayer first, int kerasMajor) {
+        if (kerasMajor >= 3) {
+            return "input_layer";
+        }
+        if (kerasMajor < 2) {
+            return Keras1Layers.originalClassName(first.className).toLowerCase(java.util.Locale.ROOT) + "_input_1";
+        }
+        return first.name + "_input";
     }
 
     private List<String> applySequential(ConfigModel model, String input) {
@@ -129,6 +147,7 @@ final class SpecAssembler {
                     InboundNode node = InboundNode.parse(calls.get(next), layer, errors);
                     List<String> ins = new ArrayList<>();
                     for (TensorRef ref : node.inputs()) {
+                        requireSingleOutput(model, ref, "'" + layer.name + "'");
                         String t = tensors.get(ref.key());
                         if (t == null) {
                             break;
@@ -155,6 +174,7 @@ final class SpecAssembler {
         }
         List<String> outputs = new ArrayList<>();
         for (TensorRef ref : TensorRef.collect(model.outputLayers(), file)) {
+            requireSingleOutput(model, ref, "the model's outputs");
             String t = tensors.get(ref.key());
             if (t == null) {
                 throw new ModelFormatException(file, "model output " + ref + " is not produced by any layer");
@@ -162,6 +182,18 @@ final class SpecAssembler {
             outputs.add(t);
         }
         return outputs;
+    }
+
+    /** Only a nested model may have several outputs; a layer's extra outputs (e.g. RNN states) are refused. */
+    private void requireSingleOutput(ConfigModel model, TensorRef ref, String reader) {
+        if (ref.tensorIndex() == 0) {
+            return;
+        }
+        ConfigLayer source = findLayer(model, ref.layer());
+        if (source.nested == null) {
+            throw errors.unsupported(source.name, source.className, "its output #" + ref.tensorIndex()
+                    + " is read by " + reader + "; layers with several outputs are not supported");
+        }
     }
 
     private List<String> call(ConfigLayer layer, List<String> inputs) {

@@ -4,6 +4,8 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ShapeInference;
 
+import java.util.Arrays;
+
 /**
  * Keras BatchNormalization at inference: {@code x * inv + (beta - moving_mean * inv)} with
  * {@code inv = gamma / sqrt(moving_variance + epsilon)}, as tf.nn.batch_normalization computes it. The per-channel
@@ -20,7 +22,7 @@ final class BatchNormalizationLayer implements JvmLayer {
         this.rowSize = Weights.size(shape);
         int[] axes = ShapeInference.rowAxes(c, "axis", -1, shape.length);
         int[] paramShape = new int[shape.length];
-        java.util.Arrays.fill(paramShape, 1);
+        Arrays.fill(paramShape, 1);
         int params = 1;
         for (int a : axes) {
             paramShape[a] = shape[a];

@@ -15,7 +15,6 @@ final class ConcatenateLayer implements JvmLayer {
     /** Per input, the contiguous block it contributes to each outer position. */
     private final int[] blocks;
     private final int[] inRowSizes;
-    private final int outRowSize;
 
     ConcatenateLayer(LayerSpec layer, List<int[]> inShapes, int[] outShape) {
         int axis = ShapeInference.rowAxis(layer.config(), "axis", layer.config().getInt("axis", -1),
@@ -31,7 +30,6 @@ final class ConcatenateLayer implements JvmLayer {
             inRowSizes[k] = Weights.size(inShapes.get(k));
             blocks[k] = inRowSizes[k] / outerSize;
         }
-        this.outRowSize = Weights.size(outShape);
     }
 
     @Override
@@ -46,6 +44,5 @@ final class ConcatenateLayer implements JvmLayer {
                 }
             }
         }
-        assert o == rows * outRowSize;
     }
 }

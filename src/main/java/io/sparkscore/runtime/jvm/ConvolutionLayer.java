@@ -5,6 +5,8 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ShapeInference;
 
+import java.util.Arrays;
+
 /**
  * Keras' 1D and 2D convolutions in channels_last layout: Conv1D/Conv2D (with groups), DepthwiseConv1D/2D (a grouped
  * convolution with one group per input channel) and SeparableConv1D/2D (depthwise, then a pointwise 1x1 projection).
@@ -68,7 +70,7 @@ final class ConvolutionLayer implements JvmLayer {
     }
 
     private static int[] concat(int[] spatial, int a, int b) {
-        int[] r = java.util.Arrays.copyOf(spatial, spatial.length + 2);
+        int[] r = Arrays.copyOf(spatial, spatial.length + 2);
         r[spatial.length] = a;
         r[spatial.length + 1] = b;
         return r;
@@ -102,7 +104,7 @@ final class ConvolutionLayer implements JvmLayer {
                 if (initial != null) {
                     System.arraycopy(initial, 0, out, o, convChannels);
                 } else {
-                    java.util.Arrays.fill(out, o, o + convChannels, 0f);
+                    Arrays.fill(out, o, o + convChannels, 0f);
                 }
                 for (int ky = 0; ky < g.kH(); ky++) {
                     int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
@@ -138,7 +140,7 @@ final class ConvolutionLayer implements JvmLayer {
             if (bias != null) {
                 System.arraycopy(bias, 0, out, o, outChannels);
             } else {
-                java.util.Arrays.fill(out, o, o + outChannels, 0f);
+                Arrays.fill(out, o, o + outChannels, 0f);
             }
             int x = base + p * convChannels;
             for (int ci = 0; ci < convChannels; ci++) {

@@ -4,6 +4,7 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ShapeInference;
 
+import java.util.Arrays;
 import java.util.function.IntBinaryOperator;
 
 /**
@@ -41,7 +42,7 @@ final class GatherLayer implements JvmLayer {
         for (int i = 0; i < dims.length; i++) {
             zeroBased[i] = dims[i] - 1;
             if (zeroBased[i] < 0 || zeroBased[i] >= dims.length || seen[zeroBased[i]]) {
-                throw layer.config().unsupported("dims " + java.util.Arrays.toString(dims)
+                throw layer.config().unsupported("dims " + Arrays.toString(dims)
                         + " is not a permutation of 1.." + dims.length);
             }
             seen[zeroBased[i]] = true;

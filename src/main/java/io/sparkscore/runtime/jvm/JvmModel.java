@@ -41,6 +41,7 @@ public final class JvmModel implements LoadedModel {
     private final int[][] nodeSources;
     private final int[] nodeRowSizes;
     private final int[] outputSources;
+    private final BufferPlan bufferPlan;
 
     private JvmModel(ModelSpec spec) {
         this.spec = spec;
@@ -86,6 +87,7 @@ public final class JvmModel implements LoadedModel {
             sources.put(node.id(), i);
         }
         outputSources = spec.outputs().stream().mapToInt(sources::get).toArray();
+        bufferPlan = BufferPlan.of(nodeSources, nodeRowSizes, outputSources);
     }
 
     /**
@@ -137,8 +139,8 @@ public final class JvmModel implements LoadedModel {
         return nodeSources;
     }
 
-    int[] nodeRowSizes() {
-        return nodeRowSizes;
+    BufferPlan bufferPlan() {
+        return bufferPlan;
     }
 
     int[] outputSources() {

@@ -6,8 +6,9 @@ import io.sparkscore.runtime.Predictor;
 
 /**
  * Runs batches through a {@link JvmModel} with buffers allocated once, at construction, for
- * {@link #batchCapacity()} rows: one output buffer per graph node and one shared scratch array. {@link #predict}
- * allocates nothing, so a task can score millions of rows without garbage.
+ * {@link #batchCapacity()} rows: the node output buffers of the model's {@link BufferPlan} (reused once a node's
+ * readers have run) and one shared scratch array. {@link #predict} allocates nothing, so a task can score millions
+ * of rows without garbage.
  *
  * <p>Not thread-safe: one predictor per task. {@link #close()} drops the buffers and is idempotent.
  */
@@ -18,7 +19,6 @@ public final class JvmPredictor implements Predictor {
     private final int capacity;
     private final JvmLayer[] layers;
     private final int[][] sources;
-    private final int[] rowSizes;
     private final int[] outputSources;
     private final int[] inputSizes;
     private final int[] outputSizes;
@@ -32,7 +32,6 @@ public final class JvmPredictor implements Predictor {
         this.capacity = capacity;
         this.layers = model.nodeLayers();
         this.sources = model.nodeSources();
-        this.rowSizes = model.nodeRowSizes();
         this.outputSources = model.outputSources();
         this.inputSizes = new int[signature.inputCount()];
         for (int i = 0; i < inputSizes.length; i++) {
@@ -43,11 +42,18 @@ public final class JvmPredictor implements Predictor {
             outputSizes[j] = signature.outputSize(j);
         }
         int n = layers.length;
+        BufferPlan plan = model.bufferPlan();
+        float[][] slots = new float[plan.slotRowSizes().length][];
+        for (int s = 0; s < slots.length; s++) {
+            slots[s] = new float[Math.multiplyExact(capacity, plan.slotRowSizes()[s])];
+        }
         buffers = new float[n][];
+        for (int i = 0; i < n; i++) {
+            buffers[i] = slots[plan.slotOfNode()[i]];
+        }
         nodeInputs = new float[n][][];
         int scratchSize = 0;
         for (int i = 0; i < n; i++) {
-            buffers[i] = new float[Math.multiplyExact(capacity, rowSizes[i])];
             nodeInputs[i] = new float[sources[i].length][];
             for (int k = 0; k < sources[i].length; k++) {
                 if (sources[i][k] >= 0) {

@@ -4,6 +4,8 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
 
+import java.util.Arrays;
+
 /**
  * The activation layers with options of their own: LeakyReLU, ELU, ReLU (max_value, negative_slope, threshold),
  * ThresholdedReLU and PReLU (learned slopes, broadcast over its shared axes).
@@ -18,7 +20,8 @@ final class ParametricActivationLayer implements JvmLayer {
     private final Kind kind;
     private final int rowSize;
     private final float slope;
-    private final Float maxValue;
+    /** ReLU's max_value; infinity when there is none. */
+    private final float maxValue;
     private final float threshold;
     private final float[] preluSlopes;
 
@@ -26,7 +29,7 @@ final class ParametricActivationLayer implements JvmLayer {
         LayerConfig c = layer.config();
         this.rowSize = Weights.size(shape);
         float slope = 0;
-        Float maxValue = null;
+        float maxValue = Float.POSITIVE_INFINITY;
         float threshold = 0;
         float[] prelu = null;
         switch (layer.className()) {
@@ -43,7 +46,7 @@ final class ParametricActivationLayer implements JvmLayer {
                 kind = Kind.RELU;
                 slope = (float) c.getDouble("negative_slope", 0);
                 Double max = c.getNullableDouble("max_value");
-                maxValue = max == null ? null : max.floatValue();
+                maxValue = max == null ? Float.POSITIVE_INFINITY : max.floatValue();
                 threshold = (float) c.getDouble("threshold", 0);
             }
             case "ThresholdedReLU" -> {
@@ -66,13 +69,13 @@ final class ParametricActivationLayer implements JvmLayer {
         Tensor alpha = layer.weight("alpha");
         int[] alphaShape = alpha.shape();
         if (alphaShape.length != shape.length) {
-            throw layer.config().unsupported("weight 'alpha' has shape " + java.util.Arrays.toString(alphaShape)
-                    + " which does not match the rank of the input " + java.util.Arrays.toString(shape));
+            throw layer.config().unsupported("weight 'alpha' has shape " + Arrays.toString(alphaShape)
+                    + " which does not match the rank of the input " + Arrays.toString(shape));
         }
         for (int d = 0; d < shape.length; d++) {
             if (alphaShape[d] != 1 && alphaShape[d] != shape[d]) {
-                throw layer.config().unsupported("weight 'alpha' has shape " + java.util.Arrays.toString(alphaShape)
-                        + " which cannot broadcast to the input " + java.util.Arrays.toString(shape));
+                throw layer.config().unsupported("weight 'alpha' has shape " + Arrays.toString(alphaShape)
+                        + " which cannot broadcast to the input " + Arrays.toString(shape));
             }
         }
         int[] map = IndexMaps.broadcast(alphaShape, shape);
@@ -126,7 +129,7 @@ final class ParametricActivationLayer implements JvmLayer {
     /** Keras' ReLU layer, step by step as keras.activations.relu computes it (so its edge cases agree too). */
     private float relu(float x) {
         float y = threshold != 0 ? (x > threshold ? x : 0f) : Math.max(x, 0f);
-        if (maxValue != null) {
+        if (maxValue != Float.POSITIVE_INFINITY) {
             y = Math.min(Math.max(y, 0f), maxValue);
         }
         if (slope != 0) {

@@ -4,6 +4,8 @@ import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 
+import java.util.Arrays;
+
 /**
  * Keras SimpleRNN, LSTM and GRU over a {@code (timesteps, features)} row, one row at a time, with the state in
  * scratch. Follows Keras' cells exactly:
@@ -51,7 +53,7 @@ final class RecurrentLayer implements JvmLayer {
             default -> throw new IllegalArgumentException(layer.className());
         };
         if (inShape.length != 2) {
-            throw c.unsupported("expects input (timesteps, features) but got " + java.util.Arrays.toString(inShape));
+            throw c.unsupported("expects input (timesteps, features) but got " + Arrays.toString(inShape));
         }
         this.timesteps = inShape[0];
         this.features = inShape[1];
@@ -66,14 +68,14 @@ final class RecurrentLayer implements JvmLayer {
         this.recurrentKernel = Weights.require(layer, "recurrent_kernel", units, width);
         boolean useBias = c.getBoolean("use_bias", true);
         boolean twoBiases = useBias && layer.weight("bias").rank() == 2;
-        this.resetAfter = cell == Cell.GRU && c.getBoolean("reset_after", !useBias || twoBiases);
+        this.resetAfter = cell == Cell.GRU && c.getBoolean("reset_after", twoBiases);
         if (!useBias) {
             this.inputBias = null;
             this.recurrentBias = null;
         } else if (resetAfter) {
             float[] both = Weights.require(layer, "bias", 2, width);
-            this.inputBias = java.util.Arrays.copyOfRange(both, 0, width);
-            this.recurrentBias = java.util.Arrays.copyOfRange(both, width, 2 * width);
+            this.inputBias = Arrays.copyOfRange(both, 0, width);
+            this.recurrentBias = Arrays.copyOfRange(both, width, 2 * width);
         } else {
             this.inputBias = Weights.require(layer, "bias", width);
             this.recurrentBias = null;
@@ -146,7 +148,7 @@ final class RecurrentLayer implements JvmLayer {
         if (inputs.length > index) {
             System.arraycopy(inputs[index], row * units, scratch, at, units);
         } else {
-            java.util.Arrays.fill(scratch, at, at + units, 0f);
+            Arrays.fill(scratch, at, at + units, 0f);
         }
     }
 
@@ -156,7 +158,7 @@ final class RecurrentLayer implements JvmLayer {
         if (bias != null) {
             System.arraycopy(bias, 0, dst, dstBase, width);
         } else {
-            java.util.Arrays.fill(dst, dstBase, dstBase + width, 0f);
+            Arrays.fill(dst, dstBase, dstBase + width, 0f);
         }
         for (int i = 0; i < n; i++) {
             float xv = v[vBase + i];
@@ -237,7 +239,7 @@ final class RecurrentLayer implements JvmLayer {
     /** {@code dst = v . U[:, from:from + count]}, for GRU without reset_after. */
     private void recurrentPart(float[] s, int v, int from, int count, int dst) {
         int width = gates * units;
-        java.util.Arrays.fill(s, dst, dst + count, 0f);
+        Arrays.fill(s, dst, dst + count, 0f);
         for (int i = 0; i < units; i++) {
             float hv = s[v + i];
             int row = i * width + from;

@@ -3,6 +3,7 @@ package io.sparkscore.runtime.jvm;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.UnsupportedLayerException;
 
 import java.util.Arrays;
 
@@ -16,7 +17,7 @@ final class Weights {
     static float[] require(LayerSpec layer, String name, int... expectedShape) {
         Tensor t = layer.weight(name);
         if (!Arrays.equals(t.shape(), expectedShape)) {
-            throw new io.sparkscore.model.UnsupportedLayerException(layer.name(), layer.className(), "weight '" + name
+            throw new UnsupportedLayerException(layer.name(), layer.className(), "weight '" + name
                     + "' has shape " + Arrays.toString(t.shape()) + " but the config and input shape imply "
                     + Arrays.toString(expectedShape));
         }
@@ -27,7 +28,7 @@ final class Weights {
     static float[] requireSize(LayerSpec layer, String name, int expectedSize) {
         Tensor t = layer.weight(name);
         if (t.size() != expectedSize) {
-            throw new io.sparkscore.model.UnsupportedLayerException(layer.name(), layer.className(), "weight '" + name
+            throw new UnsupportedLayerException(layer.name(), layer.className(), "weight '" + name
                     + "' has shape " + Arrays.toString(t.shape()) + " (" + t.size() + " values) but "
                     + expectedSize + " values are expected");
         }

@@ -7,6 +7,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.nn.Conv2d;
+import org.tensorflow.op.nn.Conv3d;
 import org.tensorflow.op.nn.DepthwiseConv2dNative;
 import org.tensorflow.types.TFloat32;
 
@@ -14,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Convolutions over 1 or 2 spatial axes: ordinary (Conv1D/2D), depthwise (DepthwiseConv1D/2D) and separable
+ * Convolutions over 1 to 3 spatial axes: ordinary (Conv1D/2D/3D), depthwise (DepthwiseConv1D/2D) and separable
  * (SeparableConv1D/2D: depthwise, then a 1x1 pointwise convolution). One spatial axis runs as a 2-D convolution over
  * a height of 1. Keras' 'same' padding is TensorFlow's SAME (the extra pad goes at the end); 'causal' pads
  * {@code (k - 1) * dilation} steps at the start and then runs 'valid'.
@@ -94,11 +95,28 @@ final class ConvLayers implements TfLayerBuilder {
         if (rank == 1) {
             x = ops.tf().expandDims(x, ops.scalarInt(1));
         }
-        List<Long> strides4 = spatial4(strides);
-        List<Long> dilations4 = spatial4(dilation);
         String tfPadding = padding.toUpperCase(java.util.Locale.ROOT);
         Ops tf = ops.tf();
-        Operand<TFloat32> y = switch (kind) {
+        Operand<TFloat32> y = rank == 3
+                ? tf.nn.conv3d(x, ops.constant(layer.weight("kernel")), TfOps.longList(1, strides[0], strides[1],
+                        strides[2], 1), tfPadding, Conv3d.dilations(TfOps.longList(1, dilation[0], dilation[1],
+                        dilation[2], 1)))
+                : conv2d(ops, layer, x, tfPadding, spatial4(strides), spatial4(dilation));
+        if (rank == 1) {
+            y = tf.squeeze(y, Squeeze.axis(List.of(1L)));
+        }
+        if (c.getBoolean("use_bias", true)) {
+            y = ops.add(y, ops.constant(layer.weight("bias")));
+        }
+        y = TfActivations.apply(ops, TfActivations.of(layer, "activation"), y);
+        return Spatial.fromChannelsLast(ops, y, channelsFirst);
+    }
+
+    /** The 2-D (or height-1 1-D) convolution of each kind, on a channels_last input. */
+    private Operand<TFloat32> conv2d(TfOps ops, LayerSpec layer, Operand<TFloat32> x, String tfPadding,
+                                     List<Long> strides4, List<Long> dilations4) {
+        Ops tf = ops.tf();
+        return switch (kind) {
             case STANDARD -> tf.nn.conv2d(x, kernel2d(ops, layer.weight("kernel")), strides4, tfPadding,
                     Conv2d.dilations(dilations4));
             case DEPTHWISE -> tf.nn.depthwiseConv2dNative(x, kernel2d(ops, layer.weight("depthwise_kernel")),
@@ -108,14 +126,6 @@ final class ConvLayers implements TfLayerBuilder {
                             tfPadding, DepthwiseConv2dNative.dilations(dilations4)),
                     kernel2d(ops, layer.weight("pointwise_kernel")), TfOps.longList(1, 1, 1, 1), "VALID");
         };
-        if (rank == 1) {
-            y = tf.squeeze(y, Squeeze.axis(List.of(1L)));
-        }
-        if (c.getBoolean("use_bias", true)) {
-            y = ops.add(y, ops.constant(layer.weight("bias")));
-        }
-        y = TfActivations.apply(ops, TfActivations.of(layer, "activation"), y);
-        return Spatial.fromChannelsLast(ops, y, channelsFirst);
     }
 
     /** A 1-D kernel [k, in, out] gains a leading height of 1; 2-D kernels are used as stored. */

@@ -7,14 +7,13 @@ import org.tensorflow.types.TInt32;
 
 import java.util.List;
 
-/** Embedding: indices arrive as floats and are truncated to int32, as Keras casts them. */
+/**
+ * Embedding: indices arrive as floats and are truncated to int32, as Keras casts them. With mask_zero the mask of
+ * index 0 is added by {@link TfMasks}.
+ */
 final class EmbeddingLayer implements TfLayerBuilder {
     @Override
     public void validate(LayerSpec layer) {
-        if (layer.config().getBoolean("mask_zero", false)) {
-            throw layer.config().unsupported("mask_zero=true is not supported: the mask would change how later"
-                    + " layers (RNNs, pooling) treat padded steps, which the tf path does not model");
-        }
         if (layer.weight("embeddings").rank() != 2) {
             throw layer.config().unsupported("weight 'embeddings' should have shape [input_dim, output_dim]");
         }

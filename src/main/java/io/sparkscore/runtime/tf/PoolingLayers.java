@@ -5,6 +5,7 @@ import io.sparkscore.model.LayerSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.Squeeze;
+import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
@@ -17,7 +18,7 @@ final class PoolingLayers {
     }
 
     /**
-     * MaxPooling1D/2D and AveragePooling1D/2D. TensorFlow's AvgPool with SAME padding divides by the number of real
+     * MaxPooling1D/2D/3D and AveragePooling1D/2D/3D. TensorFlow's AvgPool with SAME padding divides by the number of real
      * (unpadded) values in each window, exactly as Keras' 'same' average pooling does.
      */
     static final class Windowed implements TfLayerBuilder {
@@ -54,6 +55,13 @@ final class PoolingLayers {
             int[] strides = c.getInts("strides", rank, pool);
             String padding = c.getString("padding", "valid").toUpperCase(java.util.Locale.ROOT);
             Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
+            if (rank == 3) {
+                List<Long> ksize5 = TfOps.longList(1, pool[0], pool[1], pool[2], 1);
+                List<Long> strides5 = TfOps.longList(1, strides[0], strides[1], strides[2], 1);
+                Operand<TFloat32> y = max ? ops.tf().nn.maxPool3d(x, ksize5, strides5, padding)
+                        : ops.tf().nn.avgPool3d(x, ksize5, strides5, padding);
+                return Spatial.fromChannelsLast(ops, y, channelsFirst);
+            }
             if (rank == 1) {
                 x = ops.tf().expandDims(x, ops.scalarInt(1));
             }
@@ -70,7 +78,7 @@ final class PoolingLayers {
     }
 
     /** GlobalMax/AveragePooling1D/2D/3D: reduce every spatial axis, optionally keeping them as size 1. */
-    static final class Global implements TfLayerBuilder {
+    static final class Global implements TfLayerBuilder, MaskConsumer {
         private final boolean max;
 
         Global(boolean max) {
@@ -94,6 +102,27 @@ final class PoolingLayers {
             boolean keep = layer.config().getBoolean("keepdims", false);
             return max ? ops.tf().max(x, ops.ints(axes), Max.keepDims(keep))
                     : ops.tf().math.mean(x, ops.ints(axes), Mean.keepDims(keep));
+        }
+
+        /** GlobalAveragePooling1D over unmasked steps only: sum(x * mask) / sum(mask). */
+        @Override
+        public Operand<TFloat32> buildMasked(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs,
+                                            Operand<TFloat32> mask) {
+            Operand<TFloat32> x = inputs.get(0);
+            if (max || TfOps.rank(x) != 3) {
+                throw layer.config().unsupported("a Keras mask is applied only by GlobalAveragePooling1D");
+            }
+            boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
+            int steps = channelsFirst ? 2 : 1;
+            Operand<TFloat32> m = ops.tf().expandDims(mask, ops.scalarInt(channelsFirst ? 1 : 2));
+            boolean keep = layer.config().getBoolean("keepdims", false);
+            return ops.tf().math.div(ops.tf().sum(ops.mul(x, m), ops.ints(steps), Sum.keepDims(keep)),
+                    ops.tf().sum(m, ops.ints(steps), Sum.keepDims(keep)));
+        }
+
+        @Override
+        public Operand<TFloat32> outputMask(LayerSpec layer, Operand<TFloat32> mask) {
+            return null;
         }
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * all steps is one matmul, then each step adds its recurrent matmul and gate ops. Starts from zero state; with
  * {@code go_backwards} steps run last to first and a returned sequence stays in that processing order, as in Keras.
  */
-final class RecurrentLayers implements TfLayerBuilder {
+final class RecurrentLayers implements TfLayerBuilder, MaskConsumer {
 
     /** Unrolling is linear in graph size; longer sequences are refused rather than built into a huge graph. */
     static final int MAX_STEPS = 1000;
@@ -81,9 +81,15 @@ final class RecurrentLayers implements TfLayerBuilder {
         }
     }
 
-    /** Keras 2 and 3 both default GRU to reset_after=true (the CuDNN-compatible variant). */
+    /**
+     * Keras 2.3+ and 3 default GRU to reset_after=true; files from before the option existed (Keras 2.0) computed
+     * reset-before. When the config does not say, the bias shape does: (2, 3·units) only exists for reset_after.
+     */
     private static boolean resetAfter(LayerSpec layer) {
-        return layer.config().getBoolean("reset_after", true);
+        if (layer.config().has("reset_after")) {
+            return layer.config().getBoolean("reset_after", true);
+        }
+        return !layer.hasWeight("bias") || layer.weight("bias").rank() == 2;
     }
 
     static boolean returnSequences(LayerSpec layer) {
@@ -98,16 +104,33 @@ final class RecurrentLayers implements TfLayerBuilder {
     /** Inputs are the sequence, optionally followed by the initial state tensors (Keras' {@code initial_state}). */
     @Override
     public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+        return buildMasked(ops, layer, inputs, null);
+    }
+
+    /**
+     * A masked step keeps the previous state, and its output repeats the previous output (zeros before the first
+     * step), as Keras' generic RNN loop does.
+     */
+    @Override
+    public Operand<TFloat32> buildMasked(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs,
+                                        Operand<TFloat32> mask) {
         return run(ops, layer, inputs.get(0), inputs.subList(1, inputs.size()),
-                layer.config().getBoolean("go_backwards", false));
+                layer.config().getBoolean("go_backwards", false), mask, false);
+    }
+
+    @Override
+    public Operand<TFloat32> outputMask(LayerSpec layer, Operand<TFloat32> mask) {
+        return returnSequences(layer) ? mask : null;
     }
 
     /**
      * Runs the layer over {@code x} (batch, time, features) in the given direction, from zero state or from
-     * {@code initialState} (empty, or one tensor per state).
+     * {@code initialState} (empty, or one tensor per state). With a {@code mask}, masked steps keep the state and
+     * output either the previous output or, with {@code zeroOutputForMask} (Keras' Bidirectional returning
+     * sequences), zeros.
      */
     Operand<TFloat32> run(TfOps ops, LayerSpec layer, Operand<TFloat32> x, List<Operand<TFloat32>> initialState,
-                          boolean goBackwards) {
+                          boolean goBackwards, Operand<TFloat32> mask, boolean zeroOutputForMask) {
         Ops tf = ops.tf();
         LayerConfig c = layer.config();
         int units = c.requireInt("units");
@@ -154,24 +177,47 @@ final class RecurrentLayers implements TfLayerBuilder {
         }
         Operand<TFloat32> h = initialState.isEmpty() ? zeros(ops, x, units) : initialState.get(0);
         Operand<TFloat32> carry = cell != Cell.LSTM ? null : initialState.isEmpty() ? h : initialState.get(1);
+        List<Operand<TFloat32>> stepMasks = mask == null ? null : new ArrayList<>(tf.unstack(
+                tf.expandDims(mask, ops.scalarInt(2)), (long) steps, Unstack.axis(1L)).output());
+        Operand<TFloat32> previousOutput = mask == null || zeroOutputForMask ? null : zeros(ops, x, units);
         List<Operand<TFloat32>> outputs = new ArrayList<>(steps);
         for (int k = 0; k < steps; k++) {
-            Operand<TFloat32> xt = perStep.get(goBackwards ? steps - 1 - k : k);
+            int t = goBackwards ? steps - 1 - k : k;
+            Operand<TFloat32> xt = perStep.get(t);
+            Operand<TFloat32> newH;
+            Operand<TFloat32> newCarry = null;
             switch (cell) {
-                case SIMPLE_RNN -> h = step.simple(xt, h);
+                case SIMPLE_RNN -> newH = step.simple(xt, h);
                 case LSTM -> {
                     Operand<TFloat32>[] hc = step.lstm(xt, h, carry);
-                    h = hc[0];
-                    carry = hc[1];
+                    newH = hc[0];
+                    newCarry = hc[1];
                 }
-                case GRU -> h = step.gru(xt, h);
+                default -> newH = step.gru(xt, h);
             }
-            outputs.add(h);
+            Operand<TFloat32> output;
+            if (stepMasks == null) {
+                h = newH;
+                carry = newCarry;
+                output = newH;
+            } else {
+                Operand<TFloat32> m = stepMasks.get(t);
+                h = blend(ops, m, newH, h);
+                carry = newCarry == null ? null : blend(ops, m, newCarry, carry);
+                output = zeroOutputForMask ? ops.mul(newH, m) : blend(ops, m, newH, previousOutput);
+                previousOutput = output;
+            }
+            outputs.add(output);
         }
         if (!returnSequences(layer)) {
-            return h;
+            return outputs.get(steps - 1);
         }
         return tf.stack(outputs, Stack.axis(1L));
+    }
+
+    /** {@code m ? a : b} row by row for a (batch, 1) mask of ones and zeros. */
+    private static Operand<TFloat32> blend(TfOps ops, Operand<TFloat32> m, Operand<TFloat32> a, Operand<TFloat32> b) {
+        return ops.add(ops.mul(m, a), ops.mul(ops.sub(ops.scalar(1), m), b));
     }
 
     /** Columns {@code from .. from+count} of a 2-D weight, as a constant. */

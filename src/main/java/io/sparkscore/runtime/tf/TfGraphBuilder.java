@@ -20,7 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Adds a {@link ModelSpec}'s forward pass to an empty {@link Graph}: one placeholder per input, ops per node. */
+/**
+ * Adds a {@link ModelSpec}'s forward pass to an empty {@link Graph}: one placeholder per input, ops per node, and
+ * Keras masks carried alongside the tensors that have them (see {@link TfMasks}).
+ */
 final class TfGraphBuilder {
 
     /** The feed and fetch handles of a built graph, in model input and output order. */
@@ -34,6 +37,7 @@ final class TfGraphBuilder {
         Ops tf = Ops.create(graph);
         TfOps ops = new TfOps(tf, kerasMajor(spec.kerasVersion()));
         Map<String, Operand<TFloat32>> tensors = new HashMap<>();
+        Map<String, Operand<TFloat32>> masks = new HashMap<>();
         List<Output<TFloat32>> placeholders = new ArrayList<>();
         for (InputSpec in : spec.inputs()) {
             if (!Shapes.isFullyKnown(in.shape())) {
@@ -51,7 +55,12 @@ final class TfGraphBuilder {
         for (NodeSpec node : spec.nodes()) {
             LayerSpec layer = spec.layer(node.layerName());
             List<Operand<TFloat32>> inputs = node.inputs().stream().map(tensors::get).toList();
-            tensors.put(node.id(), buildNode(spec, ops, node, layer, inputs));
+            List<Operand<TFloat32>> inputMasks = node.inputs().stream().map(masks::get).toList();
+            TfMasks.Masked out = buildNode(spec, ops, node, layer, inputs, inputMasks);
+            tensors.put(node.id(), out.output());
+            if (out.mask() != null) {
+                masks.put(node.id(), out.mask());
+            }
         }
         List<Output<TFloat32>> outputs = new ArrayList<>();
         for (String name : spec.outputs()) {
@@ -62,11 +71,15 @@ final class TfGraphBuilder {
         return new Endpoints(placeholders, outputs);
     }
 
-    private static Operand<TFloat32> buildNode(ModelSpec spec, TfOps ops, NodeSpec node, LayerSpec layer,
-                                               List<Operand<TFloat32>> inputs) {
+    private static TfMasks.Masked buildNode(ModelSpec spec, TfOps ops, NodeSpec node, LayerSpec layer,
+                                            List<Operand<TFloat32>> inputs, List<Operand<TFloat32>> inputMasks) {
         TfLayerBuilder builder = TfLayers.validated(layer);
         try {
-            return builder.build(ops, layer, inputs);
+            TfMasks.Masked out = inputMasks.stream().allMatch(m -> m == null)
+                    ? new TfMasks.Masked(builder.build(ops, layer, inputs), null)
+                    : TfMasks.buildMasked(ops, layer, builder, inputs, inputMasks);
+            Operand<TFloat32> created = TfMasks.created(ops, layer, inputs.get(0));
+            return created == null ? out : new TfMasks.Masked(out.output(), created);
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -19,7 +19,7 @@ final class TfLayers {
         Map<String, TfLayerBuilder> m = new TreeMap<>();
         TfLayerBuilder identity = new CoreLayers.Identity();
         for (String c : new String[] {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
-                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization"}) {
+                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity"}) {
             m.put(c, identity);
         }
         m.put("Dense", new CoreLayers.Dense());
@@ -30,6 +30,10 @@ final class TfLayers {
         m.put("RepeatVector", new ReshapingLayers.RepeatVector());
         m.put("Conv1D", new ConvLayers(1, ConvLayers.Kind.STANDARD));
         m.put("Conv2D", new ConvLayers(2, ConvLayers.Kind.STANDARD));
+        m.put("Conv3D", new ConvLayers(3, ConvLayers.Kind.STANDARD));
+        m.put("Conv1DTranspose", new ConvTransposeLayers(1));
+        m.put("Conv2DTranspose", new ConvTransposeLayers(2));
+        m.put("Conv3DTranspose", new ConvTransposeLayers(3));
         m.put("DepthwiseConv1D", new ConvLayers(1, ConvLayers.Kind.DEPTHWISE));
         m.put("DepthwiseConv2D", new ConvLayers(2, ConvLayers.Kind.DEPTHWISE));
         m.put("SeparableConv1D", new ConvLayers(1, ConvLayers.Kind.SEPARABLE));
@@ -38,6 +42,8 @@ final class TfLayers {
         m.put("MaxPooling2D", new PoolingLayers.Windowed(2, true));
         m.put("AveragePooling1D", new PoolingLayers.Windowed(1, false));
         m.put("AveragePooling2D", new PoolingLayers.Windowed(2, false));
+        m.put("MaxPooling3D", new PoolingLayers.Windowed(3, true));
+        m.put("AveragePooling3D", new PoolingLayers.Windowed(3, false));
         for (String dims : new String[] {"1D", "2D", "3D"}) {
             m.put("GlobalMaxPooling" + dims, new PoolingLayers.Global(true));
             m.put("GlobalAveragePooling" + dims, new PoolingLayers.Global(false));
@@ -50,6 +56,9 @@ final class TfLayers {
         m.put("BatchNormalization", new NormalizationLayers.BatchNormalization());
         m.put("LayerNormalization", new NormalizationLayers.LayerNormalization());
         m.put("Embedding", new EmbeddingLayer());
+        m.put("Masking", new TfMasks.MaskingLayer());
+        m.put("Rescaling", new PreprocessingLayers.Rescaling());
+        m.put("Normalization", new PreprocessingLayers.Normalization());
         m.put("LeakyReLU", new ActivationLayers.LeakyReLU());
         m.put("PReLU", new ActivationLayers.PReLU());
         m.put("ELU", new ActivationLayers.ELU());

@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Owns the native graph and session; {@link #close()} (idempotent) frees both, waiting for runs in flight.
  * Thread-safe: task threads share one instance, each through its own {@link TfPredictor}.
+ *
+ * <p>Threads: each batch runs in the calling thread; kernels split work over TensorFlow's intra-op pool, sized from
+ * {@link RuntimeOptions#intraOpThreads()}. TensorFlow keeps that pool process-wide, so the first session opened in a
+ * JVM fixes its size for every later one.
  * <pre>{@code
  * try (TfModel model = TfModel.load(spec, new RuntimeOptions(2));
  *      Predictor p = model.newPredictor(1024)) {
@@ -36,6 +40,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class TfModel implements LoadedModel {
+
+    /**
+     * A negative inter-op setting makes TensorFlow's DirectSession run each graph in the calling thread. Task threads
+     * share one session, so each drives its own batch instead of queueing on a process-wide inter-op pool (with 1
+     * thread there, concurrent tasks would be serialised); parallelism inside ops still comes from the intra-op pool.
+     */
+    static final int RUN_IN_CALLER_THREAD = -1;
+
+    /** TensorFlow hands a session its graph as one protobuf message, which cannot exceed 2 GiB. */
+    static final long MAX_CONSTANT_BYTES = Integer.MAX_VALUE - (64L << 20);
 
     private final ModelSpec spec;
     private final ConfigProto sessionConfig;
@@ -67,10 +81,14 @@ public final class TfModel implements LoadedModel {
         for (LayerSpec layer : spec.layers()) {
             TfLayers.validated(layer);
         }
+        long weightBytes = spec.paramCount() * Float.BYTES;
+        if (weightBytes > MAX_CONSTANT_BYTES) {
+            throw new PredictionException("model '" + spec.name() + "' has " + weightBytes + " bytes of weights but"
+                    + " a TensorFlow graph can embed at most about 2 GiB of constants; score it on the jvm path");
+        }
         ConfigProto config = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(options.intraOpThreads())
-                // Batches are one chain of ops; parallelism comes from inside ops and from concurrent tasks.
-                .setInterOpParallelismThreads(1)
+                .setInterOpParallelismThreads(RUN_IN_CALLER_THREAD)
                 .build();
         Graph graph = new Graph();
         try {

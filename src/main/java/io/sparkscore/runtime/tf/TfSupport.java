@@ -8,6 +8,10 @@ import java.util.Optional;
 /**
  * Tells whether the tf path can score a layer exactly as Keras would, without building anything (no native code is
  * loaded). Used by {@code inspect} and by calibration to decide which paths a model may take. Thread-safe.
+ *
+ * <p>Checks one layer's class, options and weights. A few limits depend on the graph and surface only in
+ * {@link TfModel#load}: an RNN over more than {@value RecurrentLayers#MAX_STEPS} steps, a Reshape that does not fit
+ * its input, a Keras mask reaching a layer that cannot apply it, and models with more than 2 GiB of weights.
  */
 public final class TfSupport {
 

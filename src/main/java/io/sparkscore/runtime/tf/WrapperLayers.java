@@ -19,7 +19,7 @@ final class WrapperLayers {
      * {@code backward.go_backwards == !forward.go_backwards}, so that rule is applied whatever the backward child's
      * config says); with return_sequences its output is flipped back into forward time order before merging.
      */
-    static final class Bidirectional implements TfLayerBuilder {
+    static final class Bidirectional implements TfLayerBuilder, MaskConsumer {
         private static final List<String> MERGE_MODES = List.of("concat", "sum", "mul", "ave");
 
         @Override
@@ -57,6 +57,18 @@ final class WrapperLayers {
 
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+            return buildMasked(ops, layer, inputs, null);
+        }
+
+        @Override
+        public Operand<TFloat32> outputMask(LayerSpec layer, Operand<TFloat32> mask) {
+            return RecurrentLayers.returnSequences(layer.child(0)) ? mask : null;
+        }
+
+        /** Keras forces zero outputs at masked steps in both directions when the wrapper returns sequences. */
+        @Override
+        public Operand<TFloat32> buildMasked(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs,
+                                            Operand<TFloat32> mask) {
             LayerSpec forward = layer.child(0);
             LayerSpec backward = layer.child(1);
             boolean forwardGoesBackwards = forward.config().getBoolean("go_backwards", false);
@@ -71,10 +83,12 @@ final class WrapperLayers {
                         + backwardRnn.stateCount()) + " tensors (forward, then backward) but " + states.size()
                         + " were given");
             }
-            Operand<TFloat32> yf = forwardRnn.run(ops, forward, x, states.subList(0, half), forwardGoesBackwards);
+            boolean sequences = RecurrentLayers.returnSequences(forward);
+            Operand<TFloat32> yf = forwardRnn.run(ops, forward, x, states.subList(0, half), forwardGoesBackwards,
+                    mask, sequences);
             Operand<TFloat32> yb = backwardRnn.run(ops, backward, x, states.subList(half, states.size()),
-                    !forwardGoesBackwards);
-            if (RecurrentLayers.returnSequences(forward)) {
+                    !forwardGoesBackwards, mask, sequences);
+            if (sequences) {
                 yb = ops.reverse(yb, 1);
             }
             return switch (mergeMode(layer.config())) {

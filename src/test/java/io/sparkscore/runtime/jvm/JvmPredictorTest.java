@@ -103,6 +103,57 @@ class JvmPredictorTest {
     }
 
     @Test
+    void predictorsOfOneModelRunConcurrentlyWithIdenticalResults() throws Exception {
+        JvmModel model = JvmModel.load(mixedModel());
+        int rows = 8;
+        float[] x = random(new Random(3), rows * model.signature().inputSize(0));
+        float[] expected = new float[rows * model.signature().outputSize(0)];
+        try (JvmPredictor p = model.newPredictor(rows)) {
+            p.predict(new float[][] {x}, rows, new float[][] {expected});
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<float[]>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                results.add(pool.submit(() -> {
+                    float[] out = new float[expected.length];
+                    try (JvmPredictor p = model.newPredictor(rows)) {
+                        for (int i = 0; i < 200; i++) {
+                            p.predict(new float[][] {x}, rows, new float[][] {out});
+                        }
+                    }
+                    return out;
+                }));
+            }
+            for (java.util.concurrent.Future<float[]> f : results) {
+                assertThat(f.get()).containsExactly(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void denseGivesTheSameRowsWhateverTheBatchSize() {
+        // Dense works on blocks of four positions plus a remainder: every batch size must agree row by row.
+        Random rnd = new Random(9);
+        ModelSpec spec = sequential(shape(3, 5), layer("d", "Dense", config("units", 7, "activation", "tanh"),
+                tensor("kernel", shape(5, 7), random(rnd, 35)), tensor("bias", shape(7), random(rnd, 7))));
+        JvmModel model = JvmModel.load(spec);
+        float[] x = random(rnd, 9 * 15);
+        float[] all = new float[9 * 21];
+        try (JvmPredictor p = model.newPredictor(9)) {
+            p.predict(new float[][] {x}, 9, new float[][] {all});
+            for (int r = 0; r < 9; r++) {
+                float[] one = new float[21];
+                p.predict(new float[][] {java.util.Arrays.copyOfRange(x, r * 15, r * 15 + 15)}, 1,
+                        new float[][] {one});
+                assertThat(one).containsExactly(java.util.Arrays.copyOfRange(all, r * 21, r * 21 + 21));
+            }
+        }
+    }
+
+    @Test
     void loadedModelReportsItsPathAndSignature() {
         JvmModel model = JvmModel.load(mixedModel());
         assertThat(model.path()).isEqualTo(PredictionPath.JVM);

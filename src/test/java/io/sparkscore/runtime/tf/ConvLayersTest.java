@@ -117,4 +117,63 @@ class ConvLayersTest {
                 "groups", 2), tensor("kernel", shape(1, 1, 1, 2), 1, 1), tensor("bias", shape(2), 0, 0))))
                 .contains("groups=2 (grouped convolution) is not supported");
     }
+
+    @Test
+    void conv3DValid() {
+        float[] out = predict(sequential(shape(1, 2, 2, 1), layer("conv", "Conv3D", config("filters", 1,
+                        "kernel_size", List.of(1, 2, 1), "use_bias", true),
+                tensor("kernel", shape(1, 2, 1, 1, 1), 1, 10), tensor("bias", shape(1), 1))), 1, 1, 2, 3, 4);
+        assertClose(out, 32, 43);
+    }
+
+    @Test
+    void conv1DTransposeValidWithStrideTwoSpreadsTheKernel() {
+        float[] out = predict(sequential(shape(2, 1), layer("t", "Conv1DTranspose", config("filters", 1,
+                        "kernel_size", 2, "strides", 2, "padding", "valid", "use_bias", false),
+                tensor("kernel", shape(2, 1, 1), 1, 10))), 1, 1, 2);
+        assertClose(out, 1, 10, 2, 20);
+    }
+
+    @Test
+    void conv1DTransposeSameKeepsTheLength() {
+        float[] out = predict(sequential(shape(3, 1), layer("t", "Conv1DTranspose", config("filters", 1,
+                        "kernel_size", 3, "padding", "same", "use_bias", false),
+                tensor("kernel", shape(3, 1, 1), 1, 10, 100))), 1, 1, 2, 3);
+        assertClose(out, 12, 123, 230);
+    }
+
+    @Test
+    void conv2DTransposeWithOutputPaddingAndTwoFilters() {
+        // 1x1 input, kernel 2x2, stride 2, valid, output_padding 1 -> 3x3 output: the kernel in the top-left corner
+        try (TfModel model = TfModel.load(sequential(shape(1, 1, 1), layer("t", "Conv2DTranspose", config(
+                        "filters", 2, "kernel_size", 2, "strides", 2, "padding", "valid", "output_padding", 1,
+                        "use_bias", false),
+                tensor("kernel", shape(2, 2, 2, 1), 1, -1, 2, -2, 3, -3, 4, -4))),
+                io.sparkscore.runtime.RuntimeOptions.singleThreaded());
+             io.sparkscore.runtime.Predictor p = model.newPredictor(1)) {
+            assertThat(model.signature().outputShapes()).containsExactly(new int[] {3, 3, 2});
+            float[] out = new float[18];
+            p.predict(new float[][] {{2}}, 1, new float[][] {out});
+            assertClose(out, 2, -2, 4, -4, 0, 0, 6, -6, 8, -8, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    @Test
+    void dilatedDepthwiseConv1D() {
+        // taps at t and t+2 on one channel: 1*x[t] + 10*x[t+2]
+        float[] out = predict(sequential(shape(4, 1), layer("dw", "DepthwiseConv1D", config("kernel_size", 2,
+                        "dilation_rate", 2, "use_bias", false),
+                tensor("depthwise_kernel", shape(2, 1, 1), 1, 10))), 1, 1, 2, 3, 4);
+        assertClose(out, 31, 42);
+    }
+
+    @Test
+    void dilatedSeparableConv2DSame() {
+        float[] out = predict(sequential(shape(3, 3, 1), layer("sep", "SeparableConv2D", config("filters", 1,
+                        "kernel_size", 2, "dilation_rate", 2, "padding", "same", "use_bias", false),
+                tensor("depthwise_kernel", shape(2, 2, 1, 1), 1, 0, 0, 1),
+                tensor("pointwise_kernel", shape(1, 1, 1, 1), 2))), 1, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        // dilated 2x2 kernel spans 3x3; 'same' pads 1 before and 1 after: out = 2 * (x[i-1][j-1] + x[i+1][j+1])
+        assertClose(out, 2 * 5, 2 * 6, 0, 2 * 8, 2 * (1 + 9), 2 * 2, 0, 2 * 4, 2 * 5);
+    }
 }

@@ -57,11 +57,4 @@ class NormalizationLayersTest {
                 tensor("embeddings", shape(3, 2), 0, 0.5f, 1, 1.5f, 2, 2.5f))), 1, 2, 0, 1.9f);
         assertClose(out, 2, 2.5f, 0, 0.5f, 1, 1.5f);
     }
-
-    @Test
-    void refusesMaskZero() {
-        assertThat(TfSupport.whyUnsupported(layer("emb", "Embedding", config("mask_zero", true),
-                tensor("embeddings", shape(1, 1), 0)))).hasValueSatisfying(m -> assertThat(m)
-                .startsWith("mask_zero=true is not supported"));
-    }
 }

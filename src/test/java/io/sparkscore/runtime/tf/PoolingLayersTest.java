@@ -54,4 +54,13 @@ class PoolingLayersTest {
         assertClose(predict(sequential(shape(1, 3, 2), layer("g", "GlobalAveragePooling2D", config())), 1, in),
                 2, -2);
     }
+
+    @Test
+    void pooling3D() {
+        float[] in = {1, 5, 2, 4, 3, 7, 6, 8};
+        assertClose(predict(sequential(shape(2, 2, 2, 1), layer("pool", "MaxPooling3D", config("pool_size", 2))),
+                1, in), 8);
+        assertClose(predict(sequential(shape(2, 2, 2, 1), layer("pool", "AveragePooling3D",
+                config("pool_size", List.of(2, 2, 2)))), 1, in), 4.5f);
+    }
 }

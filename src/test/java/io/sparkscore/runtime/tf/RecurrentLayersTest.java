@@ -210,4 +210,16 @@ class RecurrentLayersTest {
             assertClose(out, 3.5f);
         }
     }
+
+    @Test
+    void gruWithoutResetAfterInItsConfigFollowsTheBiasShape() {
+        Tensor kernel = tensor("kernel", shape(1, 3), 0.5f, -0.4f, 0.9f);
+        Tensor recurrent = tensor("recurrent_kernel", shape(1, 3), 0.3f, 0.2f, -0.7f);
+        Tensor bias = tensor("bias", shape(3), 0.1f, 0.2f, 0.3f);
+        float[] legacy = predict(sequential(shape(2, 1), layer("gru", "GRU", config("units", 1),
+                kernel, recurrent, bias)), 1, 1, 0.5f);
+        float[] resetBefore = predict(sequential(shape(2, 1), layer("gru", "GRU", config("units", 1,
+                "reset_after", false), kernel, recurrent, bias)), 1, 1, 0.5f);
+        assertThat(legacy).containsExactly(resetBefore);
+    }
 }

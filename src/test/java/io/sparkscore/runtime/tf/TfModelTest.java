@@ -87,7 +87,7 @@ class TfModelTest {
     void appliesTheIntraOpThreadSetting() {
         try (TfModel model = TfModel.load(tinyMlp(), new RuntimeOptions(3))) {
             assertThat(model.sessionConfig().getIntraOpParallelismThreads()).isEqualTo(3);
-            assertThat(model.sessionConfig().getInterOpParallelismThreads()).isEqualTo(1);
+            assertThat(model.sessionConfig().getInterOpParallelismThreads()).isEqualTo(TfModel.RUN_IN_CALLER_THREAD);
         }
     }
 
