@@ -1,0 +1,617 @@
+package io.sparkscore.runtime;
+
+import io.sparkscore.model.Activation;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.keras.KerasArchiveWriter;
+import io.sparkscore.model.keras.KerasModelReader;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static io.sparkscore.runtime.KerasLayers.ints;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Seeded random models of every layer both paths support, and small graphs combining them, go through the whole
+ * route a user's model takes: the spec is written as a Keras 3 {@code .keras} archive, read back (the same spec must
+ * come back), loaded on the jvm and the tf path, and fed seeded random rows. The paths must agree to
+ * {@value #TOLERANCE} relative ({@code |tf - jvm| <= 1e-5 * max(1, |jvm|)}), in one batch and in batches of
+ * {@value #SMALL_BATCH}.
+ *
+ * <p>This is a cross-check: a mistake both paths share goes unseen here; the per-layer hand-computed tests and the
+ * Keras fixtures cover that.
+ */
+class RandomModelParityTest {
+
+    private static final double TOLERANCE = KerasFixturesParityTest.PATH_TOLERANCE;
+    private static final int ROWS = 5;
+    private static final int SMALL_BATCH = 2;
+    private static final Configuration CONF = new Configuration();
+    private static final Map<String, Double> REACHED = new TreeMap<>();
+
+    @TempDir
+    Path tmp;
+
+    /** A named model recipe; {@code inputScale} widens the random inputs beyond [-1, 1). */
+    record Case(String name, double inputScale, Function<RandomNet, ModelSpec> recipe) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Case model(String name, Function<RandomNet, ModelSpec> recipe) {
+        return new Case(name, 1, recipe);
+    }
+
+    private static Case scaled(String name, double inputScale, Function<RandomNet, ModelSpec> recipe) {
+        return new Case(name, inputScale, recipe);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"activations", "coreLayers", "convolutions", "pooling", "paddingAndResizing", "normalization",
+            "recurrent", "wrappers", "merges", "activationLayers", "stacks"})
+    void bothPathsAgreeAfterAKerasRoundTrip(Case c) {
+        ModelSpec spec = c.recipe().apply(new RandomNet(c.name().replaceAll("[^A-Za-z0-9]+", "_"), c.name().hashCode()));
+        Path file = tmp.resolve("model.keras");
+        KerasArchiveWriter.write(spec, file);
+        ModelSpec read = KerasModelReader.read(file.toString(), CONF);
+        assertThat(read.nodes()).as("graph read back").isEqualTo(spec.nodes());
+        assertThat(read.hash()).as("spec read back (architecture and weights)").isEqualTo(spec.hash());
+
+        try (LoadedModel jvm = PredictionPaths.load(read, PredictionPath.JVM, RuntimeOptions.singleThreaded());
+             LoadedModel tf = PredictionPaths.load(read, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+            for (int j = 0; j < jvm.signature().outputCount(); j++) {
+                assertThat(tf.signature().outputShapes().get(j)).as("output %d shape", j)
+                        .isEqualTo(jvm.signature().outputShapes().get(j));
+            }
+            ParityRuns.Batch inputs = scale(ParityRuns.randomInputs(read, jvm.signature(), ROWS, c.name().hashCode()),
+                    c.inputScale());
+            float[][] reference = ParityRuns.predict(jvm, inputs, ROWS);
+            for (float[] r : reference) {
+                assertThat(r).as("jvm output must be a number").doesNotContain(Float.NaN);
+            }
+            double worst = 0;
+            for (int batch : new int[] {ROWS, SMALL_BATCH}) {
+                float[][] out = ParityRuns.predict(tf, inputs, batch);
+                double rel = ParityRuns.maxRelativeError(out, reference);
+                worst = Math.max(worst, rel);
+                record(c.name(), worst);
+                assertThat(rel).as("tf vs jvm in batches of %d rows, relative (%s)", batch,
+                        ParityRuns.worstDifference(out, reference, read.outputs())).isLessThanOrEqualTo(TOLERANCE);
+            }
+        }
+    }
+
+    /** Widens the random inputs (only recipes without Embedding inputs are scaled). */
+    private static ParityRuns.Batch scale(ParityRuns.Batch batch, double factor) {
+        if (factor == 1) {
+            return batch;
+        }
+        for (float[] a : batch.arrays()) {
+            for (int k = 0; k < a.length; k++) {
+                a[k] *= (float) factor;
+            }
+        }
+        return batch;
+    }
+
+    private static synchronized void record(String name, double error) {
+        REACHED.put(name, error);
+    }
+
+    @AfterAll
+    static void printWorstCases() {
+        if (REACHED.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(REACHED.entrySet());
+        sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        System.out.println("Random-model parity: " + REACHED.size() + " models, largest relative |tf - jvm| first:");
+        sorted.stream().limit(10).forEach(e -> System.out.printf("  %.2e  %s%n", e.getValue(), e.getKey()));
+    }
+
+    // ---- cases ----------------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> activations() {
+        List<Case> cases = new ArrayList<>();
+        for (Activation a : Activation.values()) {
+            cases.add(model("Dense(5, activation=" + a.specName() + ") on (6,)", n -> {
+                String x = n.input("x", 6);
+                return n.build(n.call(n.layers().dense(6, 5, a.specName()), x));
+            }));
+            cases.add(scaled("Activation(" + a.specName() + ") on (4, 5), inputs in [-8, 8)", 8, n -> {
+                String x = n.input("x", 4, 5);
+                return n.build(n.call(n.layers().activation(a.specName()), x));
+            }));
+        }
+        return args(cases);
+    }
+
+    static Stream<Arguments> coreLayers() {
+        return args(
+                model("Dense without bias on a sequence (4, 5)", n -> {
+                    String x = n.input("x", 4, 5);
+                    return n.build(n.call(n.layers().dense(5, 3, "tanh", false), x));
+                }),
+                model("Dropout, GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D are identities", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 5, 4);
+                    return n.build(n.chain(x, l.dropout(0.3), l.gaussianNoise(0.5), l.gaussianDropout(0.2),
+                            l.alphaDropout(0.1), l.spatialDropout(1, 0.4), l.flatten(), l.dense(20, 3, "linear")));
+                }),
+                model("SpatialDropout2D then Flatten on (4, 3, 2)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 4, 3, 2);
+                    return n.build(n.chain(x, l.spatialDropout(2, 0.5), l.flatten(), l.dense(24, 2, "sigmoid")));
+                }),
+                model("Reshape (12,) to (3, 4), Permute (2, 1), Flatten", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 12);
+                    return n.build(n.chain(x, l.reshape(3, 4), l.permute(2, 1), l.flatten(), l.dense(12, 4, "relu")));
+                }),
+                model("Reshape with -1 to (-1, 2) then Dense per step", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 3, 4);
+                    return n.build(n.chain(x, l.reshape(-1, 2), l.dense(2, 3, "linear")));
+                }),
+                model("Permute (3, 1, 2) on (2, 3, 4)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 2, 3, 4);
+                    return n.build(n.chain(x, l.permute(3, 1, 2), l.dense(3, 2, "linear")));
+                }),
+                model("RepeatVector(3) then LSTM", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 4);
+                    return n.build(n.chain(x, l.repeatVector(3), l.lstm(4, 3, "tanh", "sigmoid", true, true, false)));
+                }),
+                model("Embedding (vocabulary 11) then Flatten and Dense", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 6);
+                    return n.build(n.chain(x, l.embedding(11, 4), l.flatten(), l.dense(24, 3, "softmax")));
+                }),
+                model("Embedding on an int32 input then GRU", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", "int32", 5);
+                    return n.build(n.chain(x, l.embedding(7, 3), l.gru(3, 4, "tanh", "sigmoid", true, false, false)));
+                }));
+    }
+
+    static Stream<Arguments> convolutions() {
+        return args(
+                model("Conv1D valid k3", n -> conv1D(n, 4, 3, 1, "valid", 1, 1)),
+                model("Conv1D same with an even kernel k4 and stride 2", n -> conv1D(n, 4, 4, 2, "same", 1, 1)),
+                model("Conv1D same k2 stride 1 (asymmetric padding)", n -> conv1D(n, 3, 2, 1, "same", 1, 1)),
+                model("Conv1D causal k3 dilation 2", n -> conv1D(n, 4, 3, 1, "causal", 2, 1)),
+                model("Conv1D causal k2 dilation 3", n -> conv1D(n, 2, 2, 1, "causal", 3, 1)),
+                model("Conv1D valid k3 stride 2", n -> conv1D(n, 4, 3, 2, "valid", 1, 1)),
+                model("Conv1D same k3 dilation 2", n -> conv1D(n, 4, 3, 1, "same", 2, 1)),
+                model("Conv1D groups 2", n -> conv1D(n, 6, 3, 1, "valid", 1, 2)),
+                model("Conv2D same with an even kernel (2, 2) and strides (2, 2) on 7x6", n ->
+                        conv2D(n, 3, new int[] {2, 2}, new int[] {2, 2}, "same", new int[] {1, 1}, 1)),
+                model("Conv2D same with kernel (4, 3) and strides (1, 2)", n ->
+                        conv2D(n, 2, new int[] {4, 3}, new int[] {1, 2}, "same", new int[] {1, 1}, 1)),
+                model("Conv2D same with kernel (4, 4) and strides (3, 3)", n ->
+                        conv2D(n, 2, new int[] {4, 4}, new int[] {3, 3}, "same", new int[] {1, 1}, 1)),
+                model("Conv2D valid with dilation (2, 2)", n ->
+                        conv2D(n, 3, new int[] {3, 3}, new int[] {1, 1}, "valid", new int[] {2, 2}, 1)),
+                model("Conv2D valid with strides (2, 3)", n ->
+                        conv2D(n, 3, new int[] {3, 2}, new int[] {2, 3}, "valid", new int[] {1, 1}, 1)),
+                model("Conv2D same with dilation (1, 2)", n ->
+                        conv2D(n, 3, new int[] {3, 3}, new int[] {1, 1}, "same", new int[] {1, 2}, 1)),
+                model("Conv2D groups 2", n ->
+                        conv2D(n, 4, new int[] {2, 2}, new int[] {1, 1}, "valid", new int[] {1, 1}, 2)),
+                model("SeparableConv1D same k3 stride 2 depth_multiplier 2", n -> {
+                    String x = n.input("x", 9, 3);
+                    return n.build(n.call(n.layers().separableConv(3, 4, new int[] {3}, new int[] {2}, "same",
+                            new int[] {1}, 2, "relu", true), x));
+                }),
+                model("SeparableConv1D valid k2 dilation 2 without bias", n -> {
+                    String x = n.input("x", 9, 3);
+                    return n.build(n.call(n.layers().separableConv(3, 2, new int[] {2}, new int[] {1}, "valid",
+                            new int[] {2}, 1, "linear", false), x));
+                }),
+                model("SeparableConv2D same (3, 3) strides (2, 2) depth_multiplier 2", n -> {
+                    String x = n.input("x", 7, 6, 3);
+                    return n.build(n.call(n.layers().separableConv(3, 4, new int[] {3, 3}, new int[] {2, 2}, "same",
+                            new int[] {1, 1}, 2, "tanh", true), x));
+                }),
+                model("SeparableConv2D valid (2, 3) dilation (2, 1)", n -> {
+                    String x = n.input("x", 7, 6, 2);
+                    return n.build(n.call(n.layers().separableConv(2, 3, new int[] {2, 3}, new int[] {1, 1},
+                            "valid", new int[] {2, 1}, 1, "linear", true), x));
+                }),
+                model("DepthwiseConv2D same (3, 3) strides (2, 2) depth_multiplier 2", n -> {
+                    String x = n.input("x", 7, 6, 3);
+                    return n.build(n.call(n.layers().depthwiseConv2D(3, new int[] {3, 3}, new int[] {2, 2}, "same",
+                            new int[] {1, 1}, 2, "relu", true), x));
+                }),
+                model("DepthwiseConv2D valid (2, 2) dilation (2, 2) without bias", n -> {
+                    String x = n.input("x", 7, 6, 3);
+                    return n.build(n.call(n.layers().depthwiseConv2D(3, new int[] {2, 2}, new int[] {1, 1}, "valid",
+                            new int[] {2, 2}, 1, "linear", false), x));
+                }));
+    }
+
+    private static ModelSpec conv1D(RandomNet n, int filters, int kernel, int stride, String padding, int dilation,
+                                    int groups) {
+        int in = groups == 1 ? 3 : 2 * groups;
+        String x = n.input("x", 11, in);
+        return n.build(n.call(n.layers().conv(in, filters, new int[] {kernel}, new int[] {stride}, padding,
+                new int[] {dilation}, groups, "tanh", true), x));
+    }
+
+    private static ModelSpec conv2D(RandomNet n, int filters, int[] kernel, int[] strides, String padding,
+                                    int[] dilation, int groups) {
+        int in = groups == 1 ? 3 : 2 * groups;
+        String x = n.input("x", 7, 6, in);
+        return n.build(n.call(n.layers().conv(in, filters, kernel, strides, padding, dilation, groups, "linear",
+                true), x));
+    }
+
+    static Stream<Arguments> pooling() {
+        return args(
+                model("MaxPooling1D pool 2 same on odd length", n -> pool1D(n, "Max", 2, null, "same")),
+                model("AveragePooling1D pool 3 stride 1 same (edges average fewer steps)", n ->
+                        pool1D(n, "Average", 3, 1, "same")),
+                model("MaxPooling1D pool 3 stride 2 valid", n -> pool1D(n, "Max", 3, 2, "valid")),
+                model("AveragePooling1D pool 2 valid", n -> pool1D(n, "Average", 2, null, "valid")),
+                model("MaxPooling2D (2, 2) same on 7x6", n -> pool2D(n, "Max", new int[] {2, 2}, null, "same")),
+                model("MaxPooling2D (3, 3) strides (1, 1) same", n ->
+                        pool2D(n, "Max", new int[] {3, 3}, new int[] {1, 1}, "same")),
+                model("AveragePooling2D (3, 2) strides (2, 1) same", n ->
+                        pool2D(n, "Average", new int[] {3, 2}, new int[] {2, 1}, "same")),
+                model("AveragePooling2D (2, 2) valid", n -> pool2D(n, "Average", new int[] {2, 2}, null, "valid")),
+                model("MaxPooling2D (2, 3) strides (3, 2) valid", n ->
+                        pool2D(n, "Max", new int[] {2, 3}, new int[] {3, 2}, "valid")),
+                model("GlobalMaxPooling1D", n -> globalPool(n, "Max", 1, false)),
+                model("GlobalAveragePooling1D keepdims", n -> globalPool(n, "Average", 1, true)),
+                model("GlobalMaxPooling2D keepdims", n -> globalPool(n, "Max", 2, true)),
+                model("GlobalAveragePooling2D", n -> globalPool(n, "Average", 2, false)));
+    }
+
+    private static ModelSpec pool1D(RandomNet n, String kind, int pool, Integer stride, String padding) {
+        String x = n.input("x", 7, 3);
+        return n.build(n.call(n.layers().pooling(kind, new int[] {pool}, stride == null ? null : new int[] {stride},
+                padding), x));
+    }
+
+    private static ModelSpec pool2D(RandomNet n, String kind, int[] pool, int[] strides, String padding) {
+        String x = n.input("x", 7, 6, 2);
+        return n.build(n.call(n.layers().pooling(kind, pool, strides, padding), x));
+    }
+
+    private static ModelSpec globalPool(RandomNet n, String kind, int rank, boolean keepDims) {
+        String x = rank == 1 ? n.input("x", 5, 3) : n.input("x", 4, 5, 3);
+        return n.build(n.call(n.layers().globalPooling(kind, rank, keepDims), x));
+    }
+
+    static Stream<Arguments> paddingAndResizing() {
+        return args(
+                model("ZeroPadding1D (1, 2) then Conv1D", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 5, 3);
+                    return n.build(n.chain(x, l.zeroPadding1D(1, 2), l.conv(3, 2, new int[] {3}, new int[] {1},
+                            "valid", new int[] {1}, 1, "linear", true)));
+                }),
+                model("ZeroPadding2D ((1, 0), (2, 1))", n -> {
+                    String x = n.input("x", 4, 3, 2);
+                    return n.build(n.call(n.layers().zeroPadding2D(1, 0, 2, 1), x));
+                }),
+                model("Cropping1D (1, 2)", n -> {
+                    String x = n.input("x", 6, 3);
+                    return n.build(n.call(n.layers().cropping1D(1, 2), x));
+                }),
+                model("Cropping2D ((1, 0), (0, 2))", n -> {
+                    String x = n.input("x", 5, 6, 2);
+                    return n.build(n.call(n.layers().cropping2D(1, 0, 0, 2), x));
+                }),
+                model("UpSampling1D size 3", n -> {
+                    String x = n.input("x", 4, 2);
+                    return n.build(n.call(n.layers().upSampling1D(3), x));
+                }),
+                model("UpSampling2D (2, 3) nearest", n -> {
+                    String x = n.input("x", 3, 4, 2);
+                    return n.build(n.call(n.layers().upSampling2D(2, 3, "nearest"), x));
+                }),
+                model("UpSampling2D (2, 2) bilinear", n -> {
+                    String x = n.input("x", 3, 4, 2);
+                    return n.build(n.call(n.layers().upSampling2D(2, 2, "bilinear"), x));
+                }),
+                model("UpSampling2D (3, 2) bilinear", n -> {
+                    String x = n.input("x", 3, 4, 2);
+                    return n.build(n.call(n.layers().upSampling2D(3, 2, "bilinear"), x));
+                }));
+    }
+
+    static Stream<Arguments> normalization() {
+        return args(
+                model("BatchNormalization after Dense", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 6);
+                    return n.build(n.chain(x, l.dense(6, 4, "linear"), l.batchNormalization(-1, 4, true, true)));
+                }),
+                model("BatchNormalization over image channels", n -> {
+                    String x = n.input("x", 4, 3, 5);
+                    return n.build(n.call(n.layers().batchNormalization(-1, 5, true, true), x));
+                }),
+                model("BatchNormalization on axis 1 of a sequence", n -> {
+                    String x = n.input("x", 5, 4);
+                    return n.build(n.call(n.layers().batchNormalization(1, 5, true, true), x));
+                }),
+                model("BatchNormalization without center and scale", n -> {
+                    String x = n.input("x", 5, 4);
+                    return n.build(n.call(n.layers().batchNormalization(-1, 4, false, false), x));
+                }),
+                model("LayerNormalization on axis -1", n -> {
+                    String x = n.input("x", 5, 4);
+                    return n.build(n.call(n.layers().layerNormalization(-1, new int[] {4}, true, true), x));
+                }),
+                model("LayerNormalization on axes [1, 2]", n -> {
+                    String x = n.input("x", 5, 4);
+                    return n.build(n.call(n.layers().layerNormalization(ints(1, 2), new int[] {5, 4}, true, true),
+                            x));
+                }),
+                model("LayerNormalization on axis 1 of a sequence", n -> {
+                    String x = n.input("x", 5, 4);
+                    return n.build(n.call(n.layers().layerNormalization(1, new int[] {5}, true, true), x));
+                }),
+                model("LayerNormalization on axes [1, 3] of an image", n -> {
+                    String x = n.input("x", 3, 4, 2);
+                    return n.build(n.call(n.layers().layerNormalization(ints(1, 3), new int[] {3, 2}, true, true),
+                            x));
+                }),
+                model("LayerNormalization without center and scale", n -> {
+                    String x = n.input("x", 6);
+                    return n.build(n.call(n.layers().layerNormalization(ints(-1), new int[] {6}, false, false), x));
+                }));
+    }
+
+    static Stream<Arguments> recurrent() {
+        return args(
+                model("SimpleRNN last output", n -> rnn(n, l -> l.simpleRnn(3, 4, "tanh", false, false))),
+                model("SimpleRNN go_backwards with return_sequences", n ->
+                        rnn(n, l -> l.simpleRnn(3, 4, "tanh", true, true))),
+                model("SimpleRNN relu with return_sequences", n -> rnn(n, l -> l.simpleRnn(3, 4, "relu", true, false))),
+                model("LSTM with return_sequences", n ->
+                        rnn(n, l -> l.lstm(3, 4, "tanh", "sigmoid", true, true, false))),
+                model("LSTM go_backwards, hard_sigmoid, no bias", n ->
+                        rnn(n, l -> l.lstm(3, 4, "tanh", "hard_sigmoid", false, false, true))),
+                model("LSTM with Keras 2 hard_sigmoid and relu", n ->
+                        rnn(n, l -> l.lstm(3, 4, "relu", "hard_sigmoid_keras2", true, true, false))),
+                model("GRU reset_after=true, last output", n ->
+                        rnn(n, l -> l.gru(3, 4, "tanh", "sigmoid", true, false, false))),
+                model("GRU reset_after=false with return_sequences", n ->
+                        rnn(n, l -> l.gru(3, 4, "tanh", "sigmoid", false, true, false))),
+                model("GRU reset_after=true go_backwards with return_sequences", n ->
+                        rnn(n, l -> l.gru(3, 4, "tanh", "sigmoid", true, true, true))),
+                model("GRU reset_after=false go_backwards, hard_sigmoid_keras2", n ->
+                        rnn(n, l -> l.gru(3, 4, "softsign", "hard_sigmoid_keras2", false, false, true))),
+                model("LSTM, GRU, SimpleRNN stacked", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 6, 3);
+                    return n.build(n.chain(x, l.lstm(3, 5, "tanh", "sigmoid", true, true, false),
+                            l.gru(5, 4, "tanh", "sigmoid", true, true, false), l.simpleRnn(4, 3, "tanh", false, false)));
+                }));
+    }
+
+    private static ModelSpec rnn(RandomNet n, Function<KerasLayers, io.sparkscore.model.LayerSpec> layer) {
+        String x = n.input("x", 6, 3);
+        return n.build(n.call(layer.apply(n.layers()), x));
+    }
+
+    static Stream<Arguments> wrappers() {
+        return args(
+                model("Bidirectional(LSTM) merge concat with return_sequences", n -> bidi(n, "concat",
+                        (l, back) -> l.lstm(3, 4, "tanh", "sigmoid", true, true, back))),
+                model("Bidirectional(GRU reset_after) merge sum", n -> bidi(n, "sum",
+                        (l, back) -> l.gru(3, 4, "tanh", "sigmoid", true, false, back))),
+                model("Bidirectional(SimpleRNN) merge mul with return_sequences", n -> bidi(n, "mul",
+                        (l, back) -> l.simpleRnn(3, 4, "tanh", true, back))),
+                model("Bidirectional(LSTM) merge ave", n -> bidi(n, "ave",
+                        (l, back) -> l.lstm(3, 4, "tanh", "sigmoid", true, false, back))),
+                model("Bidirectional(GRU reset_after=false) merge concat with return_sequences", n -> bidi(n,
+                        "concat", (l, back) -> l.gru(3, 2, "tanh", "sigmoid", false, true, back))),
+                model("TimeDistributed(Dense)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 5, 4);
+                    return n.build(n.call(l.timeDistributed(l.dense(4, 3, "relu")), x));
+                }),
+                model("TimeDistributed(Conv1D) on (3, 6, 2)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 3, 6, 2);
+                    return n.build(n.call(l.timeDistributed(l.conv(2, 3, new int[] {2}, new int[] {1}, "same",
+                            new int[] {1}, 1, "tanh", true)), x));
+                }),
+                model("TimeDistributed(Dense) after LSTM sequences", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 5, 3);
+                    return n.build(n.chain(x, l.lstm(3, 4, "tanh", "sigmoid", true, true, false),
+                            l.timeDistributed(l.dense(4, 2, "sigmoid"))));
+                }));
+    }
+
+    @FunctionalInterface
+    private interface RecurrentRecipe {
+        io.sparkscore.model.LayerSpec make(KerasLayers layers, boolean goBackwards);
+    }
+
+    private static ModelSpec bidi(RandomNet n, String mode, RecurrentRecipe recipe) {
+        KerasLayers l = n.layers();
+        String x = n.input("x", 5, 3);
+        return n.build(n.call(l.bidirectional(mode, recipe.make(l, false), recipe.make(l, true)), x));
+    }
+
+    static Stream<Arguments> merges() {
+        List<Case> cases = new ArrayList<>();
+        for (String cls : List.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")) {
+            cases.add(model(cls + " of two inputs", n -> {
+                KerasLayers l = n.layers();
+                String a = n.input("a", 4, 3);
+                String b = n.input("b", 4, 3);
+                return n.build(n.call(l.merge(cls), a, b));
+            }));
+        }
+        cases.add(model("Add of three branches", n -> {
+            KerasLayers l = n.layers();
+            String a = n.input("a", 5);
+            String b = n.chain(a, l.dense(5, 5, "tanh"));
+            String c = n.chain(a, l.dense(5, 5, "relu"));
+            return n.build(n.call(l.merge("Add"), a, b, c));
+        }));
+        cases.add(model("Concatenate two inputs then Dense", n -> {
+            KerasLayers l = n.layers();
+            String a = n.input("a", 4);
+            String b = n.input("b", 3);
+            return n.build(n.chain(n.call(l.concatenate(-1), a, b), l.dense(7, 2, "linear")));
+        }));
+        cases.add(model("Concatenate sequences on axis 1", n -> {
+            KerasLayers l = n.layers();
+            String a = n.input("a", 5, 3);
+            String b = n.input("b", 2, 3);
+            return n.build(n.call(l.concatenate(1), a, b));
+        }));
+        cases.add(model("Dot of vectors on axis 1", n -> {
+            String a = n.input("a", 6);
+            String b = n.input("b", 6);
+            return n.build(n.call(n.layers().dot(1, false), a, b));
+        }));
+        cases.add(model("Dot normalize (cosine) of vectors", n -> {
+            String a = n.input("a", 6);
+            String b = n.input("b", 6);
+            return n.build(n.call(n.layers().dot(-1, true), a, b));
+        }));
+        cases.add(model("Dot of sequences on axes [2, 2]", n -> {
+            String a = n.input("a", 5, 3);
+            String b = n.input("b", 4, 3);
+            return n.build(n.call(n.layers().dot(ints(2, 2), false), a, b));
+        }));
+        cases.add(model("Dot of sequences on axes [1, 1], normalized", n -> {
+            String a = n.input("a", 5, 3);
+            String b = n.input("b", 5, 4);
+            return n.build(n.call(n.layers().dot(ints(1, 1), true), a, b));
+        }));
+        cases.add(model("Shared Dense used on two inputs, then Add", n -> {
+            KerasLayers l = n.layers();
+            String a = n.input("a", 4);
+            String b = n.input("b", 4);
+            var shared = l.dense(4, 3, "tanh");
+            return n.build(n.chain(n.call(l.merge("Add"), n.call(shared, a), n.call(shared, b)),
+                    l.dense(3, 1, "sigmoid")));
+        }));
+        cases.add(model("Shared LSTM on two sequences, Concatenate, Dot", n -> {
+            KerasLayers l = n.layers();
+            String a = n.input("a", 5, 3);
+            String b = n.input("b", 5, 3);
+            var shared = l.lstm(3, 4, "tanh", "sigmoid", true, false, false);
+            String ha = n.call(shared, a);
+            String hb = n.call(shared, b);
+            return n.build(n.call(l.concatenate(-1), ha, hb), n.call(l.dot(-1, false), ha, hb));
+        }));
+        cases.add(model("Two outputs from one trunk", n -> {
+            KerasLayers l = n.layers();
+            String x = n.input("x", 6);
+            String h = n.chain(x, l.dense(6, 5, "relu"));
+            return n.build(n.chain(h, l.dense(5, 3, "softmax")), n.chain(h, l.dense(5, 1, "linear")));
+        }));
+        return args(cases);
+    }
+
+    static Stream<Arguments> activationLayers() {
+        return args(
+                scaled("LeakyReLU negative_slope 0.1", 4, n -> elementwise(n, n.layers().leakyRelu(0.1))),
+                scaled("PReLU without shared axes", 4, n -> elementwise(n, n.layers().prelu(new int[] {5, 4}, null))),
+                scaled("PReLU shared_axes [1]", 4, n -> elementwise(n, n.layers().prelu(new int[] {5, 4},
+                        new int[] {1}))),
+                scaled("PReLU shared_axes [1, 2] on an image", 4, n -> {
+                    String x = n.input("x", 3, 4, 2);
+                    return n.build(n.call(n.layers().prelu(new int[] {3, 4, 2}, new int[] {1, 2}), x));
+                }),
+                scaled("ELU alpha 0.7", 4, n -> elementwise(n, n.layers().elu(0.7))),
+                scaled("ReLU max_value 2.5, negative_slope 0.1, threshold 0.5", 4, n ->
+                        elementwise(n, n.layers().relu(2.5, 0.1, 0.5))),
+                scaled("ReLU defaults", 4, n -> elementwise(n, n.layers().relu(null, 0.0, 0.0))),
+                scaled("ReLU threshold -1 without slope", 4, n -> elementwise(n, n.layers().relu(null, 0.0, -1.0))),
+                scaled("Softmax on axis 1", 4, n -> elementwise(n, n.layers().softmax(1))),
+                scaled("Softmax on axis -1", 4, n -> elementwise(n, n.layers().softmax(-1))),
+                scaled("Softmax on axes [1, 2]", 4, n -> elementwise(n, n.layers().softmax(ints(1, 2)))));
+    }
+
+    private static ModelSpec elementwise(RandomNet n, io.sparkscore.model.LayerSpec layer) {
+        String x = n.input("x", 5, 4);
+        return n.build(n.call(layer, x));
+    }
+
+    static Stream<Arguments> stacks() {
+        return args(
+                model("CNN: Conv2D, BatchNorm, ReLU, MaxPool, SeparableConv2D, GlobalAveragePool, Dense", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 8, 7, 3);
+                    return n.build(n.chain(x,
+                            l.conv(3, 4, new int[] {3, 3}, new int[] {1, 1}, "same", new int[] {1, 1}, 1, "linear",
+                                    false),
+                            l.batchNormalization(-1, 4, true, true), l.relu(null, 0.0, 0.0),
+                            l.pooling("Max", new int[] {2, 2}, null, "same"),
+                            l.separableConv(4, 5, new int[] {2, 2}, new int[] {1, 1}, "valid", new int[] {1, 1}, 1,
+                                    "elu", true),
+                            l.globalPooling("Average", 2, false), l.dense(5, 3, "softmax")));
+                }),
+                model("Residual block: Conv2D, BatchNorm, ReLU, Add with the input", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 5, 5, 4);
+                    String y = n.chain(x, l.conv(4, 4, new int[] {3, 3}, new int[] {1, 1}, "same",
+                            new int[] {1, 1}, 1, "linear", true), l.batchNormalization(-1, 4, true, true),
+                            l.activation("relu"));
+                    return n.build(n.chain(n.call(l.merge("Add"), x, y), l.flatten(), l.dense(100, 2, "linear")));
+                }),
+                model("Sequence model: causal Conv1D, LSTM sequences, TimeDistributed(Dense), GlobalMaxPool1D", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 8, 3);
+                    return n.build(n.chain(x,
+                            l.conv(3, 4, new int[] {2}, new int[] {1}, "causal", new int[] {2}, 1, "relu", true),
+                            l.lstm(4, 5, "tanh", "sigmoid", true, true, false),
+                            l.timeDistributed(l.dense(5, 3, "tanh")), l.globalPooling("Max", 1, false)));
+                }),
+                model("Two inputs: Embedding+Bidirectional(GRU) text branch and Dense numeric branch", n -> {
+                    KerasLayers l = n.layers();
+                    String words = n.input("words", 6);
+                    String numbers = n.input("numbers", 3);
+                    String text = n.chain(words, l.embedding(9, 4), l.bidirectional("concat",
+                            l.gru(4, 3, "tanh", "sigmoid", true, false, false),
+                            l.gru(4, 3, "tanh", "sigmoid", true, false, true)));
+                    String num = n.chain(numbers, l.dense(3, 4, "relu"));
+                    return n.build(n.chain(n.call(l.concatenate(-1), text, num), l.layerNormalization(-1,
+                            new int[] {10}, true, true), l.dense(10, 1, "sigmoid")));
+                }),
+                model("Padding, upsampling, cropping and pooling around convolutions", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 6, 6, 2);
+                    return n.build(n.chain(x, l.zeroPadding2D(1, 1, 0, 1),
+                            l.conv(2, 3, new int[] {3, 3}, new int[] {2, 2}, "valid", new int[] {1, 1}, 1, "relu",
+                                    true),
+                            l.upSampling2D(2, 2, "nearest"), l.cropping2D(0, 1, 1, 0),
+                            l.depthwiseConv2D(3, new int[] {2, 2}, new int[] {1, 1}, "same", new int[] {1, 1}, 1,
+                                    "linear", true),
+                            l.pooling("Average", new int[] {2, 2}, new int[] {1, 1}, "valid"), l.flatten()));
+                }));
+    }
+
+    private static Stream<Arguments> args(Case... cases) {
+        return Stream.of(cases).map(Arguments::of);
+    }
+
+    private static Stream<Arguments> args(List<Case> cases) {
+        return cases.stream().map(Arguments::of);
+    }
+}
