@@ -52,6 +52,7 @@ public final class ShapeInference {
             return broadcast(layer, inputs);
         }
         if (RECURRENT.contains(cls)) {
+            requireRank(c, cls, x, 2, "(timesteps, features)");
             int units = c.requireInt("units");
             return c.getBoolean("return_sequences", false) ? new int[] {x[0], units} : new int[] {units};
         }
@@ -73,12 +74,20 @@ public final class ShapeInference {
                     throw c.unsupported("config has no 'dims'");
                 }
                 int[] r = new int[x.length];
+                boolean[] seen = new boolean[x.length];
                 for (int i = 0; i < r.length; i++) {
-                    r[i] = x[dims[i] - 1];
+                    int from = dims[i] - 1;
+                    if (from < 0 || from >= x.length || seen[from]) {
+                        throw c.unsupported("dims " + Arrays.toString(dims) + " is not a permutation of 1.."
+                                + x.length);
+                    }
+                    seen[from] = true;
+                    r[i] = x[from];
                 }
                 return r;
             }
             case "RepeatVector" -> {
+                requireRank(c, cls, x, 1, "(features,)");
                 return new int[] {c.requireInt("n"), x[0]};
             }
             case "Embedding" -> {
@@ -98,9 +107,10 @@ public final class ShapeInference {
             }
             case "Bidirectional" -> {
                 int[] forward = outputShape(layer.child(0), inputs.subList(0, 1));
-                String mode = c.getString("merge_mode", "concat");
-                if ("concat".equals(mode)) {
-                    forward[forward.length - 1] *= 2;
+                if ("concat".equals(c.getString("merge_mode", "concat"))) {
+                    int[] backward = outputShape(layer.child(layer.children().size() > 1 ? 1 : 0),
+                            inputs.subList(0, 1));
+                    forward[forward.length - 1] += backward[backward.length - 1];
                 }
                 return forward;
             }
@@ -115,6 +125,12 @@ public final class ShapeInference {
                 return dot(layer, inputs);
             }
             default -> throw c.unsupported("no shape rule for layer class '" + cls + "'");
+        }
+    }
+
+    private static void requireRank(LayerConfig c, String cls, int[] x, int rank, String expected) {
+        if (x.length != rank) {
+            throw c.unsupported(cls + " expects inputs of shape " + expected + " but got " + Shapes.format(x));
         }
     }
 

@@ -99,6 +99,17 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void inputsOfTheWrongRankAreRefused() {
+        assertThatThrownBy(() -> out("LSTM", config("units", 2), s(4)))
+                .hasMessage("layer 'l' (LSTM): LSTM expects inputs of shape (timesteps, features) but got (4,)");
+        assertThatThrownBy(() -> out("RepeatVector", config("n", 2), s(4, 2)))
+                .hasMessage("layer 'l' (RepeatVector): RepeatVector expects inputs of shape (features,) but got"
+                        + " (4, 2)");
+        assertThatThrownBy(() -> out("Permute", config("dims", List.of(1, 1)), s(4, 2)))
+                .hasMessage("layer 'l' (Permute): dims [1, 1] is not a permutation of 1..2");
+    }
+
+    @Test
     void reshapeRefusesAnImpossibleTarget() {
         assertThatThrownBy(() -> out("Reshape", config("target_shape", List.of(-1, 5)), s(2, 6)))
                 .isInstanceOf(UnsupportedLayerException.class)

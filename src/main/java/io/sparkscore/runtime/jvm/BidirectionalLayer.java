@@ -6,7 +6,7 @@ import io.sparkscore.model.LayerSpec;
 /**
  * Keras Bidirectional around SimpleRNN, LSTM or GRU: the forward layer reads the sequence in order, the backward
  * layer in reverse; a returned backward sequence is flipped back to forward time order, then both are merged with
- * {@code merge_mode} concat (forward first), sum, mul or ave.
+ * {@code merge_mode} concat (forward first; the two layers may differ in units), sum, mul or ave.
  *
  * <p>Keras requires the two layers to read in opposite directions, so the backward layer always runs with the
  * opposite {@code go_backwards} of the forward one, whatever a reader copied into its config.
@@ -19,8 +19,8 @@ final class BidirectionalLayer implements JvmLayer {
     private final RecurrentLayer backward;
     private final Merge merge;
     private final int steps;
-    private final int units;
-    private final int childRowSize;
+    private final int forwardUnits;
+    private final int backwardUnits;
 
     BidirectionalLayer(LayerSpec layer, int[] inShape) {
         LayerConfig c = layer.config();
@@ -29,9 +29,6 @@ final class BidirectionalLayer implements JvmLayer {
         boolean forwardReversed = forwardSpec.config().getBoolean("go_backwards", false);
         this.forward = new RecurrentLayer(forwardSpec, inShape, forwardReversed);
         this.backward = new RecurrentLayer(backwardSpec, inShape, !forwardReversed);
-        if (forward.units() != backward.units() || forward.returnsSequences() != backward.returnsSequences()) {
-            throw c.unsupported("forward and backward layers differ in units or return_sequences");
-        }
         this.merge = switch (c.getString("merge_mode", "concat")) {
             case "concat" -> Merge.CONCAT;
             case "sum" -> Merge.SUM;
@@ -39,35 +36,43 @@ final class BidirectionalLayer implements JvmLayer {
             case "ave" -> Merge.AVE;
             default -> throw c.unsupported("merge_mode '" + c.getString("merge_mode", null) + "' is not supported");
         };
-        this.units = forward.units();
+        if (forward.returnsSequences() != backward.returnsSequences()) {
+            throw c.unsupported("forward and backward layers differ in return_sequences");
+        }
+        if (merge != Merge.CONCAT && forward.units() != backward.units()) {
+            throw c.unsupported("merge_mode " + c.getString("merge_mode", null) + " needs forward and backward"
+                    + " layers of equal units but they have " + forward.units() + " and " + backward.units());
+        }
+        this.forwardUnits = forward.units();
+        this.backwardUnits = backward.units();
         this.steps = forward.returnsSequences() ? inShape[0] : 1;
-        this.childRowSize = forward.outRowSize();
     }
 
     @Override
     public int scratchSize(int rows) {
-        return 2 * rows * childRowSize + Math.max(forward.scratchSize(rows), backward.scratchSize(rows));
+        return rows * (forward.outRowSize() + backward.outRowSize())
+                + Math.max(forward.scratchSize(rows), backward.scratchSize(rows));
     }
 
     @Override
     public void forward(float[][] inputs, int rows, float[] output, float[] scratch, int scratchOffset) {
         int f = scratchOffset;
-        int b = f + rows * childRowSize;
-        int childScratch = b + rows * childRowSize;
+        int b = f + rows * forward.outRowSize();
+        int childScratch = b + rows * backward.outRowSize();
         forward.run(inputs, rows, scratch, f, scratch, childScratch);
         backward.run(inputs, rows, scratch, b, scratch, childScratch);
-        int outStep = merge == Merge.CONCAT ? 2 * units : units;
+        int outStep = merge == Merge.CONCAT ? forwardUnits + backwardUnits : forwardUnits;
         for (int r = 0; r < rows; r++) {
             for (int t = 0; t < steps; t++) {
-                int fs = f + r * childRowSize + t * units;
-                int bs = b + r * childRowSize + (steps - 1 - t) * units;
+                int fs = f + r * forward.outRowSize() + t * forwardUnits;
+                int bs = b + r * backward.outRowSize() + (steps - 1 - t) * backwardUnits;
                 int o = (r * steps + t) * outStep;
                 if (merge == Merge.CONCAT) {
-                    System.arraycopy(scratch, fs, output, o, units);
-                    System.arraycopy(scratch, bs, output, o + units, units);
+                    System.arraycopy(scratch, fs, output, o, forwardUnits);
+                    System.arraycopy(scratch, bs, output, o + forwardUnits, backwardUnits);
                     continue;
                 }
-                for (int j = 0; j < units; j++) {
+                for (int j = 0; j < forwardUnits; j++) {
                     float x = scratch[fs + j];
                     float y = scratch[bs + j];
                     output[o + j] = switch (merge) {

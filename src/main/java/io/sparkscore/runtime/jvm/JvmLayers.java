@@ -8,6 +8,7 @@ import io.sparkscore.model.UnsupportedLayerException;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -72,6 +73,11 @@ final class JvmLayers {
     private static String problem(LayerSpec layer) {
         String cls = layer.className();
         LayerConfig c = layer.config();
+        String policy = dtypePolicy(c.raw("dtype"));
+        if (policy != null && policy.contains("float16")) {
+            return cls + " with dtype policy " + policy + " is not supported on the jvm path (Keras computes it in"
+                    + " half precision; the jvm path computes in float32 and would not reproduce its results)";
+        }
         if ("channels_first".equals(c.getString("data_format", "channels_last"))) {
             return cls + " with data_format=channels_first is not supported on the jvm path";
         }
@@ -147,6 +153,18 @@ final class JvmLayers {
             if (why.isPresent()) {
                 return "Bidirectional wraps a layer the jvm path cannot run: " + why.get();
             }
+        }
+        return null;
+    }
+
+    /** The dtype policy name of a layer: a plain string, or Keras' serialised DTypePolicy/Policy object. */
+    private static String dtypePolicy(Object dtype) {
+        if (dtype instanceof String s) {
+            return s;
+        }
+        if (dtype instanceof Map<?, ?> m && m.get("config") instanceof Map<?, ?> config
+                && config.get("name") instanceof String name) {
+            return name;
         }
         return null;
     }

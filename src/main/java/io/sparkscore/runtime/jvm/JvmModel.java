@@ -39,7 +39,6 @@ public final class JvmModel implements LoadedModel {
     private final String[] nodeIds;
     /** Per node, where each input comes from: {@code >= 0} a node index, {@code < 0} model input {@code -(i + 1)}. */
     private final int[][] nodeSources;
-    private final int[] nodeRowSizes;
     private final int[] outputSources;
     private final BufferPlan bufferPlan;
 
@@ -62,7 +61,7 @@ public final class JvmModel implements LoadedModel {
         nodeLayers = new JvmLayer[n];
         nodeIds = new String[n];
         nodeSources = new int[n][];
-        nodeRowSizes = new int[n];
+        int[] nodeRowSizes = new int[n];
         Map<String, JvmLayer> built = new HashMap<>();
         for (int i = 0; i < n; i++) {
             NodeSpec node = nodes.get(i);

@@ -2,6 +2,7 @@ package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.Tensor;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Max;
@@ -9,6 +10,7 @@ import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The activation layers with options: LeakyReLU, PReLU, ELU, ReLU, ThresholdedReLU and Softmax. */
@@ -44,10 +46,10 @@ final class ActivationLayers {
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
             Operand<TFloat32> x = inputs.get(0);
-            io.sparkscore.model.Tensor alpha = layer.weight("alpha");
+            Tensor alpha = layer.weight("alpha");
             int[] shape = TfOps.shape(x);
             if (alpha.rank() != shape.length) {
-                throw layer.config().unsupported("weight 'alpha' has shape " + java.util.Arrays.toString(alpha.shape())
+                throw layer.config().unsupported("weight 'alpha' has shape " + Arrays.toString(alpha.shape())
                         + " but the input has " + shape.length + " non-batch dimensions");
             }
             Operand<TFloat32> a = ops.constant(TfOps.withBatchOne(alpha.shape()), alpha.data());

@@ -13,6 +13,8 @@ import org.tensorflow.types.TFloat32;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.BinaryOperator;
 
 /**
  * Convolutions over 1 to 3 spatial axes: ordinary (Conv1D/2D/3D), depthwise (DepthwiseConv1D/2D) and separable
@@ -44,8 +46,13 @@ final class ConvLayers implements TfLayerBuilder {
             throw c.unsupported("strides " + Arrays.toString(strides) + " together with dilation_rate "
                     + Arrays.toString(dilation) + " is not supported (Keras refuses it too)");
         }
-        if (c.getInt("groups", 1) != 1) {
-            throw c.unsupported("groups=" + c.getInt("groups", 1) + " (grouped convolution) is not supported");
+        int groups = c.getInt("groups", 1);
+        if (groups != 1 && (kind != Kind.STANDARD || rank == 3)) {
+            throw c.unsupported("groups=" + groups + " is supported for Conv1D and Conv2D only");
+        }
+        if (groups < 1 || (kind == Kind.STANDARD && layer.weight("kernel").dim(-1) % groups != 0)) {
+            throw c.unsupported("groups=" + groups + " does not divide the " + layer.weight("kernel").dim(-1)
+                    + " filters");
         }
         if (padding.equals("causal") && kind == Kind.DEPTHWISE) {
             throw c.unsupported("padding 'causal' is not supported for depthwise convolution");
@@ -82,7 +89,7 @@ final class ConvLayers implements TfLayerBuilder {
     public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
         LayerConfig c = layer.config();
         boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
-        String padding = c.getString("padding", "valid").toLowerCase(java.util.Locale.ROOT);
+        String padding = c.getString("padding", "valid").toLowerCase(Locale.ROOT);
         int[] strides = c.getInts("strides", rank, ones());
         int[] dilation = c.getInts("dilation_rate", rank, ones());
         Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
@@ -95,7 +102,7 @@ final class ConvLayers implements TfLayerBuilder {
         if (rank == 1) {
             x = ops.tf().expandDims(x, ops.scalarInt(1));
         }
-        String tfPadding = padding.toUpperCase(java.util.Locale.ROOT);
+        String tfPadding = padding.toUpperCase(Locale.ROOT);
         Ops tf = ops.tf();
         Operand<TFloat32> y = rank == 3
                 ? tf.nn.conv3d(x, ops.constant(layer.weight("kernel")), TfOps.longList(1, strides[0], strides[1],
@@ -117,8 +124,8 @@ final class ConvLayers implements TfLayerBuilder {
                                      List<Long> strides4, List<Long> dilations4) {
         Ops tf = ops.tf();
         return switch (kind) {
-            case STANDARD -> tf.nn.conv2d(x, kernel2d(ops, layer.weight("kernel")), strides4, tfPadding,
-                    Conv2d.dilations(dilations4));
+            case STANDARD -> grouped(ops, x, kernel2d(ops, layer.weight("kernel")), layer.config().getInt("groups", 1),
+                    (xg, kg) -> tf.nn.conv2d(xg, kg, strides4, tfPadding, Conv2d.dilations(dilations4)));
             case DEPTHWISE -> tf.nn.depthwiseConv2dNative(x, kernel2d(ops, layer.weight("depthwise_kernel")),
                     strides4, tfPadding, DepthwiseConv2dNative.dilations(dilations4));
             case SEPARABLE -> tf.nn.conv2d(
@@ -126,6 +133,24 @@ final class ConvLayers implements TfLayerBuilder {
                             tfPadding, DepthwiseConv2dNative.dilations(dilations4)),
                     kernel2d(ops, layer.weight("pointwise_kernel")), TfOps.longList(1, 1, 1, 1), "VALID");
         };
+    }
+
+    /**
+     * Grouped convolution as Keras defines it: input channels and filters split into {@code groups} equal parts, part
+     * g of the filters seeing only part g of the channels; run as one convolution per group, outputs concatenated.
+     */
+    private static Operand<TFloat32> grouped(TfOps ops, Operand<TFloat32> x, Operand<TFloat32> kernel, int groups,
+                                             BinaryOperator<Operand<TFloat32>> conv) {
+        if (groups == 1) {
+            return conv.apply(x, kernel);
+        }
+        List<? extends Operand<TFloat32>> xs = ops.tf().split(ops.scalarInt(3), x, (long) groups).output();
+        List<? extends Operand<TFloat32>> ks = ops.tf().split(ops.scalarInt(3), kernel, (long) groups).output();
+        List<Operand<TFloat32>> parts = new java.util.ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            parts.add(conv.apply(xs.get(g), ks.get(g)));
+        }
+        return ops.concat(parts, 3);
     }
 
     /** A 1-D kernel [k, in, out] gains a leading height of 1; 2-D kernels are used as stored. */

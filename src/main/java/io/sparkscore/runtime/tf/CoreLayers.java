@@ -4,6 +4,7 @@ import io.sparkscore.model.LayerSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** Dense and the element-wise {@code Activation} layer. */
@@ -19,7 +20,7 @@ final class CoreLayers {
             int units = layer.config().requireInt("units");
             int[] kernel = layer.weight("kernel").shape();
             if (kernel.length != 2 || kernel[1] != units) {
-                throw layer.config().unsupported("kernel shape " + java.util.Arrays.toString(kernel)
+                throw layer.config().unsupported("kernel shape " + Arrays.toString(kernel)
                         + " does not match units=" + units + "; expected [input_dim, " + units + "]");
             }
             if (layer.config().getBoolean("use_bias", true)) {

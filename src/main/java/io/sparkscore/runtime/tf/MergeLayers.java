@@ -7,6 +7,7 @@ import org.tensorflow.op.core.Sum;
 import org.tensorflow.types.TFloat32;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BinaryOperator;
 
@@ -114,7 +115,7 @@ final class MergeLayers {
             int ax = TfOps.axis(axes[0], TfOps.rank(x));
             int ay = TfOps.axis(axes.length > 1 ? axes[1] : axes[0], TfOps.rank(y));
             if (ax < 1 || ay < 1) {
-                throw layer.config().unsupported("axes " + java.util.Arrays.toString(axes)
+                throw layer.config().unsupported("axes " + Arrays.toString(axes)
                         + " name the batch axis; Dot contracts non-batch axes only");
             }
             if (TfOps.fullShape(x)[ax] != TfOps.fullShape(y)[ay]) {

@@ -4,13 +4,14 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
 import org.tensorflow.Operand;
+import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
 import java.util.Arrays;
 import java.util.List;
 
-/** BatchNormalization (inference: moving statistics) and LayerNormalization. */
+/** BatchNormalization (inference: moving statistics), LayerNormalization, UnitNormalization, GroupNormalization. */
 final class NormalizationLayers {
 
     private NormalizationLayers() {
@@ -120,6 +121,84 @@ final class NormalizationLayers {
             }
             if (c.getBoolean("center", true)) {
                 y = ops.add(y, ops.broadcastable(layer.weight("beta"), rank, axes, sizes));
+            }
+            return y;
+        }
+    }
+
+    /** UnitNormalization: x / sqrt(max(sum(x^2), 1e-12)) over {@code axis}. */
+    static final class UnitNormalization implements TfLayerBuilder {
+        @Override
+        public void validate(LayerSpec layer) {
+            Object axis = layer.config().raw("axis");
+            if (axis != null && !(axis instanceof Number) && !(axis instanceof List<?>)) {
+                throw layer.config().unsupported("axis " + axis + " should be an integer or a list of integers");
+            }
+        }
+
+        @Override
+        public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+            Operand<TFloat32> x = inputs.get(0);
+            int[] axes = TfOps.axes(layer.config(), "axis", -1, TfOps.rank(x));
+            Operand<TFloat32> squareSum = ops.tf().sum(ops.tf().math.square(x), ops.ints(axes), Sum.keepDims(true));
+            return ops.mul(x, ops.tf().math.rsqrt(ops.tf().math.maximum(squareSum, ops.scalar(1e-12))));
+        }
+    }
+
+    /**
+     * GroupNormalization on the last (channels) axis: channels split into {@code groups}, each group normalised by
+     * the mean and variance over its channels and every non-batch position, then per-channel gamma and beta.
+     */
+    static final class GroupNormalization implements TfLayerBuilder {
+        @Override
+        public void validate(LayerSpec layer) {
+            LayerConfig c = layer.config();
+            if (c.getInt("axis", -1) != -1) {
+                throw c.unsupported("axis=" + c.getInt("axis", -1) + " is not supported; only the last axis (-1)");
+            }
+            if (c.getInt("groups", 32) < 1) {
+                throw c.unsupported("groups must be positive");
+            }
+            if (c.getBoolean("scale", true)) {
+                layer.weight("gamma");
+            }
+            if (c.getBoolean("center", true)) {
+                layer.weight("beta");
+            }
+        }
+
+        @Override
+        public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
+            LayerConfig c = layer.config();
+            Operand<TFloat32> x = inputs.get(0);
+            int[] shape = TfOps.shape(x);
+            int channels = shape[shape.length - 1];
+            int groups = c.getInt("groups", 32);
+            if (channels % groups != 0) {
+                throw c.unsupported("groups=" + groups + " does not divide the " + channels + " channels");
+            }
+            int[] grouped = Arrays.copyOf(shape, shape.length + 1);
+            grouped[shape.length - 1] = groups;
+            grouped[shape.length] = channels / groups;
+            Operand<TFloat32> g = ops.reshape(x, grouped);
+            // reduce over every non-batch axis except the group axis
+            int[] axes = new int[grouped.length - 1];
+            int k = 0;
+            for (int a = 1; a <= grouped.length; a++) {
+                if (a != grouped.length - 1) {
+                    axes[k++] = a;
+                }
+            }
+            Operand<TFloat32> mean = ops.tf().math.mean(g, ops.ints(axes), Mean.keepDims(true));
+            Operand<TFloat32> variance = ops.tf().math.mean(ops.tf().math.squaredDifference(g, mean),
+                    ops.ints(axes), Mean.keepDims(true));
+            Operand<TFloat32> inv = ops.tf().math.rsqrt(ops.add(variance, ops.scalar(c.getDouble("epsilon", 1e-3))));
+            Operand<TFloat32> y = ops.reshape(ops.mul(ops.sub(g, mean), inv), shape);
+            if (c.getBoolean("scale", true)) {
+                y = ops.mul(y, ops.constant(layer.weight("gamma")));
+            }
+            if (c.getBoolean("center", true)) {
+                y = ops.add(y, ops.constant(layer.weight("beta")));
             }
             return y;
         }

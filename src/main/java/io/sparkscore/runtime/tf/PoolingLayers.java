@@ -9,7 +9,9 @@ import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** Max and average pooling over 1 or 2 spatial axes, windowed and global. */
 final class PoolingLayers {
@@ -18,8 +20,8 @@ final class PoolingLayers {
     }
 
     /**
-     * MaxPooling1D/2D/3D and AveragePooling1D/2D/3D. TensorFlow's AvgPool with SAME padding divides by the number of real
-     * (unpadded) values in each window, exactly as Keras' 'same' average pooling does.
+     * MaxPooling1D/2D/3D and AveragePooling1D/2D/3D. TensorFlow's AvgPool with SAME padding divides by the number of
+     * real (unpadded) values in each window, exactly as Keras' 'same' average pooling does.
      */
     static final class Windowed implements TfLayerBuilder {
         private final int rank;
@@ -43,7 +45,7 @@ final class PoolingLayers {
 
         private int[] poolSize(LayerConfig c) {
             int[] twos = new int[rank];
-            java.util.Arrays.fill(twos, 2);
+            Arrays.fill(twos, 2);
             return c.getInts("pool_size", rank, twos);
         }
 
@@ -53,7 +55,7 @@ final class PoolingLayers {
             boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
             int[] pool = poolSize(c);
             int[] strides = c.getInts("strides", rank, pool);
-            String padding = c.getString("padding", "valid").toUpperCase(java.util.Locale.ROOT);
+            String padding = c.getString("padding", "valid").toUpperCase(Locale.ROOT);
             Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
             if (rank == 3) {
                 List<Long> ksize5 = TfOps.longList(1, pool[0], pool[1], pool[2], 1);

@@ -155,7 +155,8 @@ final class RecurrentLayers implements TfLayerBuilder, MaskConsumer {
         }
         Operand<TFloat32> recurrentBias = useBias && twoBiases
                 ? ops.constant(new int[] {width}, Arrays.copyOfRange(bias.data(), width, 2 * width)) : null;
-        List<Operand<TFloat32>> perStep = new ArrayList<>(tf.unstack(projected, (long) steps, Unstack.axis(1L)).output());
+        List<Operand<TFloat32>> perStep = new ArrayList<>(
+                tf.unstack(projected, (long) steps, Unstack.axis(1L)).output());
 
         Activation act = TfActivations.of(layer, "activation", "tanh");
         Activation recAct = cell == Cell.SIMPLE_RNN ? null
@@ -239,8 +240,9 @@ final class RecurrentLayers implements TfLayerBuilder, MaskConsumer {
     }
 
     /**
-     * One time step of each cell type; {@code xt} already holds x·W + input bias for all gates. For a reset_after=false
-     * GRU {@code recurrentKernel} holds only the z and r columns and {@code candidateKernel} the h columns.
+     * One time step of each cell type; {@code xt} already holds x·W + input bias for all gates. For a
+     * reset_after=false GRU {@code recurrentKernel} holds only the z and r columns and {@code candidateKernel} the h
+     * columns.
      */
     private record Step(TfOps ops, Operand<TFloat32> recurrentKernel, Operand<TFloat32> recurrentBias,
                         Activation act, Activation recAct, boolean resetAfter, Operand<TFloat32> candidateKernel) {

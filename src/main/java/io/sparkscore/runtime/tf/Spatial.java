@@ -6,6 +6,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Shared rules of spatial layers (convolution, pooling, padding): data formats and Keras' tuple options. TensorFlow's
@@ -46,7 +47,7 @@ final class Spatial {
 
     /** Keras' padding option, lower-cased and checked against what the layer accepts. */
     static String padding(LayerSpec layer, String... allowed) {
-        String p = layer.config().getString("padding", "valid").toLowerCase(java.util.Locale.ROOT);
+        String p = layer.config().getString("padding", "valid").toLowerCase(Locale.ROOT);
         if (!List.of(allowed).contains(p)) {
             throw layer.config().unsupported("padding '" + p + "' is not supported; expected one of "
                     + List.of(allowed));

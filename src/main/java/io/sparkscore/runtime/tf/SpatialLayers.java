@@ -5,6 +5,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -90,7 +91,7 @@ final class SpatialLayers {
 
         private int[] size(LayerSpec layer) {
             int[] twos = new int[rank];
-            java.util.Arrays.fill(twos, 2);
+            Arrays.fill(twos, 2);
             return layer.config().getInts("size", rank, twos);
         }
 

@@ -64,7 +64,8 @@ final class TfActivations {
     /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     private static Operand<TFloat32> geluApproximate(TfOps ops, Operand<TFloat32> x) {
         Operand<TFloat32> cube = ops.mul(ops.mul(x, x), x);
-        Operand<TFloat32> inner = ops.mul(ops.scalar(SQRT_TWO_OVER_PI), ops.add(x, ops.mul(ops.scalar(0.044715), cube)));
+        Operand<TFloat32> inner = ops.mul(ops.scalar(SQRT_TWO_OVER_PI),
+                ops.add(x, ops.mul(ops.scalar(0.044715), cube)));
         return ops.mul(ops.mul(ops.scalar(0.5), x), ops.add(ops.scalar(1), ops.tf().math.tanh(inner)));
     }
 }

@@ -19,7 +19,8 @@ final class TfLayers {
         Map<String, TfLayerBuilder> m = new TreeMap<>();
         TfLayerBuilder identity = new CoreLayers.Identity();
         for (String c : new String[] {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
-                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity"}) {
+                "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization",
+                "Identity"}) {
             m.put(c, identity);
         }
         m.put("Dense", new CoreLayers.Dense());
@@ -55,6 +56,8 @@ final class TfLayers {
         }
         m.put("BatchNormalization", new NormalizationLayers.BatchNormalization());
         m.put("LayerNormalization", new NormalizationLayers.LayerNormalization());
+        m.put("UnitNormalization", new NormalizationLayers.UnitNormalization());
+        m.put("GroupNormalization", new NormalizationLayers.GroupNormalization());
         m.put("Embedding", new EmbeddingLayer());
         m.put("Masking", new TfMasks.MaskingLayer());
         m.put("Rescaling", new PreprocessingLayers.Rescaling());

@@ -19,7 +19,8 @@ final class TfMasks {
 
     private static final Set<String> PASS_THROUGH = Set.of("InputLayer", "Dropout", "SpatialDropout1D",
             "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
-            "ActivityRegularization", "Identity", "Masking", "Activation", "Dense", "BatchNormalization", "LayerNormalization",
+            "ActivityRegularization", "Identity", "Masking", "Activation", "Dense", "BatchNormalization",
+            "LayerNormalization",
             "LeakyReLU", "PReLU", "ELU", "ReLU", "ThresholdedReLU", "TimeDistributed");
     private static final Set<String> ELEMENT_WISE_MERGES = Set.of("Add", "Subtract", "Multiply", "Average", "Maximum",
             "Minimum");

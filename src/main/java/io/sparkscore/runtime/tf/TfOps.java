@@ -1,5 +1,6 @@
 package io.sparkscore.runtime.tf;
 
+import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.Tensor;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -165,7 +166,7 @@ final class TfOps {
      * An axis option that may be one integer or a list of integers (Keras 2 files store BatchNormalization's axis as
      * {@code [3]}), normalised to 0..rank-1.
      */
-    static int[] axes(io.sparkscore.model.LayerConfig config, String key, int defaultAxis, int rank) {
+    static int[] axes(LayerConfig config, String key, int defaultAxis, int rank) {
         Object v = config.raw(key);
         int[] r;
         if (v == null) {
@@ -193,8 +194,8 @@ final class TfOps {
         return r;
     }
 
-    /** One integer or a list of integers, as a list ({@link io.sparkscore.model.LayerConfig#getInts} needs a rank). */
-    static int[] intList(io.sparkscore.model.LayerConfig config, String key) {
+    /** One integer or a list of integers, as a list ({@link LayerConfig#getInts} needs a rank). */
+    static int[] intList(LayerConfig config, String key) {
         Object v = config.raw(key);
         if (v instanceof Number) {
             return new int[] {config.getInt(key, 0)};

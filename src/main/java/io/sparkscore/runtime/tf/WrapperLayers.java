@@ -2,9 +2,11 @@ package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.Shapes;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -118,10 +120,10 @@ final class WrapperLayers {
                 throw layer.config().unsupported("needs a (batch, time, ...) input but got rank " + (shape.length + 1));
             }
             int steps = shape[0];
-            int[] perStep = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+            int[] perStep = Arrays.copyOfRange(shape, 1, shape.length);
             Operand<TFloat32> folded = ops.reshape(inputs.get(0), perStep);
             Operand<TFloat32> y = TfLayers.validated(inner).build(ops, inner, List.of(folded));
-            return ops.reshape(y, io.sparkscore.model.Shapes.concat(new int[] {steps}, TfOps.shape(y)));
+            return ops.reshape(y, Shapes.concat(new int[] {steps}, TfOps.shape(y)));
         }
     }
 }

@@ -24,6 +24,18 @@ class JvmActivationsTest {
     }
 
     @Test
+    void tanhAgreesWithMathTanhEverywhere() {
+        for (int i = -40_000; i <= 40_000; i++) {
+            double x = i * 1e-3 + 1e-5;
+            assertThat(JvmActivations.tanh(x)).as("tanh(%s)", x).isCloseTo(Math.tanh(x), within(1e-15));
+        }
+        for (double x : new double[] {1e-9, -3e-5, 1e-4, 25, -400}) {
+            assertThat(JvmActivations.tanh(x)).as("tanh(%s)", x).isCloseTo(Math.tanh(x), within(1e-15));
+        }
+        assertThat(JvmActivations.tanh(Double.NaN)).isNaN();
+    }
+
+    @Test
     void geluExactAndApproximate() {
         assertThat(f(Activation.GELU, 1)).isCloseTo(0.5 * (1 + 0.6826894921370859), within(1e-12));
         assertThat(f(Activation.GELU, -3)).isCloseTo(-0.0040496, within(1e-7));

@@ -32,7 +32,8 @@ class JvmPredictorTest {
     private static ModelSpec mixedModel() {
         Random rnd = new Random(7);
         return sequential(shape(8, 3),
-                layer("conv", "Conv1D", config("filters", 4, "kernel_size", 3, "padding", "causal", "activation", "relu"),
+                layer("conv", "Conv1D", config("filters", 4, "kernel_size", 3, "padding", "causal",
+                                "activation", "relu"),
                         tensor("kernel", shape(3, 3, 4), random(rnd, 36)), tensor("bias", shape(4), random(rnd, 4))),
                 layer("pool", "MaxPooling1D", config("pool_size", 2, "padding", "same")),
                 layer("ln", "LayerNormalization", config("epsilon", 0.001),
@@ -217,6 +218,11 @@ class JvmPredictorTest {
                 layer("x", "Masking", config())))).get().asString()
                 .startsWith("TimeDistributed wraps a layer the jvm path cannot run: Masking is not supported");
         assertThat(JvmSupport.whyUnsupported(layer("e", "Embedding", config("mask_zero", true)))).isPresent();
+        assertThat(JvmSupport.whyUnsupported(layer("d", "Dense", config("units", 1, "dtype",
+                java.util.Map.of("class_name", "DTypePolicy", "config", java.util.Map.of("name", "mixed_float16"))))))
+                .contains("Dense with dtype policy mixed_float16 is not supported on the jvm path (Keras computes it"
+                        + " in half precision; the jvm path computes in float32 and would not reproduce its results)");
+        assertThat(JvmSupport.whyUnsupported(layer("d", "Dense", config("units", 1, "dtype", "float32")))).isEmpty();
         assertThat(JvmSupport.whyUnsupported(layer("a", "Activation", config("activation", "bogus"))))
                 .get().asString().startsWith("Activation with activation=bogus is not supported on the jvm path");
     }

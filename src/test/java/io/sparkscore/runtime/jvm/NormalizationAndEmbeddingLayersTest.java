@@ -63,8 +63,9 @@ class NormalizationAndEmbeddingLayersTest {
                 tensor("embeddings", shape(3, 2), 0, 1, 2, 3, 4, 5));
         assertThatThrownBy(() -> run(shape(2), emb, 1, 3))
                 .isInstanceOf(PredictionException.class)
-                .hasMessage("Embedding layer 'emb' got index 3.0 in row 0, outside [0, 3); the input column must"
-                        + " hold integer token ids below input_dim (check the vocabulary and the feature mapping)");
+                .hasMessage("Embedding layer 'emb' got index 3.0 in row 0 of the batch, outside [0, 3); the input"
+                        + " column must hold integer token ids below input_dim (check the vocabulary and the feature"
+                        + " mapping)");
         assertThatThrownBy(() -> run(shape(1), emb, -1)).isInstanceOf(PredictionException.class)
                 .hasMessageContaining("got index -1.0");
     }

@@ -25,7 +25,8 @@ class RecurrentLayersTest {
     /** h = x * 2 + h * 0.5 + 0.1, linear: over [1, 2, 3] the states are 2.1, 5.15, 8.675. */
     private static LayerSpec linearRnn(String name, boolean sequences, boolean backwards, float k, float u, float b) {
         return layer(name, "SimpleRNN", config("units", 1, "activation", "linear", "return_sequences", sequences,
-                "go_backwards", backwards), tensor("kernel", shape(1, 1), k), tensor("recurrent_kernel", shape(1, 1), u),
+                "go_backwards", backwards), tensor("kernel", shape(1, 1), k),
+                tensor("recurrent_kernel", shape(1, 1), u),
                 tensor("bias", shape(1), b));
     }
 
@@ -153,6 +154,17 @@ class RecurrentLayersTest {
     @Test
     void bidirectionalRunsTheBackwardLayerReversedEvenIfItsConfigSaysOtherwise() {
         assertClose(run(shape(3, 1), bidirectional("sum", true, false), 1, 2, 3), 8.1, 10.15, 11.675);
+    }
+
+    @Test
+    void bidirectionalConcatAcceptsABackwardLayerOfOtherUnits() {
+        // backward: 2 units, kernel [1, 2] = [1, -1], identity-free recurrence (zero recurrent kernel), no bias
+        var fw = linearRnn("forward_r", true, false, 2, 0.5f, 0.1f);
+        var bw = layer("backward_r", "SimpleRNN", config("units", 2, "activation", "linear", "return_sequences",
+                true, "go_backwards", true, "use_bias", false), tensor("kernel", shape(1, 2), 1, -1),
+                tensor("recurrent_kernel", shape(2, 2), 0, 0, 0, 0));
+        var bi = wrapper("bi", "Bidirectional", config("merge_mode", "concat"), fw, bw);
+        assertClose(run(shape(3, 1), bi, 1, 2, 3), 2.1, 1, -1, 5.15, 2, -2, 8.675, 3, -3);
     }
 
     @Test

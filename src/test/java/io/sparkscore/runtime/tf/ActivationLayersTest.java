@@ -16,7 +16,8 @@ class ActivationLayersTest {
 
     private static final float[] X = {-2, -0.5f, 0, 0.5f, 3, 8};
 
-    private static float[] run(String className, java.util.Map<String, Object> config, io.sparkscore.model.Tensor... w) {
+    private static float[] run(String className, java.util.Map<String, Object> config,
+                               io.sparkscore.model.Tensor... w) {
         return predict(sequential(shape(X.length), layer("a", className, config, w)), 1, X);
     }
 

@@ -112,10 +112,19 @@ class ConvLayersTest {
     }
 
     @Test
-    void refusesGroupedConvolution() {
+    void groupedConv1DSeesOnlyItsOwnChannels() {
+        // 2 channels, 2 groups, 2 filters: filter 0 sees channel 0 only (w 10), filter 1 channel 1 only (w 100)
+        float[] out = predict(sequential(shape(1, 2), layer("conv", "Conv1D", config("filters", 2, "kernel_size", 1,
+                        "groups", 2, "use_bias", false),
+                tensor("kernel", shape(1, 1, 2), 10, 100))), 1, 3, 5);
+        assertClose(out, 30, 500);
+    }
+
+    @Test
+    void refusesGroupsThatDoNotDivideTheFilters() {
         assertThat(TfSupport.whyUnsupported(layer("conv", "Conv2D", config("filters", 2, "kernel_size", 1,
-                "groups", 2), tensor("kernel", shape(1, 1, 1, 2), 1, 1), tensor("bias", shape(2), 0, 0))))
-                .contains("groups=2 (grouped convolution) is not supported");
+                "groups", 3), tensor("kernel", shape(1, 1, 1, 2), 1, 1), tensor("bias", shape(2), 0, 0))))
+                .contains("groups=3 does not divide the 2 filters");
     }
 
     @Test

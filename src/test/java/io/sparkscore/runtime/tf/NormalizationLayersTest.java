@@ -57,4 +57,22 @@ class NormalizationLayersTest {
                 tensor("embeddings", shape(3, 2), 0, 0.5f, 1, 1.5f, 2, 2.5f))), 1, 2, 0, 1.9f);
         assertClose(out, 2, 2.5f, 0, 0.5f, 1, 1.5f);
     }
+
+    @Test
+    void unitNormalizationScalesToUnitLength() {
+        assertClose(predict(sequential(shape(2), layer("u", "UnitNormalization", config("axis", -1))), 1, 3, 4),
+                0.6f, 0.8f);
+    }
+
+    @Test
+    void groupNormalizationNormalisesEachChannelGroupOverAllPositions() {
+        // (2 steps, 4 channels), 2 groups: group 0 = channels 0-1 {1, 2, 5, 6}, group 1 = channels 2-3 {3, 4, 7, 8}
+        float[] out = predict(sequential(shape(2, 4), layer("g", "GroupNormalization", config("groups", 2,
+                        "axis", -1, "epsilon", 0.0),
+                tensor("gamma", shape(4), 1, 1, 2, 2), tensor("beta", shape(4), 0, 0, 0, 1))),
+                1, 1, 2, 3, 4, 5, 6, 7, 8);
+        float sd = (float) Math.sqrt(4.25);
+        assertClose(out, -2.5f / sd, -1.5f / sd, 2 * -2.5f / sd, 2 * -1.5f / sd + 1,
+                1.5f / sd, 2.5f / sd, 2 * 1.5f / sd, 2 * 2.5f / sd + 1);
+    }
 }

@@ -19,7 +19,8 @@ class ReshapingLayersTest {
     @Test
     void reshapeResolvesAnOpenDimension() {
         try (TfModel model = TfModel.load(sequential(shape(6), layer("r", "Reshape",
-                config("target_shape", Arrays.asList(null, 2)))), io.sparkscore.runtime.RuntimeOptions.singleThreaded())) {
+                config("target_shape", Arrays.asList(null, 2)))),
+                io.sparkscore.runtime.RuntimeOptions.singleThreaded())) {
             assertThat(model.signature().outputShapes()).containsExactly(new int[] {3, 2});
         }
     }

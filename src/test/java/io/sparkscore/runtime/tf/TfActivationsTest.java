@@ -64,7 +64,8 @@ class TfActivationsTest {
             case SOFTSIGN -> x -> x / (1 + Math.abs(x));
             case SWISH -> x -> x * sigmoid(x);
             case GELU -> x -> 0.5 * x * (1 + erf(x / Math.sqrt(2)));
-            case GELU_APPROXIMATE -> x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case GELU_APPROXIMATE -> x -> 0.5 * x
+                    * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
             case MISH -> x -> x * Math.tanh(Math.log1p(Math.exp(x)));
             case EXPONENTIAL -> Math::exp;
             case SOFTMAX, LOG_SOFTMAX -> throw new IllegalArgumentException("not element-wise: " + a);

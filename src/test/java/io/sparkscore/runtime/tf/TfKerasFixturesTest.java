@@ -96,7 +96,8 @@ class TfKerasFixturesTest {
     }
 
     private static void assertPredicts(ModelSpec spec, int rows, float[] x, float[] expected) {
-        try (TfModel model = TfModel.load(spec, RuntimeOptions.singleThreaded()); Predictor p = model.newPredictor(rows)) {
+        try (TfModel model = TfModel.load(spec, RuntimeOptions.singleThreaded());
+             Predictor p = model.newPredictor(rows)) {
             float[] out = new float[expected.length];
             p.predict(new float[][] {x}, rows, new float[][] {out});
             for (int i = 0; i < expected.length; i++) {
@@ -201,7 +202,8 @@ class TfKerasFixturesTest {
             int major = bytes[6];
             int headerLength = major == 1 ? buf.getShort(8) & 0xffff : buf.getInt(8);
             int start = (major == 1 ? 10 : 12) + headerLength;
-            String header = new String(bytes, major == 1 ? 10 : 12, headerLength, java.nio.charset.StandardCharsets.US_ASCII);
+            String header = new String(bytes, major == 1 ? 10 : 12, headerLength,
+                    java.nio.charset.StandardCharsets.US_ASCII);
             assertThat(header).contains("'fortran_order': False");
             buf.position(start);
             if (header.contains("<f8")) {
