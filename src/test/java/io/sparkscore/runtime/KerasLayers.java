@@ -484,6 +484,12 @@ final class KerasLayers {
         return layer("softmax", "Softmax", c, new Weights());
     }
 
+    /** The same layer (name, weights) with {@code data_format} set, as a channels_first model would have it. */
+    static LayerSpec withDataFormat(LayerSpec l, String dataFormat) {
+        return new LayerSpec(l.name(), l.className(), l.config().with("data_format", dataFormat), l.weights(),
+                l.children());
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     /** Weights in Keras' creation order (the spec hash, and so the round trip, depends on it). */

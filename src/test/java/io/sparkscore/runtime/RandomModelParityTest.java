@@ -1,6 +1,7 @@
 package io.sparkscore.runtime;
 
 import io.sparkscore.model.Activation;
+import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.model.keras.KerasModelReader;
@@ -63,34 +64,77 @@ class RandomModelParityTest {
     @MethodSource({"activations", "coreLayers", "convolutions", "pooling", "paddingAndResizing", "normalization",
             "recurrent", "wrappers", "merges", "activationLayers", "stacks"})
     void bothPathsAgreeAfterAKerasRoundTrip(Case c) {
-        ModelSpec spec = c.recipe().apply(new RandomNet(c.name().replaceAll("[^A-Za-z0-9]+", "_"), c.name().hashCode()));
-        Path file = tmp.resolve("model.keras");
+        ModelSpec read = roundTrip(c.recipe().apply(net(c.name())));
+        try (LoadedModel jvm = PredictionPaths.load(read, PredictionPath.JVM, RuntimeOptions.singleThreaded());
+             LoadedModel tf = PredictionPaths.load(read, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+            assertAgree(c.name(), read, jvm, tf, c.inputScale());
+        }
+    }
+
+    /**
+     * The jvm path has no channels_first layers, so the tf path's are checked against what Keras defines them as: the
+     * channels_last layer between transposes. The tf path runs the channels_first model, the jvm path the
+     * channels_last one with the input moved to channels-last and the output moved back.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("channelsFirstLayers")
+    void channelsFirstOnTfMatchesChannelsLastBetweenTransposesOnJvm(ChannelsFirstCase c) {
+        RandomNet first = net(c.name());
+        RandomNet last = net(c.name());
+        var layer = c.layer().apply(first.layers());
+        String x = first.input("x", c.inputShape());
+        ModelSpec channelsFirst = roundTrip(first.build(first.call(KerasLayers.withDataFormat(layer,
+                "channels_first"), x)));
+        int rank = c.inputShape().length;
+        String y = last.input("x", c.inputShape());
+        String moved = last.call(rank == 3 ? last.layers().permute(2, 3, 1) : last.layers().permute(2, 1), y);
+        String out = last.call(layer, moved);
+        if (c.moveBack()) {
+            out = last.call(rank == 3 ? last.layers().permute(3, 1, 2) : last.layers().permute(2, 1), out);
+        }
+        ModelSpec channelsLast = roundTrip(last.build(out));
+        try (LoadedModel jvm = PredictionPaths.load(channelsLast, PredictionPath.JVM, RuntimeOptions.singleThreaded());
+             LoadedModel tf = PredictionPaths.load(channelsFirst, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+            assertThat(tf.signature().outputShapes().get(0)).as("output shape")
+                    .isEqualTo(jvm.signature().outputShapes().get(0));
+            assertAgree(c.name(), channelsFirst, jvm, tf, 1);
+        }
+    }
+
+    private static RandomNet net(String caseName) {
+        return new RandomNet(caseName.replaceAll("[^A-Za-z0-9]+", "_"), caseName.hashCode());
+    }
+
+    /** Writes the spec as a .keras archive and reads it back; the reader must return the same spec. */
+    private ModelSpec roundTrip(ModelSpec spec) {
+        Path file = tmp.resolve(spec.name() + ".keras");
         KerasArchiveWriter.write(spec, file);
         ModelSpec read = KerasModelReader.read(file.toString(), CONF);
         assertThat(read.nodes()).as("graph read back").isEqualTo(spec.nodes());
         assertThat(read.hash()).as("spec read back (architecture and weights)").isEqualTo(spec.hash());
+        return read;
+    }
 
-        try (LoadedModel jvm = PredictionPaths.load(read, PredictionPath.JVM, RuntimeOptions.singleThreaded());
-             LoadedModel tf = PredictionPaths.load(read, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
-            for (int j = 0; j < jvm.signature().outputCount(); j++) {
-                assertThat(tf.signature().outputShapes().get(j)).as("output %d shape", j)
-                        .isEqualTo(jvm.signature().outputShapes().get(j));
-            }
-            ParityRuns.Batch inputs = scale(ParityRuns.randomInputs(read, jvm.signature(), ROWS, c.name().hashCode()),
-                    c.inputScale());
-            float[][] reference = ParityRuns.predict(jvm, inputs, ROWS);
-            for (float[] r : reference) {
-                assertThat(r).as("jvm output must be a number").doesNotContain(Float.NaN);
-            }
-            double worst = 0;
-            for (int batch : new int[] {ROWS, SMALL_BATCH}) {
-                float[][] out = ParityRuns.predict(tf, inputs, batch);
-                double rel = ParityRuns.maxRelativeError(out, reference);
-                worst = Math.max(worst, rel);
-                record(c.name(), worst);
-                assertThat(rel).as("tf vs jvm in batches of %d rows, relative (%s)", batch,
-                        ParityRuns.worstDifference(out, reference, read.outputs())).isLessThanOrEqualTo(TOLERANCE);
-            }
+    /** Same random rows into both models; tf in one batch and in small batches against jvm in one batch. */
+    private static void assertAgree(String name, ModelSpec spec, LoadedModel jvm, LoadedModel tf, double inputScale) {
+        for (int j = 0; j < jvm.signature().outputCount(); j++) {
+            assertThat(tf.signature().outputShapes().get(j)).as("output %d shape", j)
+                    .isEqualTo(jvm.signature().outputShapes().get(j));
+        }
+        ParityRuns.Batch inputs = scale(ParityRuns.randomInputs(spec, jvm.signature(), ROWS, name.hashCode()),
+                inputScale);
+        float[][] reference = ParityRuns.predict(jvm, inputs, ROWS);
+        for (float[] r : reference) {
+            assertThat(r).as("jvm output must be a number").doesNotContain(Float.NaN);
+        }
+        double worst = 0;
+        for (int batch : new int[] {ROWS, SMALL_BATCH}) {
+            float[][] out = ParityRuns.predict(tf, inputs, batch);
+            double rel = ParityRuns.maxRelativeError(out, reference);
+            worst = Math.max(worst, rel);
+            record(name, worst);
+            assertThat(rel).as("tf vs jvm in batches of %d rows, relative (%s)", batch,
+                    ParityRuns.worstDifference(out, reference, spec.outputs())).isLessThanOrEqualTo(TOLERANCE);
         }
     }
 
@@ -406,7 +450,7 @@ class RandomModelParityTest {
                 }));
     }
 
-    private static ModelSpec rnn(RandomNet n, Function<KerasLayers, io.sparkscore.model.LayerSpec> layer) {
+    private static ModelSpec rnn(RandomNet n, Function<KerasLayers, LayerSpec> layer) {
         String x = n.input("x", 6, 3);
         return n.build(n.call(layer.apply(n.layers()), x));
     }
@@ -444,7 +488,7 @@ class RandomModelParityTest {
 
     @FunctionalInterface
     private interface RecurrentRecipe {
-        io.sparkscore.model.LayerSpec make(KerasLayers layers, boolean goBackwards);
+        LayerSpec make(KerasLayers layers, boolean goBackwards);
     }
 
     private static ModelSpec bidi(RandomNet n, String mode, RecurrentRecipe recipe) {
@@ -548,7 +592,7 @@ class RandomModelParityTest {
                 scaled("Softmax on axes [1, 2]", 4, n -> elementwise(n, n.layers().softmax(ints(1, 2)))));
     }
 
-    private static ModelSpec elementwise(RandomNet n, io.sparkscore.model.LayerSpec layer) {
+    private static ModelSpec elementwise(RandomNet n, LayerSpec layer) {
         String x = n.input("x", 5, 4);
         return n.build(n.call(layer, x));
     }
@@ -605,6 +649,56 @@ class RandomModelParityTest {
                                     "linear", true),
                             l.pooling("Average", new int[] {2, 2}, new int[] {1, 1}, "valid"), l.flatten()));
                 }));
+    }
+
+    /** A channels_last layer (its channels_first twin is derived), the channels_first input, whether to move back. */
+    record ChannelsFirstCase(String name, int[] inputShape, Function<KerasLayers, LayerSpec> layer,
+                             boolean moveBack) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Arguments cf(String name, int[] inputShape, Function<KerasLayers, LayerSpec> layer) {
+        return Arguments.of(new ChannelsFirstCase(name, inputShape, layer, true));
+    }
+
+    static Stream<Arguments> channelsFirstLayers() {
+        int[] image = {3, 7, 6};
+        int[] sequence = {3, 9};
+        return Stream.of(
+                cf("Conv2D channels_first same (2, 2) strides (2, 2)", image, l -> l.conv(3, 4, new int[] {2, 2},
+                        new int[] {2, 2}, "same", new int[] {1, 1}, 1, "relu", true)),
+                cf("Conv2D channels_first valid dilation (2, 1)", image, l -> l.conv(3, 2, new int[] {3, 2},
+                        new int[] {1, 1}, "valid", new int[] {2, 1}, 1, "linear", true)),
+                cf("Conv1D channels_first causal dilation 2", sequence, l -> l.conv(3, 2, new int[] {3},
+                        new int[] {1}, "causal", new int[] {2}, 1, "tanh", true)),
+                cf("Conv1D channels_first same stride 2", sequence, l -> l.conv(3, 2, new int[] {4},
+                        new int[] {2}, "same", new int[] {1}, 1, "linear", true)),
+                cf("SeparableConv2D channels_first same", image, l -> l.separableConv(3, 4, new int[] {3, 3},
+                        new int[] {1, 1}, "same", new int[] {1, 1}, 2, "linear", true)),
+                cf("DepthwiseConv2D channels_first valid strides (2, 1)", image, l -> l.depthwiseConv2D(3,
+                        new int[] {2, 2}, new int[] {2, 1}, "valid", new int[] {1, 1}, 2, "linear", true)),
+                cf("MaxPooling2D channels_first (2, 2) same", image, l -> l.pooling("Max", new int[] {2, 2}, null,
+                        "same")),
+                cf("AveragePooling2D channels_first (3, 2) strides (1, 2) same", image, l -> l.pooling("Average",
+                        new int[] {3, 2}, new int[] {1, 2}, "same")),
+                cf("MaxPooling1D channels_first pool 2 valid", sequence, l -> l.pooling("Max", new int[] {2}, null,
+                        "valid")),
+                cf("AveragePooling1D channels_first pool 3 stride 2 same", sequence, l -> l.pooling("Average",
+                        new int[] {3}, new int[] {2}, "same")),
+                Arguments.of(new ChannelsFirstCase("GlobalAveragePooling2D channels_first", image,
+                        l -> l.globalPooling("Average", 2, false), false)),
+                Arguments.of(new ChannelsFirstCase("GlobalMaxPooling1D channels_first", sequence,
+                        l -> l.globalPooling("Max", 1, false), false)),
+                cf("GlobalMaxPooling2D channels_first keepdims", image, l -> l.globalPooling("Max", 2, true)),
+                cf("ZeroPadding2D channels_first ((1, 0), (2, 1))", image, l -> l.zeroPadding2D(1, 0, 2, 1)),
+                cf("Cropping2D channels_first ((1, 2), (0, 1))", image, l -> l.cropping2D(1, 2, 0, 1)),
+                cf("UpSampling2D channels_first (2, 3) nearest", image, l -> l.upSampling2D(2, 3, "nearest")),
+                cf("UpSampling2D channels_first (2, 2) bilinear", image, l -> l.upSampling2D(2, 2, "bilinear")),
+                Arguments.of(new ChannelsFirstCase("Flatten channels_first (flattens in channels-last order)", image,
+                        KerasLayers::flatten, false)));
     }
 
     private static Stream<Arguments> args(Case... cases) {
