@@ -484,6 +484,21 @@ final class KerasLayers {
         return layer("softmax", "Softmax", c, new Weights());
     }
 
+    /**
+     * The same layer with only the given config keys kept, as older Keras versions wrote it (or a hand-written config
+     * would have it): every other option takes Keras' default.
+     */
+    static LayerSpec keeping(LayerSpec l, String... keys) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        for (String k : keys) {
+            if (l.config().asMap().containsKey(k)) {
+                kept.put(k, l.config().asMap().get(k));
+            }
+        }
+        return new LayerSpec(l.name(), l.className(), new LayerConfig(l.name(), l.className(), kept), l.weights(),
+                l.children());
+    }
+
     /** The same layer (name, weights) with {@code data_format} set, as a channels_first model would have it. */
     static LayerSpec withDataFormat(LayerSpec l, String dataFormat) {
         return new LayerSpec(l.name(), l.className(), l.config().with("data_format", dataFormat), l.weights(),

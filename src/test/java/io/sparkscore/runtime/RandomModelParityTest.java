@@ -44,8 +44,11 @@ class RandomModelParityTest {
     @TempDir
     Path tmp;
 
-    /** A named model recipe; {@code inputScale} widens the random inputs beyond [-1, 1). */
-    record Case(String name, double inputScale, Function<RandomNet, ModelSpec> recipe) {
+    /**
+     * A named model recipe; {@code inputScale} widens the random inputs beyond [-1, 1). With {@code exactConfig} the
+     * reader must return every layer config unchanged; recipes with keys missing let it fill in what it documents.
+     */
+    record Case(String name, double inputScale, boolean exactConfig, Function<RandomNet, ModelSpec> recipe) {
         @Override
         public String toString() {
             return name;
@@ -53,18 +56,24 @@ class RandomModelParityTest {
     }
 
     private static Case model(String name, Function<RandomNet, ModelSpec> recipe) {
-        return new Case(name, 1, recipe);
+        return new Case(name, 1, true, recipe);
+    }
+
+    /** A recipe whose layers lack config keys: the reader may add what it documents (e.g. GRU reset_after). */
+    private static Case minimal(String name, double inputScale, Function<RandomNet, ModelSpec> recipe) {
+        return new Case(name, inputScale, false, recipe);
     }
 
     private static Case scaled(String name, double inputScale, Function<RandomNet, ModelSpec> recipe) {
-        return new Case(name, inputScale, recipe);
+        return new Case(name, inputScale, true, recipe);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"activations", "coreLayers", "convolutions", "pooling", "paddingAndResizing", "normalization",
-            "recurrent", "wrappers", "merges", "activationLayers", "stacks"})
+            "recurrent", "recurrentActivations", "wrappers", "merges", "activationLayers", "stacks",
+            "kerasDefaults"})
     void bothPathsAgreeAfterAKerasRoundTrip(Case c) {
-        ModelSpec read = roundTrip(c.recipe().apply(net(c.name())));
+        ModelSpec read = roundTrip(c.recipe().apply(net(c.name())), c.name(), c.exactConfig());
         try (LoadedModel jvm = PredictionPaths.load(read, PredictionPath.JVM, RuntimeOptions.singleThreaded());
              LoadedModel tf = PredictionPaths.load(read, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
             assertAgree(c.name(), read, jvm, tf, c.inputScale());
@@ -84,7 +93,7 @@ class RandomModelParityTest {
         var layer = c.layer().apply(first.layers());
         String x = first.input("x", c.inputShape());
         ModelSpec channelsFirst = roundTrip(first.build(first.call(KerasLayers.withDataFormat(layer,
-                "channels_first"), x)));
+                "channels_first"), x)), c.name(), true);
         int rank = c.inputShape().length;
         String y = last.input("x", c.inputShape());
         String moved = last.call(rank == 3 ? last.layers().permute(2, 3, 1) : last.layers().permute(2, 1), y);
@@ -92,7 +101,7 @@ class RandomModelParityTest {
         if (c.moveBack()) {
             out = last.call(rank == 3 ? last.layers().permute(3, 1, 2) : last.layers().permute(2, 1), out);
         }
-        ModelSpec channelsLast = roundTrip(last.build(out));
+        ModelSpec channelsLast = roundTrip(last.build(out), c.name(), true);
         try (LoadedModel jvm = PredictionPaths.load(channelsLast, PredictionPath.JVM, RuntimeOptions.singleThreaded());
              LoadedModel tf = PredictionPaths.load(channelsFirst, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
             assertThat(tf.signature().outputShapes().get(0)).as("output shape")
@@ -106,19 +115,30 @@ class RandomModelParityTest {
     }
 
     /** Writes the spec as a .keras archive and reads it back; the reader must return the same spec. */
-    private ModelSpec roundTrip(ModelSpec spec) {
+    private ModelSpec roundTrip(ModelSpec spec, String caseName, boolean exactConfig) {
         Path file = tmp.resolve(spec.name() + ".keras");
         KerasArchiveWriter.write(spec, file);
         ModelSpec read = KerasModelReader.read(file.toString(), CONF);
-        assertThat(read.nodes()).as("graph read back").isEqualTo(spec.nodes());
-        assertThat(read.hash()).as("spec read back (architecture and weights)").isEqualTo(spec.hash());
+        assertThat(read.nodes()).as("%s: graph read back", caseName).isEqualTo(spec.nodes());
+        for (LayerSpec l : spec.layers()) {
+            assertThat(read.layer(l.name()).weights().keySet()).as("%s: weights of %s read back", caseName, l.name())
+                    .containsExactlyElementsOf(l.weights().keySet());
+            if (exactConfig) {
+                assertThat(read.layer(l.name()).config()).as("%s: config of %s read back", caseName, l.name())
+                        .isEqualTo(l.config());
+            }
+        }
+        if (exactConfig) {
+            assertThat(read.hash()).as("%s: spec read back (architecture and weights)", caseName)
+                    .isEqualTo(spec.hash());
+        }
         return read;
     }
 
     /** Same random rows into both models; tf in one batch and in small batches against jvm in one batch. */
     private static void assertAgree(String name, ModelSpec spec, LoadedModel jvm, LoadedModel tf, double inputScale) {
         for (int j = 0; j < jvm.signature().outputCount(); j++) {
-            assertThat(tf.signature().outputShapes().get(j)).as("output %d shape", j)
+            assertThat(tf.signature().outputShapes().get(j)).as("%s: output %d shape", name, j)
                     .isEqualTo(jvm.signature().outputShapes().get(j));
         }
         ParityRuns.Batch inputs = scale(ParityRuns.randomInputs(spec, jvm.signature(), ROWS, name.hashCode()),
@@ -450,6 +470,29 @@ class RandomModelParityTest {
                 }));
     }
 
+    static Stream<Arguments> recurrentActivations() {
+        List<Case> cases = new ArrayList<>();
+        for (Activation a : Activation.values()) {
+            cases.add(model("SimpleRNN(activation=" + a.specName() + ") over 3 steps", n -> {
+                String x = n.input("x", 3, 2);
+                return n.build(n.call(n.layers().simpleRnn(2, 3, a.specName(), true, false), x));
+            }));
+            cases.add(model("LSTM(recurrent_activation=" + a.specName() + ") over 3 steps", n -> {
+                String x = n.input("x", 3, 2);
+                return n.build(n.call(n.layers().lstm(2, 3, "tanh", a.specName(), true, true, false), x));
+            }));
+        }
+        cases.add(model("LSTM over a single step", n -> {
+            String x = n.input("x", 1, 3);
+            return n.build(n.call(n.layers().lstm(3, 4, "tanh", "sigmoid", true, true, false), x));
+        }));
+        cases.add(scaled("GRU on large inputs (saturated gates)", 6, n -> {
+            String x = n.input("x", 6, 3);
+            return n.build(n.call(n.layers().gru(3, 4, "tanh", "sigmoid", true, true, false), x));
+        }));
+        return args(cases);
+    }
+
     private static ModelSpec rnn(RandomNet n, Function<KerasLayers, LayerSpec> layer) {
         String x = n.input("x", 6, 3);
         return n.build(n.call(layer.apply(n.layers()), x));
@@ -467,6 +510,38 @@ class RandomModelParityTest {
                         (l, back) -> l.lstm(3, 4, "tanh", "sigmoid", true, false, back))),
                 model("Bidirectional(GRU reset_after=false) merge concat with return_sequences", n -> bidi(n,
                         "concat", (l, back) -> l.gru(3, 2, "tanh", "sigmoid", false, true, back))),
+                model("Bidirectional(LSTM) whose forward layer runs backwards", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 5, 3);
+                    return n.build(n.call(l.bidirectional("concat", l.lstm(3, 3, "tanh", "sigmoid", true, true, true),
+                            l.lstm(3, 3, "tanh", "sigmoid", true, true, false)), x));
+                }),
+                model("TimeDistributed(Flatten) on (3, 2, 4)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 3, 2, 4);
+                    return n.build(n.call(l.timeDistributed(l.flatten()), x));
+                }),
+                model("TimeDistributed(MaxPooling1D) on (3, 6, 2)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 3, 6, 2);
+                    return n.build(n.call(l.timeDistributed(l.pooling("Max", new int[] {2}, null, "valid")), x));
+                }),
+                model("TimeDistributed(Conv2D) on (2, 5, 5, 2)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 2, 5, 5, 2);
+                    return n.build(n.call(l.timeDistributed(l.conv(2, 3, new int[] {3, 3}, new int[] {1, 1},
+                            "same", new int[] {1, 1}, 1, "relu", true)), x));
+                }),
+                model("TimeDistributed(BatchNormalization) on (4, 3)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 4, 3);
+                    return n.build(n.call(l.timeDistributed(l.batchNormalization(-1, 3, true, true)), x));
+                }),
+                model("TimeDistributed(Embedding) on (3, 4) indices", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 3, 4);
+                    return n.build(n.call(l.timeDistributed(l.embedding(6, 2)), x));
+                }),
                 model("TimeDistributed(Dense)", n -> {
                     KerasLayers l = n.layers();
                     String x = n.input("x", 5, 4);
@@ -513,6 +588,22 @@ class RandomModelParityTest {
             String b = n.chain(a, l.dense(5, 5, "tanh"));
             String c = n.chain(a, l.dense(5, 5, "relu"));
             return n.build(n.call(l.merge("Add"), a, b, c));
+        }));
+        cases.add(model("Concatenate three images on axis -2", n -> {
+            KerasLayers l = n.layers();
+            String a = n.input("a", 3, 2, 2);
+            String b = n.input("b", 3, 4, 2);
+            String c = n.input("c", 3, 1, 2);
+            return n.build(n.call(l.concatenate(-2), a, b, c));
+        }));
+        cases.add(model("Dot of sequences on axes [-1, -1]", n -> {
+            String a = n.input("a", 4, 3);
+            String b = n.input("b", 2, 3);
+            return n.build(n.call(n.layers().dot(ints(-1, -1), false), a, b));
+        }));
+        cases.add(model("Dense on a rank-4 row (2, 3, 4, 5), softmax", n -> {
+            String x = n.input("x", 2, 3, 4, 5);
+            return n.build(n.call(n.layers().dense(5, 3, "softmax"), x));
         }));
         cases.add(model("Concatenate two inputs then Dense", n -> {
             KerasLayers l = n.layers();
@@ -648,6 +739,110 @@ class RandomModelParityTest {
                             l.depthwiseConv2D(3, new int[] {2, 2}, new int[] {1, 1}, "same", new int[] {1, 1}, 1,
                                     "linear", true),
                             l.pooling("Average", new int[] {2, 2}, new int[] {1, 1}, "valid"), l.flatten()));
+                }));
+    }
+
+    /**
+     * Layers whose configs hold only the keys older Keras versions (or hand-written configs) always had: both paths
+     * must fill in the same Keras defaults.
+     */
+    static Stream<Arguments> kerasDefaults() {
+        return args(
+                minimal("Conv1D with only filters and kernel_size", 1, n -> {
+                    String x = n.input("x", 7, 3);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().conv(3, 2, new int[] {3}, new int[] {1},
+                            "valid", new int[] {1}, 1, "linear", true), "filters", "kernel_size"), x));
+                }),
+                minimal("Conv2D with only filters and kernel_size", 1, n -> {
+                    String x = n.input("x", 5, 4, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().conv(2, 2, new int[] {2, 2},
+                            new int[] {1, 1}, "valid", new int[] {1, 1}, 1, "linear", true), "filters",
+                            "kernel_size"), x));
+                }),
+                minimal("Dense with only units", 1, n -> {
+                    String x = n.input("x", 4);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().dense(4, 3, "linear"), "units"), x));
+                }),
+                minimal("LSTM with only units (tanh, sigmoid, last output)", 1, n -> {
+                    String x = n.input("x", 4, 3);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().lstm(3, 2, "tanh", "sigmoid", true, false,
+                            false), "units"), x));
+                }),
+                minimal("GRU with only units and a reset_after-shaped bias", 1, n -> {
+                    String x = n.input("x", 4, 3);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().gru(3, 2, "tanh", "sigmoid", true, false,
+                            false), "units"), x));
+                }),
+                minimal("GRU with only units and a single bias row", 1, n -> {
+                    String x = n.input("x", 4, 3);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().gru(3, 2, "tanh", "sigmoid", false, false,
+                            false), "units"), x));
+                }),
+                minimal("SimpleRNN with only units", 1, n -> {
+                    String x = n.input("x", 4, 3);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().simpleRnn(3, 2, "tanh", false, false),
+                            "units"), x));
+                }),
+                minimal("MaxPooling1D without options (pool 2)", 1, n -> {
+                    String x = n.input("x", 7, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().pooling("Max", new int[] {3}, null,
+                            "same")), x));
+                }),
+                minimal("AveragePooling2D without options (pool (2, 2))", 1, n -> {
+                    String x = n.input("x", 5, 4, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().pooling("Average", new int[] {3, 3}, null,
+                            "same")), x));
+                }),
+                minimal("ZeroPadding1D without padding (1 each side)", 1, n -> {
+                    String x = n.input("x", 4, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().zeroPadding1D(2, 3)), x));
+                }),
+                minimal("ZeroPadding2D without padding (1 each side)", 1, n -> {
+                    String x = n.input("x", 3, 4, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().zeroPadding2D(2, 3, 0, 0)), x));
+                }),
+                minimal("Cropping1D without cropping (1 each side)", 1, n -> {
+                    String x = n.input("x", 6, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().cropping1D(0, 2)), x));
+                }),
+                minimal("Cropping2D without cropping (nothing)", 1, n -> {
+                    String x = n.input("x", 4, 5, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().cropping2D(1, 0, 0, 1)), x));
+                }),
+                minimal("UpSampling1D without size (2)", 1, n -> {
+                    String x = n.input("x", 3, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().upSampling1D(3)), x));
+                }),
+                minimal("UpSampling2D without options ((2, 2), nearest)", 1, n -> {
+                    String x = n.input("x", 3, 2, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().upSampling2D(3, 1, "bilinear")), x));
+                }),
+                minimal("BatchNormalization without options (axis -1, epsilon 1e-3)", 1, n -> {
+                    String x = n.input("x", 3, 4);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().batchNormalization(-1, 4, true, true)), x));
+                }),
+                minimal("LayerNormalization without options (axis -1, epsilon 1e-3)", 1, n -> {
+                    String x = n.input("x", 3, 4);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().layerNormalization(-1, new int[] {4}, true,
+                            true)), x));
+                }),
+                minimal("LeakyReLU without options (slope 0.3)", 4, n -> elementwise(n,
+                        KerasLayers.keeping(n.layers().leakyRelu(0.1)))),
+                minimal("ELU without options (alpha 1)", 4, n -> elementwise(n, KerasLayers.keeping(n.layers().elu(0.5)))),
+                minimal("ReLU without options", 4, n -> elementwise(n,
+                        KerasLayers.keeping(n.layers().relu(2.0, 0.2, 0.5)))),
+                minimal("Softmax without options (axis -1)", 4, n -> elementwise(n,
+                        KerasLayers.keeping(n.layers().softmax(1)))),
+                minimal("Concatenate without options (axis -1)", 1, n -> {
+                    String a = n.input("a", 2, 3);
+                    String b = n.input("b", 2, 2);
+                    return n.build(n.call(KerasLayers.keeping(n.layers().concatenate(1)), a, b));
+                }),
+                minimal("Bidirectional without merge_mode (concat)", 1, n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 4, 3);
+                    return n.build(n.call(KerasLayers.keeping(l.bidirectional("sum", l.lstm(3, 2, "tanh", "sigmoid",
+                            true, false, false), l.lstm(3, 2, "tanh", "sigmoid", true, false, true))), x));
                 }));
     }
 
