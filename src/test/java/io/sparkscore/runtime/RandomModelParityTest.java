@@ -71,7 +71,7 @@ class RandomModelParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource({"activations", "coreLayers", "convolutions", "pooling", "paddingAndResizing", "normalization",
             "recurrent", "recurrentActivations", "wrappers", "merges", "activationLayers", "stacks",
-            "kerasDefaults"})
+            "realisticSizes", "kerasDefaults"})
     void bothPathsAgreeAfterAKerasRoundTrip(Case c) {
         ModelSpec read = roundTrip(c.recipe().apply(net(c.name())), c.name(), c.exactConfig());
         try (LoadedModel jvm = PredictionPaths.load(read, PredictionPath.JVM, RuntimeOptions.singleThreaded());
@@ -742,6 +742,49 @@ class RandomModelParityTest {
                 }));
     }
 
+    /** Sizes of real models, where long sums and many steps let float rounding differ between the paths. */
+    static Stream<Arguments> realisticSizes() {
+        return args(
+                model("MLP 300-128-64-10 (relu, relu, softmax)", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 300);
+                    return n.build(n.chain(x, l.dense(300, 128, "relu"), l.dense(128, 64, "relu"),
+                            l.dense(64, 10, "softmax")));
+                }),
+                model("CNN on 28x28x1: Conv2D 16, MaxPool, Conv2D 32, GlobalAveragePool, Dense 10", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 28, 28, 1);
+                    return n.build(n.chain(x,
+                            l.conv(1, 16, new int[] {3, 3}, new int[] {1, 1}, "same", new int[] {1, 1}, 1, "relu",
+                                    true),
+                            l.pooling("Max", new int[] {2, 2}, null, "valid"),
+                            l.conv(16, 32, new int[] {3, 3}, new int[] {1, 1}, "valid", new int[] {1, 1}, 1, "relu",
+                                    true),
+                            l.globalPooling("Average", 2, false), l.dense(32, 10, "softmax")));
+                }),
+                model("LSTM 64 units over 30 steps of 16 features, Dense", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 30, 16);
+                    return n.build(n.chain(x, l.lstm(16, 64, "tanh", "sigmoid", true, false, false),
+                            l.dense(64, 1, "linear")));
+                }),
+                model("Bidirectional GRU 32 units over 20 steps, sequences, GlobalMaxPool1D", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 20, 8);
+                    return n.build(n.chain(x, l.bidirectional("concat",
+                                    l.gru(8, 32, "tanh", "sigmoid", true, true, false),
+                                    l.gru(8, 32, "tanh", "sigmoid", true, true, true)),
+                            l.globalPooling("Max", 1, false)));
+                }),
+                model("Text model: Embedding 1000x32 over 40 tokens, Conv1D 64 k5, GlobalMaxPool, Dense", n -> {
+                    KerasLayers l = n.layers();
+                    String x = n.input("x", 40);
+                    return n.build(n.chain(x, l.embedding(1000, 32),
+                            l.conv(32, 64, new int[] {5}, new int[] {1}, "valid", new int[] {1}, 1, "relu", true),
+                            l.globalPooling("Max", 1, false), l.dense(64, 1, "sigmoid")));
+                }));
+    }
+
     /**
      * Layers whose configs hold only the keys older Keras versions (or hand-written configs) always had: both paths
      * must fill in the same Keras defaults.
@@ -828,7 +871,8 @@ class RandomModelParityTest {
                 }),
                 minimal("LeakyReLU without options (slope 0.3)", 4, n -> elementwise(n,
                         KerasLayers.keeping(n.layers().leakyRelu(0.1)))),
-                minimal("ELU without options (alpha 1)", 4, n -> elementwise(n, KerasLayers.keeping(n.layers().elu(0.5)))),
+                minimal("ELU without options (alpha 1)", 4, n -> elementwise(n,
+                        KerasLayers.keeping(n.layers().elu(0.5)))),
                 minimal("ReLU without options", 4, n -> elementwise(n,
                         KerasLayers.keeping(n.layers().relu(2.0, 0.2, 0.5)))),
                 minimal("Softmax without options (axis -1)", 4, n -> elementwise(n,
