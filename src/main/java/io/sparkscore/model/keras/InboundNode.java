@@ -9,8 +9,10 @@ import java.util.Set;
 
 /**
  * One call of a layer in a Functional config, in either spelling: Keras 1/2 {@code [["dense_1", 0, 0, {}], ...]}
- * or Keras 3 {@code {"args": [...keras tensors...], "kwargs": {...}}}. Call arguments other than the input tensors
- * (a mask, an initial state, constants) are refused, because they change what the layer computes.
+ * or Keras 3 {@code {"args": [...keras tensors...], "kwargs": {...}}}. The node's inputs are the tensors passed
+ * positionally, followed by the tensors of a recurrent layer's {@code initial_state} argument (Keras 2 already lists
+ * those among the inputs). Other call arguments (a mask tensor, constants) are refused, because they change what the
+ * layer computes.
  */
 record InboundNode(List<TensorRef> inputs) {
 
@@ -18,11 +20,16 @@ record InboundNode(List<TensorRef> inputs) {
 
     static InboundNode parse(Object raw, ConfigLayer layer, KerasConfigParser errors) {
         List<TensorRef> inputs = new ArrayList<>();
+        List<TensorRef> initialState = new ArrayList<>();
         if (raw instanceof Map<?, ?> keras3) {
             collectKeras3(keras3.get("args"), inputs, errors);
             if (keras3.get("kwargs") instanceof Map<?, ?> kwargs) {
                 for (Map.Entry<?, ?> e : kwargs.entrySet()) {
-                    checkKwarg(String.valueOf(e.getKey()), e.getValue(), layer, errors);
+                    if (acceptsInitialState(layer, e.getKey())) {
+                        collectKeras3(e.getValue(), initialState, errors);
+                    } else {
+                        checkKwarg(String.valueOf(e.getKey()), e.getValue(), layer, errors);
+                    }
                 }
             }
         } else if (raw instanceof List<?> keras2) {
@@ -34,7 +41,11 @@ record InboundNode(List<TensorRef> inputs) {
                 inputs.add(TensorRef.of(ref, errors.file()));
                 if (ref.size() > 3 && ref.get(3) instanceof Map<?, ?> kwargs) {
                     for (Map.Entry<?, ?> e : kwargs.entrySet()) {
-                        checkKwarg(String.valueOf(e.getKey()), e.getValue(), layer, errors);
+                        if (acceptsInitialState(layer, e.getKey())) {
+                            initialState.addAll(TensorRef.collect(e.getValue(), errors.file()));
+                        } else {
+                            checkKwarg(String.valueOf(e.getKey()), e.getValue(), layer, errors);
+                        }
                     }
                 }
             }
@@ -42,7 +53,13 @@ record InboundNode(List<TensorRef> inputs) {
             throw new ModelFormatException(errors.file(), "malformed inbound node " + raw + " of layer '"
                     + layer.name + "'");
         }
+        inputs.addAll(initialState);
         return new InboundNode(inputs);
+    }
+
+    private static boolean acceptsInitialState(ConfigLayer layer, Object kwarg) {
+        return "initial_state".equals(kwarg)
+                && (LayerCatalog.RECURRENT.contains(layer.className) || "Bidirectional".equals(layer.className));
     }
 
     private static void collectKeras3(Object v, List<TensorRef> out, KerasConfigParser errors) {

@@ -79,10 +79,16 @@ final class Keras3ConfigWriter {
                 tensors.add(kerasTensor(history.get(t), shapes == null ? null : shapes.get(t)));
             }
             LayerSpec l = spec.layer(n.layerName());
-            Object args = LayerCatalog.MERGE.contains(l.className()) ? List.of(tensors) : tensors;
             Map<String, Object> call = new LinkedHashMap<>();
-            call.put("args", args);
-            call.put("kwargs", Map.of());
+            if (LayerCatalog.MERGE.contains(l.className())) {
+                call.put("args", List.of(tensors));
+                call.put("kwargs", Map.of());
+            } else {
+                // a recurrent layer's extra inputs are its initial state
+                call.put("args", tensors.subList(0, 1));
+                call.put("kwargs", tensors.size() > 1 ? Map.of("initial_state", tensors.subList(1, tensors.size()))
+                        : Map.of());
+            }
             callsByLayer.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(call);
             int k = callCount.merge(l.name(), 1, Integer::sum) - 1;
             history.put(n.id(), List.of(l.name(), k, 0));

@@ -30,7 +30,16 @@ import java.util.zip.ZipOutputStream;
  * with it, and {@link KerasModelReader} reads the result back to the same spec (same {@link ModelSpec#hash()}).
  *
  * <p>Entries carry a fixed timestamp, so the same spec always gives the same bytes. Activations are written under
- * their canonical spec names; Keras 2's {@code hard_sigmoid_keras2} has no Keras 3 equivalent name.
+ * their canonical spec names; Keras 2's {@code hard_sigmoid_keras2} has no Keras 3 equivalent name, so Keras 3 cannot
+ * load such a file (sparkscore can). Functional configs record each tensor's shape from {@link
+ * io.sparkscore.model.ShapeInference}; Keras 3 needs them to load the file. Layers without weights get no group in
+ * {@code model.weights.h5}, which Keras 3 loads as "no variables".
+ *
+ * <p>Stateless and thread-safe; the weights file goes through a temporary file that is always deleted.
+ *
+ * <pre>{@code
+ * KerasArchiveWriter.write(spec, Path.of("data/models/mlp.keras"));
+ * }</pre>
  */
 public final class KerasArchiveWriter {
 

@@ -21,6 +21,10 @@ import java.util.Map;
  * ModelSpec spec = KerasModelReader.read("hdfs:///models/churn.keras", hadoopConf);
  * }</pre>
  *
+ * <p>Source formats: {@code keras-v3} (zip, streamed; weights opened in memory), {@code keras-h5} (legacy full
+ * model; Keras 1 configs and per-gate RNN weights are converted to the Keras 2 form, Theano convolution kernels are
+ * flipped as Keras' own loader does), {@code keras-h5-weights+json}. Whole files are held in memory while reading.
+ *
  * <p>Stateless and thread-safe. Every failure is a {@code ModelFormatException} (file missing, not a model, corrupt)
  * or an {@code UnsupportedLayerException} (a layer or option sparkscore cannot score faithfully).
  */

@@ -11,9 +11,10 @@ import java.util.Set;
 
 /**
  * Turns a layer's raw Keras config into the plain map a {@code LayerConfig} holds: activations become canonical
- * names, Keras 3 serialised objects (dtype policies, initializers, tuples) become plain JSON values without
- * file-specific ids, and keys that only describe the file (the layer's name, its declared batch shape, wrapped layer
- * configs that become children) are dropped.
+ * names, Keras 3 serialised objects (dtype policies, tuples) become plain JSON values without file-specific ids, and
+ * keys that do not change what the trained layer computes are dropped: the layer's name, its declared batch shape,
+ * wrapped layer configs (they become children), and training-only settings (initializers, regularizers,
+ * constraints), whose Keras 2 forms Keras 3 cannot even parse.
  */
 final class LayerConfigNormaliser {
 
@@ -30,7 +31,8 @@ final class LayerConfigNormaliser {
                                          int kerasMajor) {
         Map<String, Object> out = new LinkedHashMap<>();
         raw.forEach((key, value) -> {
-            if (DROPPED_KEYS.contains(key)) {
+            if (DROPPED_KEYS.contains(key) || isTrainingOnly(key)
+                    || ("time_major".equals(key) && Boolean.FALSE.equals(value))) {
                 return;
             }
             if (ACTIVATION_KEYS.contains(key)) {
@@ -40,6 +42,10 @@ final class LayerConfigNormaliser {
             }
         });
         return out;
+    }
+
+    private static boolean isTrainingOnly(String key) {
+        return key.endsWith("_initializer") || key.endsWith("_regularizer") || key.endsWith("_constraint");
     }
 
     /** Plain JSON values only: Keras 3 objects lose their module/registration ids, dtype policies become names. */

@@ -39,7 +39,7 @@ final class LayerWeights {
             RawWeight match = null;
             for (Iterator<RawWeight> it = stored.iterator(); it.hasNext() && match == null; ) {
                 RawWeight w = it.next();
-                if (w.baseName().equals(name)) {
+                if (w.baseName().equals(name) || w.baseName().equals(kerasVariableName(layer.className, name))) {
                     match = w;
                     it.remove();
                 }
@@ -49,6 +49,12 @@ final class LayerWeights {
             }
             layer.weights.put(name, match.toTensor(name));
         }
+    }
+
+    /** Keras 3 names some variables differently from Keras 2 (its DepthwiseConv2D kernel is plain "kernel"). */
+    private static String kerasVariableName(String className, String canonicalName) {
+        return "DepthwiseConv2D".equals(className) && "depthwise_kernel".equals(canonicalName) ? "kernel"
+                : canonicalName;
     }
 
     static ModelFormatException mismatch(ConfigLayer layer, List<String> expected, List<RawWeight> stored,

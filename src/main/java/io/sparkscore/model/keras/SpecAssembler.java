@@ -21,7 +21,7 @@ import java.util.Set;
  * Turns a parsed config with attached weights into a {@link ModelSpec}: InputLayers become inputs, every layer call
  * becomes a node (a layer called twice gives two nodes sharing one layer), nested models are flattened into the
  * outer graph. The first call of a layer produces the tensor named like the layer, later calls
- * {@code <layer>_<k>} (or another free name).
+ * {@code <layer>_<k>} (or another free name). One instance assembles one model.
  */
 final class SpecAssembler {
 
@@ -33,6 +33,7 @@ final class SpecAssembler {
     private final Set<String> tensorNames = new HashSet<>();
     private final Set<String> reserved = new HashSet<>();
     private final List<NodeSpec> nodes = new ArrayList<>();
+    private int kerasMajor;
 
     SpecAssembler(String file, KerasConfigParser errors) {
         this.file = file;
@@ -40,11 +41,12 @@ final class SpecAssembler {
     }
 
     ModelSpec assemble(ConfigModel model, String modelName, String sourceFormat, String kerasVersion) {
+        kerasMajor = KerasNaming.majorVersion(kerasVersion);
         reserveNames(model);
         List<InputSpec> inputs = new ArrayList<>();
         List<String> outputs;
         if (model.isSequential()) {
-            InputSpec input = sequentialInput(model, KerasNaming.majorVersion(kerasVersion));
+            InputSpec input = sequentialInput(model);
             inputs.add(input);
             tensorNames.add(input.name());
             outputs = applySequential(model, input.name());
@@ -73,7 +75,7 @@ final class SpecAssembler {
         }
     }
 
-    private InputSpec sequentialInput(ConfigModel model, int kerasMajor) {
+    private InputSpec sequentialInput(ConfigModel model) {
         ConfigLayer first = model.layers().get(0);
         if (first.isInput()) {
             return new InputSpec(first.name, shapeWithoutBatch(first), dtype(first));
@@ -173,8 +175,9 @@ final class SpecAssembler {
                     + pending + " layer calls read tensors that no layer produces");
         }
         List<String> outputs = new ArrayList<>();
-        for (TensorRef ref : TensorRef.collect(model.outputLayers(), file)) {
-            requireSingleOutput(model, ref, "the model's outputs");
+        for (TensorRef written : TensorRef.collect(model.outputLayers(), file)) {
+            requireSingleOutput(model, written, "the model's outputs");
+            TensorRef ref = outputRef(model, written);
             String t = tensors.get(ref.key());
             if (t == null) {
                 throw new ModelFormatException(file, "model output " + ref + " is not produced by any layer");
@@ -182,6 +185,22 @@ final class SpecAssembler {
             outputs.add(t);
         }
         return outputs;
+    }
+
+    /**
+     * Keras 3 counts the node a nested Functional model gets when it is built, so its {@code output_layers} refer to
+     * the k-th call of such a model as node k + 1 (Keras' own loader subtracts it again); calls in
+     * {@code inbound_nodes} are not shifted.
+     */
+    private TensorRef outputRef(ConfigModel model, TensorRef written) {
+        if (kerasMajor < 3) {
+            return written;
+        }
+        ConfigLayer source = findLayer(model, written.layer());
+        if (source.nested == null || source.nested.isSequential()) {
+            return written;
+        }
+        return new TensorRef(written.layer(), written.nodeIndex() - 1, written.tensorIndex());
     }
 
     /** Only a nested model may have several outputs; a layer's extra outputs (e.g. RNN states) are refused. */
@@ -208,9 +227,11 @@ final class SpecAssembler {
             }
             return applyFunctional(inner, inputs);
         }
-        if (inputs.size() != 1 && !LayerCatalog.MERGE.contains(layer.className)) {
+        boolean takesSeveral = LayerCatalog.MERGE.contains(layer.className)
+                || LayerCatalog.RECURRENT.contains(layer.className) || "Bidirectional".equals(layer.className);
+        if (inputs.size() != 1 && !takesSeveral) {
             throw errors.unsupported(layer.name, layer.className, "is called on " + inputs.size() + " tensors "
-                    + inputs + " (for a recurrent layer: an initial state); only merge layers take several inputs");
+                    + inputs + "; only merge layers, and recurrent layers given an initial state, take several inputs");
         }
         LayerSpec spec = specs.computeIfAbsent(layer, this::toLayerSpec);
         int k = calls.merge(layer, 1, Integer::sum) - 1;

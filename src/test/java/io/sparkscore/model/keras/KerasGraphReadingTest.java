@@ -107,14 +107,71 @@ class KerasGraphReadingTest {
                 new NodeSpec("dense_1", "dense_1", List.of("add")));
         assertThat(spec.outputs()).containsExactly("act", "dense_1");
         LayerSpec shared = spec.layer("shared");
-        assertThat(shared.config().asMap()).containsEntry("activation", "relu").containsEntry("dtype", "float32")
-                .doesNotContainKey("name");
-        assertThat(shared.config().getMap("kernel_initializer")).containsOnlyKeys("class_name", "config");
+        assertThat(shared.config().asMap()).containsOnly(java.util.Map.entry("units", 2),
+                java.util.Map.entry("use_bias", true), java.util.Map.entry("activation", "relu"),
+                java.util.Map.entry("dtype", "float32"));
         assertThat(shared.weight("kernel").data()).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(spec.layer("dense").weight("kernel").data()).containsExactly(7, 8);
         assertThat(spec.layer("dense").hasWeight("bias")).isFalse();
         assertThat(spec.layer("dense_1").weight("bias").data()).containsExactly(0, 0, 0, 9);
         assertThat(spec.paramCount()).isEqualTo(8 + 2 + 12);
+    }
+
+    /** As Keras 3.15 writes it: output_layers count the node a nested Functional model gets when it is built. */
+    private static final String KERAS3_NESTED_FUNCTIONAL_TWICE = """
+            {"module": "keras.src.models.functional", "class_name": "Functional", "registered_name": "Functional",
+             "config": {"name": "outer2", "trainable": true,
+              "layers": [
+               {"module": "keras.layers", "class_name": "InputLayer", "name": "x", "inbound_nodes": [],
+                "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "x"}},
+               {"module": "keras.layers", "class_name": "InputLayer", "name": "y", "inbound_nodes": [],
+                "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "y"}},
+               {"module": "keras.src.models.functional", "class_name": "Functional", "name": "inner",
+                "registered_name": "Functional",
+                "config": {"name": "inner", "trainable": true,
+                  "layers": [
+                   {"module": "keras.layers", "class_name": "InputLayer", "name": "fin", "inbound_nodes": [],
+                    "config": {"batch_shape": [null, 3], "dtype": "float32", "name": "fin"}},
+                   {"module": "keras.layers", "class_name": "Dense", "name": "f1",
+                    "config": {"name": "f1", "units": 3}, "inbound_nodes": [{"args": [FIN], "kwargs": {}}]},
+                   {"module": "keras.layers", "class_name": "Dense", "name": "f2",
+                    "config": {"name": "f2", "units": 3}, "inbound_nodes": [{"args": [FIN], "kwargs": {}}]}],
+                  "input_layers": [["fin", 0, 0]],
+                  "output_layers": [["f1", 0, 0], ["f2", 0, 0]]},
+                "inbound_nodes": [{"args": [X], "kwargs": {"mask": null}}, {"args": [Y], "kwargs": {"mask": null}}]},
+               {"module": "keras.layers", "class_name": "Add", "name": "sum", "config": {"name": "sum"},
+                "inbound_nodes": [{"args": [[I00, I01, I10, I11]], "kwargs": {}}]}],
+              "input_layers": [["x", 0, 0], ["y", 0, 0]],
+              "output_layers": [["sum", 0, 0], ["inner", 1, 1]]}}
+            """.replace("FIN", tensor("fin", 0)).replace("X", tensor("x", 0)).replace("Y", tensor("y", 0))
+            .replace("I00", tensor("inner", 0)).replace("I10", tensor("inner", 1))
+            .replace("I01", tensor("inner", 0).replace(", 0]", ", 1]"))
+            .replace("I11", tensor("inner", 1).replace(", 0]", ", 1]"));
+
+    @Test
+    void keras3OutputOfANestedFunctionalModelIsShiftedByItsBuildNode() throws IOException {
+        Path weights = tmp.resolve("twice.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            WritableGroup inner = h5.putGroup("layers").putGroup("functional").putGroup("layers");
+            WritableGroup f1 = inner.putGroup("dense").putGroup("vars");
+            f1.putDataset("0", new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+            f1.putDataset("1", new float[] {1, 1, 1});
+            WritableGroup f2 = inner.putGroup("dense_1").putGroup("vars");
+            f2.putDataset("0", new float[][] {{2, 0, 0}, {0, 2, 0}, {0, 0, 2}});
+            f2.putDataset("1", new float[] {2, 2, 2});
+        }
+        Path file = tmp.resolve("twice.keras");
+        zip(file, KERAS3_NESTED_FUNCTIONAL_TWICE, Files.readAllBytes(weights));
+
+        ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
+
+        assertThat(spec.nodes()).containsExactly(
+                new NodeSpec("f1", "f1", List.of("x")), new NodeSpec("f2", "f2", List.of("x")),
+                new NodeSpec("f1_1", "f1", List.of("y")), new NodeSpec("f2_1", "f2", List.of("y")),
+                new NodeSpec("sum", "sum", List.of("f1", "f2", "f1_1", "f2_1")));
+        // ["inner", 1, 1] is output 1 of the first call
+        assertThat(spec.outputs()).containsExactly("sum", "f2");
+        assertThat(spec.layer("f2").weight("bias").data()).containsExactly(2, 2, 2);
     }
 
     private static final String KERAS2_JSON = """
@@ -302,6 +359,76 @@ class KerasGraphReadingTest {
         assertThat(spec.inputs().toString()).isEqualTo("[input_layer(12,)]");
         assertThat(spec.nodes().get(0).inputs()).containsExactly("input_layer");
         assertThat(spec.paramCount()).isEqualTo(2020);
+    }
+
+    @Test
+    void initialStatesBecomeExtraInputsOfTheRecurrentNodeInBothSpellings() throws IOException {
+        ModelSpec keras2 = KerasModelReader.read(
+                KerasFixtures.file("frugally-deep/fdeep_gru_stateless_initial_state.h5").toString(), CONF);
+        assertThat(keras2.nodes()).containsExactly(new NodeSpec("gru", "gru", List.of("input_1", "input_2")));
+
+        LayerSpec lstm = new LayerSpec("lstm", "LSTM", new io.sparkscore.model.LayerConfig("lstm", "LSTM",
+                Map.of("units", 2, "use_bias", true)), KerasArchiveWriterTest.weights(
+                KerasArchiveWriterTest.tensor("kernel", 1, 3, 8), KerasArchiveWriterTest.tensor("recurrent_kernel", 2,
+                        2, 8), KerasArchiveWriterTest.tensor("bias", 3, 8)));
+        ModelSpec spec = new ModelSpec("init", "programmatic", "3", List.of(
+                new io.sparkscore.model.InputSpec("seq", new int[] {4, 3}, "float32"),
+                new io.sparkscore.model.InputSpec("h", new int[] {2}, "float32"),
+                new io.sparkscore.model.InputSpec("c", new int[] {2}, "float32")), List.of(lstm),
+                List.of(new NodeSpec("lstm", "lstm", List.of("seq", "h", "c"))), List.of("lstm"));
+        Path file = tmp.resolve("init.keras");
+        KerasArchiveWriter.write(spec, file);
+        ModelSpec keras3 = KerasModelReader.read(file.toString(), CONF);
+        assertThat(keras3.nodes()).isEqualTo(spec.nodes());
+        assertThat(keras3.hash()).isEqualTo(spec.hash());
+    }
+
+    @Test
+    void keras3LegacyHdf5NamesTheDepthwiseKernelPlainKernel() throws IOException {
+        Path json = Files.writeString(tmp.resolve("dw.json"), """
+                {"module": "keras", "class_name": "Sequential", "config": {"name": "dw_model", "layers": [
+                  {"module": "keras.layers", "class_name": "InputLayer",
+                   "config": {"batch_shape": [null, 4, 4, 2], "dtype": "float32", "name": "img"}},
+                  {"module": "keras.layers", "class_name": "DepthwiseConv2D",
+                   "config": {"name": "dw", "kernel_size": [1, 1], "use_bias": false}}]}}
+                """);
+        Path weights = tmp.resolve("dw.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"dw"});
+            h5.putAttribute("keras_version", "3.15.1");
+            WritableGroup dw = h5.putGroup("dw");
+            dw.putAttribute("weight_names", new String[] {"dw/kernel"});
+            dw.putGroup("dw").putDataset("kernel", new float[][][][] {{{{3}, {4}}}});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.layer("dw").weight("depthwise_kernel").data()).containsExactly(3, 4);
+        assertThat(spec.inputs().toString()).isEqualTo("[img(4, 4, 2)]");
+    }
+
+    @Test
+    void keras3WeightsFileWithConfigJsonReadsLikeTheArchive() throws IOException {
+        Path archive = tmp.resolve("emg_copy.keras");
+        ModelSpec original = KerasModelReader.read(
+                KerasFixtures.file("keras3/emg_reshape_lstm_dense_k3.9.2.keras").toString(), CONF);
+        KerasArchiveWriter.write(original, archive);
+        Path config = tmp.resolve("config.json");
+        Path weights = tmp.resolve("model.weights.h5");
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(archive))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals("config.json")) {
+                    Files.write(config, zip.readAllBytes());
+                } else if (e.getName().equals("model.weights.h5")) {
+                    Files.write(weights, zip.readAllBytes());
+                }
+            }
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), config.toString(), CONF);
+
+        assertThat(spec.sourceFormat()).isEqualTo("keras-h5-weights+json");
+        assertThat(spec.hash()).isEqualTo(original.hash());
     }
 
     @Test

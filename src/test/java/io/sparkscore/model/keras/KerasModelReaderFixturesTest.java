@@ -103,9 +103,8 @@ class KerasModelReaderFixturesTest {
                 "layer 'gru_1' (GRU): stateful=True carries state from one batch to the next, which depends on how "
                         + "rows are batched; re-create the layer with stateful=False, copy the weights and save the "
                         + "model again " + MODEL_FILE));
-        EXPECTED.put("frugally-deep/fdeep_gru_stateless_initial_state.h5", refused(UnsupportedLayerException.class,
-                "layer 'gru' (GRU): is called on 2 tensors [input_1, input_2] (for a recurrent layer: an initial "
-                        + "state); only merge layers take several inputs " + MODEL_FILE));
+        EXPECTED.put("frugally-deep/fdeep_gru_stateless_initial_state.h5",
+                loads("[input_1(3, 1), input_2(1,)]", 6, "gru"));
         EXPECTED.put("frugally-deep/fdeep_lstm_multi_io_functional.h5", refused(UnsupportedLayerException.class,
                 "layer 'lstm_3' (LSTM): return_state=True makes the layer return its states as extra outputs; "
                         + "sparkscore supports one output per layer " + MODEL_FILE));
