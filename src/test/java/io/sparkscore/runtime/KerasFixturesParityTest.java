@@ -140,11 +140,7 @@ class KerasFixturesParityTest {
                 "layer 'gru_1' (GRU): stateful=True carries state from one batch to the next, which depends on how "
                         + "rows are batched; re-create the layer with stateful=False, copy the weights and save the "
                         + "model again" + MODEL_FILE, "a stateful RNN"));
-        EXPECTED.put("frugally-deep/fdeep_gru_stateless_initial_state.h5", refusedOnRead(
-                UnsupportedLayerException.class,
-                "layer 'gru' (GRU): is called on 2 tensors [input_1, input_2] (for a recurrent layer: an initial "
-                        + "state); only merge layers take several inputs" + MODEL_FILE,
-                "an RNN given its initial state as a second input"));
+        EXPECTED.put("frugally-deep/fdeep_gru_stateless_initial_state.h5", runs());
         EXPECTED.put("frugally-deep/fdeep_lstm_multi_io_functional.h5", refusedOnRead(
                 UnsupportedLayerException.class,
                 "layer 'lstm_3' (LSTM): return_state=True makes the layer return its states as extra outputs; "
