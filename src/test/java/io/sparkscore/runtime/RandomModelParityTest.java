@@ -282,6 +282,8 @@ class RandomModelParityTest {
                 model("Conv1D causal k3 dilation 2", n -> conv1D(n, 4, 3, 1, "causal", 2, 1)),
                 model("Conv1D causal k2 dilation 3", n -> conv1D(n, 2, 2, 1, "causal", 3, 1)),
                 model("Conv1D valid k3 stride 2", n -> conv1D(n, 4, 3, 2, "valid", 1, 1)),
+                model("Conv1D causal k3 stride 2", n -> conv1D(n, 3, 3, 2, "causal", 1, 1)),
+                model("Conv1D same k2 stride 2 on an odd length", n -> conv1D(n, 3, 2, 2, "same", 1, 1)),
                 model("Conv1D same k3 dilation 2", n -> conv1D(n, 4, 3, 1, "same", 2, 1)),
                 model("Conv1D groups 2", n -> conv1D(n, 6, 3, 1, "valid", 1, 2)),
                 model("Conv2D same with an even kernel (2, 2) and strides (2, 2) on 7x6", n ->
@@ -323,6 +325,11 @@ class RandomModelParityTest {
                     return n.build(n.call(n.layers().depthwiseConv2D(3, new int[] {3, 3}, new int[] {2, 2}, "same",
                             new int[] {1, 1}, 2, "relu", true), x));
                 }),
+                model("DepthwiseConv2D same (2, 3) dilation (2, 1) depth_multiplier 3", n -> {
+                    String x = n.input("x", 6, 7, 2);
+                    return n.build(n.call(n.layers().depthwiseConv2D(2, new int[] {2, 3}, new int[] {1, 1}, "same",
+                            new int[] {2, 1}, 3, "tanh", true), x));
+                }),
                 model("DepthwiseConv2D valid (2, 2) dilation (2, 2) without bias", n -> {
                     String x = n.input("x", 7, 6, 3);
                     return n.build(n.call(n.layers().depthwiseConv2D(3, new int[] {2, 2}, new int[] {1, 1}, "valid",
@@ -359,6 +366,10 @@ class RandomModelParityTest {
                 model("AveragePooling2D (3, 2) strides (2, 1) same", n ->
                         pool2D(n, "Average", new int[] {3, 2}, new int[] {2, 1}, "same")),
                 model("AveragePooling2D (2, 2) valid", n -> pool2D(n, "Average", new int[] {2, 2}, null, "valid")),
+                model("AveragePooling2D (3, 3) strides (2, 2) same", n ->
+                        pool2D(n, "Average", new int[] {3, 3}, new int[] {2, 2}, "same")),
+                model("MaxPooling1D pool 2 stride 3 same", n -> pool1D(n, "Max", 2, 3, "same")),
+                model("AveragePooling1D pool 4 stride 3 same", n -> pool1D(n, "Average", 4, 3, "same")),
                 model("MaxPooling2D (2, 3) strides (3, 2) valid", n ->
                         pool2D(n, "Max", new int[] {2, 3}, new int[] {3, 2}, "valid")),
                 model("GlobalMaxPooling1D", n -> globalPool(n, "Max", 1, false)),
@@ -436,6 +447,14 @@ class RandomModelParityTest {
                     String x = n.input("x", 5, 4);
                     return n.build(n.call(n.layers().batchNormalization(1, 5, true, true), x));
                 }),
+                model("BatchNormalization on axis 1 of an image (rows)", n -> {
+                    String x = n.input("x", 4, 3, 2);
+                    return n.build(n.call(n.layers().batchNormalization(1, 4, true, true), x));
+                }),
+                model("BatchNormalization on axis 2 of an image (columns)", n -> {
+                    String x = n.input("x", 4, 3, 2);
+                    return n.build(n.call(n.layers().batchNormalization(2, 3, true, false), x));
+                }),
                 model("BatchNormalization without center and scale", n -> {
                     String x = n.input("x", 5, 4);
                     return n.build(n.call(n.layers().batchNormalization(-1, 4, false, false), x));
@@ -469,6 +488,8 @@ class RandomModelParityTest {
                 model("SimpleRNN last output", n -> rnn(n, l -> l.simpleRnn(3, 4, "tanh", false, false))),
                 model("SimpleRNN go_backwards with return_sequences", n ->
                         rnn(n, l -> l.simpleRnn(3, 4, "tanh", true, true))),
+                model("SimpleRNN go_backwards, last output", n ->
+                        rnn(n, l -> l.simpleRnn(3, 4, "tanh", false, true))),
                 model("SimpleRNN relu with return_sequences", n -> rnn(n, l -> l.simpleRnn(3, 4, "relu", true, false))),
                 model("LSTM with return_sequences", n ->
                         rnn(n, l -> l.lstm(3, 4, "tanh", "sigmoid", true, true, false))),
@@ -610,6 +631,26 @@ class RandomModelParityTest {
                 return n.build(n.call(l.merge(cls), a, b));
             }));
         }
+        cases.add(model("Add of a sequence (4, 3) and a vector (3,) (lower rank broadcast)", n -> {
+            String a = n.input("a", 4, 3);
+            String b = n.input("b", 3);
+            return n.build(n.call(n.layers().merge("Add"), a, b));
+        }));
+        cases.add(model("Multiply a sequence (4, 3) by per-step weights (4, 1)", n -> {
+            String a = n.input("a", 4, 3);
+            String b = n.input("b", 4, 1);
+            return n.build(n.call(n.layers().merge("Multiply"), a, b));
+        }));
+        cases.add(model("Maximum of a sequence (4, 3) and a vector (3,)", n -> {
+            String a = n.input("a", 4, 3);
+            String b = n.input("b", 3);
+            return n.build(n.call(n.layers().merge("Maximum"), b, a));
+        }));
+        cases.add(model("Dot of a vector (3,) and a sequence (4, 3) on axes [1, 2]", n -> {
+            String a = n.input("a", 3);
+            String b = n.input("b", 4, 3);
+            return n.build(n.call(n.layers().dot(ints(1, 2), false), a, b));
+        }));
         cases.add(model("Add of three branches", n -> {
             KerasLayers l = n.layers();
             String a = n.input("a", 5);
