@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Seeded random models of every layer both paths support, and small graphs combining them, go through the whole
- * route a user's model takes: the spec is written as a Keras 3 {@code .keras} archive, read back (the same spec must
- * come back), loaded on the jvm and the tf path, and fed seeded random rows. The paths must agree to
+ * route a user's model takes: the spec is written as a Keras 3 {@code .keras} archive, read back (the same graph,
+ * weights and computing config must come back), loaded on the jvm and the tf path, and fed seeded random rows. The paths must agree to
  * {@value #TOLERANCE} relative ({@code |tf - jvm| <= 1e-5 * max(1, |jvm|)}), in one batch and in batches of
  * {@value #SMALL_BATCH}.
  *
@@ -46,7 +46,8 @@ class RandomModelParityTest {
 
     /**
      * A named model recipe; {@code inputScale} widens the random inputs beyond [-1, 1). With {@code exactConfig} the
-     * reader must return every layer config unchanged; recipes with keys missing let it fill in what it documents.
+     * reader must return every config key that changes what a layer computes unchanged; recipes with keys missing let
+     * it fill in what it documents.
      */
     record Case(String name, double inputScale, boolean exactConfig, Function<RandomNet, ModelSpec> recipe) {
         @Override
@@ -509,7 +510,8 @@ class RandomModelParityTest {
                     KerasLayers l = n.layers();
                     String x = n.input("x", 6, 3);
                     return n.build(n.chain(x, l.lstm(3, 5, "tanh", "sigmoid", true, true, false),
-                            l.gru(5, 4, "tanh", "sigmoid", true, true, false), l.simpleRnn(4, 3, "tanh", false, false)));
+                            l.gru(5, 4, "tanh", "sigmoid", true, true, false),
+                            l.simpleRnn(4, 3, "tanh", false, false)));
                 }));
     }
 
