@@ -30,11 +30,25 @@ final class Hdf5Arrays {
             }
             return r;
         }
+        if (flat instanceof long[] l) {
+            float[] r = new float[l.length];
+            for (int i = 0; i < l.length; i++) {
+                r[i] = l[i];
+            }
+            return r;
+        }
+        if (flat instanceof int[] ints) {
+            float[] r = new float[ints.length];
+            for (int i = 0; i < ints.length; i++) {
+                r[i] = ints[i];
+            }
+            return r;
+        }
         if (flat instanceof Number n) {
             return new float[] {n.floatValue()};
         }
         throw new IllegalArgumentException(what + " holds " + flat.getClass().getSimpleName()
-                + " values, not float32/float64");
+                + " values, not numbers");
     }
 
     /** A string or string-array attribute (Keras writes both, as fixed or variable length, bytes or text). */

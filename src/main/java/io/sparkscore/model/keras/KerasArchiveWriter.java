@@ -138,10 +138,13 @@ public final class KerasArchiveWriter {
         }
     }
 
-    /** jhdf writes n-d datasets from nested Java arrays. */
+    /** jhdf writes n-d datasets from nested Java arrays, scalars from a boxed value. */
     private static Object nested(Tensor t) {
         int[] shape = t.shape();
-        if (shape.length <= 1) {
+        if (shape.length == 0) {
+            return t.data()[0];
+        }
+        if (shape.length == 1) {
             return t.data().clone();
         }
         Object array = Array.newInstance(float.class, shape);

@@ -147,10 +147,6 @@ final class KerasConfigParser {
                 throw unsupported(name, cls, "time_major=True is not supported; use batch-major inputs");
             }
         }
-        if ("Embedding".equals(cls) && Boolean.TRUE.equals(cfg.get("mask_zero"))) {
-            throw unsupported(name, cls, "mask_zero=True makes later layers skip masked steps, and masking is "
-                    + "not supported; re-create the layer with mask_zero=False if no input uses index 0 as padding");
-        }
     }
 
     private void rejectCustom(Map<String, Object> raw, String cls, String name) {

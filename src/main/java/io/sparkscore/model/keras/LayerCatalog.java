@@ -19,18 +19,24 @@ final class LayerCatalog {
             "Minimum", "Dot");
     static final Set<String> WRAPPERS = Set.of("Bidirectional", "TimeDistributed");
     static final Set<String> MODELS = Set.of("Sequential", "Functional", "Model");
-    static final Set<String> CONVOLUTIONS = Set.of("Conv1D", "Conv2D", "SeparableConv1D", "SeparableConv2D",
-            "DepthwiseConv2D");
-
+    /**
+     * The brief's core list plus what the prediction paths added later (3-d and transposed convolutions, 3-d
+     * pooling/resizing, Group/Unit normalisation, Rescaling, adapted Normalization, Masking, ThresholdedReLU): the
+     * reader accepts every layer at least one path can score, and each path refuses what it cannot.
+     */
     static final Set<String> SUPPORTED = Set.copyOf(new TreeSet<>(List.of(
-            "InputLayer", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
-            "GaussianDropout", "AlphaDropout", "Flatten", "Reshape", "Permute", "RepeatVector", "Conv1D", "Conv2D",
-            "SeparableConv1D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling1D", "MaxPooling2D",
-            "AveragePooling1D", "AveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D",
-            "Cropping2D", "UpSampling1D", "UpSampling2D", "BatchNormalization", "LayerNormalization", "Embedding",
-            "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Concatenate", "Add", "Subtract",
-            "Multiply", "Average", "Maximum", "Minimum", "Dot", "LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax")));
+            "InputLayer", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
+            "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization",
+            "Identity", "Flatten", "Reshape", "Permute", "RepeatVector", "Conv1D", "Conv2D", "Conv3D",
+            "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D",
+            "DepthwiseConv1D", "DepthwiseConv2D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
+            "AveragePooling2D", "AveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "ZeroPadding1D",
+            "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D", "UpSampling1D",
+            "UpSampling2D", "UpSampling3D", "BatchNormalization", "LayerNormalization", "GroupNormalization",
+            "UnitNormalization", "Rescaling", "Normalization", "Masking", "Embedding", "LSTM", "GRU", "SimpleRNN",
+            "Bidirectional", "TimeDistributed", "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum",
+            "Minimum", "Dot", "LeakyReLU", "PReLU", "ELU", "ReLU", "ThresholdedReLU", "Softmax")));
 
     /** Keras 2/3 aliases that name the same layer as a supported class. */
     private static final Map<String, String> ALIASES = Map.ofEntries(
@@ -70,7 +76,7 @@ final class LayerCatalog {
         List<String> names = new ArrayList<>();
         boolean bias = flag(config, "use_bias");
         switch (className) {
-            case "Dense", "Conv1D", "Conv2D" -> {
+            case "Dense", "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose" -> {
                 names.add("kernel");
                 addIf(names, bias, "bias");
             }
@@ -79,7 +85,7 @@ final class LayerCatalog {
                 names.add("pointwise_kernel");
                 addIf(names, bias, "bias");
             }
-            case "DepthwiseConv2D" -> {
+            case "DepthwiseConv1D", "DepthwiseConv2D" -> {
                 names.add("depthwise_kernel");
                 addIf(names, bias, "bias");
             }
@@ -93,6 +99,18 @@ final class LayerCatalog {
                 addIf(names, flag(config, "center"), "beta");
                 names.add("moving_mean");
                 names.add("moving_variance");
+            }
+            case "GroupNormalization" -> {
+                addIf(names, flag(config, "scale"), "gamma");
+                addIf(names, flag(config, "center"), "beta");
+            }
+            case "Normalization" -> {
+                // adapt() state; a layer given mean/variance in its config has no weights
+                if (config.get("mean") == null) {
+                    names.add("mean");
+                    names.add("variance");
+                    names.add("count");
+                }
             }
             case "LayerNormalization" -> {
                 addIf(names, flag(config, "scale"), "gamma");

@@ -4,7 +4,6 @@ import io.sparkscore.model.ModelFormatException;
 
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -28,32 +27,40 @@ final class LayerWeights {
     }
 
     /**
-     * Keras 2 HDF5: takes, for each weight the layer needs, the first remaining stored array whose name ends in it
-     * ({@code dense_1/kernel:0 -> kernel}). Taking the first match rather than the next array keeps the layers of a
-     * nested model apart even where tf.keras lists all trainable weights before the non-trainable ones.
+     * Keras 2 HDF5: takes, for each weight the layer needs, a remaining stored array whose name ends in it
+     * ({@code dense_1/kernel:0 -> kernel}), preferring one whose path names the layer ({@code dense_1/...}), else the
+     * first. The preference keeps the layers of a nested model apart where tf.keras lists frozen layers' weights
+     * after the others; the fallback covers names that Keras made unique ({@code PReLU1_1/alpha:0} for layer
+     * {@code PReLU1}).
      */
     static void takeByName(ConfigLayer layer, Deque<RawWeight> stored, String file, String where) {
         List<String> expected = LayerCatalog.weightNames(layer.className, layer.config);
         List<RawWeight> all = new ArrayList<>(stored);
         for (String name : expected) {
-            RawWeight match = null;
-            for (Iterator<RawWeight> it = stored.iterator(); it.hasNext() && match == null; ) {
-                RawWeight w = it.next();
-                if (w.baseName().equals(name) || w.baseName().equals(kerasVariableName(layer.className, name))) {
-                    match = w;
-                    it.remove();
-                }
-            }
+            RawWeight match = stored.stream()
+                    .filter(w -> isNamed(w, layer.className, name) && namesLayer(w, layer.name))
+                    .findFirst()
+                    .orElseGet(() -> stored.stream().filter(w -> isNamed(w, layer.className, name))
+                            .findFirst().orElse(null));
             if (match == null) {
                 throw mismatch(layer, expected, all, file, where);
             }
+            stored.remove(match);
             layer.weights.put(name, match.toTensor(name));
         }
     }
 
-    /** Keras 3 names some variables differently from Keras 2 (its DepthwiseConv2D kernel is plain "kernel"). */
+    private static boolean isNamed(RawWeight w, String className, String canonicalName) {
+        return w.baseName().equals(canonicalName) || w.baseName().equals(kerasVariableName(className, canonicalName));
+    }
+
+    private static boolean namesLayer(RawWeight w, String layerName) {
+        return List.of(w.storedName().split("/")).contains(layerName);
+    }
+
+    /** Keras 3 names some variables differently from Keras 2 (its depthwise kernels are plain "kernel"). */
     private static String kerasVariableName(String className, String canonicalName) {
-        return "DepthwiseConv2D".equals(className) && "depthwise_kernel".equals(canonicalName) ? "kernel"
+        return className.startsWith("DepthwiseConv") && "depthwise_kernel".equals(canonicalName) ? "kernel"
                 : canonicalName;
     }
 

@@ -85,6 +85,25 @@ class KerasArchiveWriterTest {
     }
 
     @Test
+    void scalarWeightsAndOptionalWeightsRoundTrip() {
+        ModelSpec spec = new SequentialBuilder("prep", new int[] {3, 2})
+                .add("norm", "Normalization", Map.of("axis", -1),
+                        weights(tensor("mean", 1, 2), tensor("variance", 2, 2),
+                                new Tensor("count", new int[0], new float[] {50})))
+                .add("gn", "GroupNormalization", Map.of("groups", 1, "center", false),
+                        weights(tensor("gamma", 3, 2)))
+                .build();
+        Path file = tmp.resolve("prep.keras");
+        KerasArchiveWriter.write(spec, file);
+
+        ModelSpec read = KerasModelReader.read(file.toString(), CONF);
+        assertThat(read.layer("norm").weight("count").shape()).isEmpty();
+        assertThat(read.layer("gn").weights().keySet()).containsExactly("gamma");
+        assertThat(read.paramCount()).isEqualTo(7);
+        assertThat(read.hash()).isEqualTo(spec.hash());
+    }
+
+    @Test
     void writingTheSameSpecTwiceGivesTheSameBytes() {
         ModelSpec spec = new SequentialBuilder("tiny", new int[] {2})
                 .add("d", "Dense", Map.of("units", 1), weights(tensor("kernel", 5, 2, 1), tensor("bias", 6, 1)))

@@ -325,6 +325,42 @@ class KerasGraphReadingTest {
     }
 
     @Test
+    void keras2NestedModelWeightsListedOutOfLayerOrderFollowTheirLayerNames() throws IOException {
+        Path json = Files.writeString(tmp.resolve("frozen.json"), """
+                {"class_name": "Model", "config": {"name": "outer",
+                  "layers": [
+                   {"name": "x", "class_name": "InputLayer", "inbound_nodes": [],
+                    "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "x"}},
+                   {"name": "block", "class_name": "Sequential", "inbound_nodes": [[["x", 0, 0, {}]]],
+                    "config": {"name": "block", "layers": [
+                      {"class_name": "Dense", "config": {"name": "frozen", "batch_input_shape": [null, 2],
+                       "units": 2, "trainable": false}},
+                      {"class_name": "Dense", "config": {"name": "d", "units": 1}}]}}],
+                  "input_layers": [["x", 0, 0]],
+                  "output_layers": [["block", 0, 0]]}}
+                """);
+        Path weights = tmp.resolve("frozen.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"x", "block"});
+            WritableGroup block = h5.putGroup("block");
+            // tf.keras lists a frozen layer's weights after the trainable ones
+            block.putAttribute("weight_names", new String[] {"d/kernel:0", "d/bias:0", "frozen/kernel:0",
+                    "frozen/bias:0"});
+            WritableGroup frozen = block.putGroup("frozen");
+            frozen.putDataset("kernel:0", new float[][] {{1, 2}, {3, 4}});
+            frozen.putDataset("bias:0", new float[] {5, 6});
+            WritableGroup d = block.putGroup("d");
+            d.putDataset("kernel:0", new float[][] {{7}, {8}});
+            d.putDataset("bias:0", new float[] {9});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.layer("frozen").weight("kernel").data()).containsExactly(1, 2, 3, 4);
+        assertThat(spec.layer("d").weight("kernel").data()).containsExactly(7, 8);
+    }
+
+    @Test
     void weightsOnlyFileWithItsArchitectureJsonMatchesTheFullModel() throws IOException {
         Path full = KerasFixtures.file("dl4j/simple_lstm_tf_keras_2_model.h5");
         String architecture;

@@ -71,9 +71,7 @@ class KerasModelReaderFixturesTest {
                         + LayerCatalog.supportedList() + " " + MODEL_FILE));
         EXPECTED.put("dl4j/lstm_functional_tf_keras_2.h5", loads("[inputLayer_1(10, 4)]", 461, "outputLayer_a"));
         EXPECTED.put("dl4j/lstm_tensorflow_1.h5", loads("[lstm_input_1(4, 1)]", 192, "lstm_1"));
-        EXPECTED.put("dl4j/masking_zero_lstm.h5", refused(UnsupportedLayerException.class,
-                "layer 'masking_1' (Masking): layer class 'Masking' is not supported; supported layers: "
-                        + LayerCatalog.supportedList() + " " + MODEL_FILE));
+        EXPECTED.put("dl4j/masking_zero_lstm.h5", loads("[masking_1_input(10, 42)]", 9600, "lstm_1"));
         EXPECTED.put("dl4j/simple_flatten_lstm_tf_keras_2_model.h5", loads("[lstm_1_input(1, 1)]", 10451, "dense_1"));
         EXPECTED.put("dl4j/simple_flatten_rnn_tf_keras_2_model.h5",
                 loads("[simple_rnn_1_input(1, 1)]", 2651, "dense_1"));
