@@ -1,5 +1,6 @@
 package io.sparkscore.runtime;
 
+import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
@@ -48,10 +49,15 @@ class KerasFixturesParityTest {
         /** The data file holds training labels only, not predictions: both paths must agree on random rows. */
         RUNS_WITHOUT_PREDICTIONS,
         /**
-         * The jvm path refuses the model with the message; the tf path must agree with the jvm path on the model's
-         * channels_last equivalent.
+         * The jvm path refuses the model's channels_first layers with the message; the tf path must agree with the
+         * jvm path running the model's channels_last equivalent.
          */
-        REFUSED_ON_JVM,
+        CHANNELS_FIRST_REFUSED_ON_JVM,
+        /**
+         * The jvm path refuses Masking with the message; the tf path must skip masked steps as Keras does, giving
+         * what the jvm path gives on the sequence without them.
+         */
+        MASKING_REFUSED_ON_JVM,
         REFUSED_ON_READ,
         REFUSED_ON_LOAD
     }
@@ -69,8 +75,9 @@ class KerasFixturesParityTest {
         return new Expectation(Outcome.RUNS_WITHOUT_PREDICTIONS, null, null, reason);
     }
 
-    private static Expectation refusedOnJvm(Class<? extends RuntimeException> error, String message, String reason) {
-        return new Expectation(Outcome.REFUSED_ON_JVM, error, message, reason);
+    private static Expectation refusedOnJvm(Outcome outcome, Class<? extends RuntimeException> error, String message,
+                                            String reason) {
+        return new Expectation(outcome, error, message, reason);
     }
 
     private static Expectation refusedOnRead(Class<? extends RuntimeException> error, String message, String reason) {
@@ -108,9 +115,9 @@ class KerasFixturesParityTest {
                         + MODEL_FILE, "the Attention layer is not supported"));
         EXPECTED.put("dl4j/lstm_functional_tf_keras_2.h5", runs());
         EXPECTED.put("dl4j/lstm_tensorflow_1.h5", runs());
-        EXPECTED.put("dl4j/masking_zero_lstm.h5", refusedOnRead(UnsupportedLayerException.class,
-                "layer 'masking_1' (Masking): layer class 'Masking' is not supported; supported layers: %l"
-                        + MODEL_FILE, "the Masking layer is not supported by the reader"));
+        EXPECTED.put("dl4j/masking_zero_lstm.h5", refusedOnJvm(Outcome.MASKING_REFUSED_ON_JVM,
+                UnsupportedLayerException.class, "layer 'masking_1' (Masking): Masking is not supported on the jvm"
+                        + " path (supported: %j)", "the jvm path has no Keras masks; the tf path applies them"));
         EXPECTED.put("dl4j/simple_flatten_lstm_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_flatten_rnn_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_lstm_tf_keras_1_model.h5", runs());
@@ -124,7 +131,8 @@ class KerasFixturesParityTest {
                 "weights without an architecture"));
         EXPECTED.put("dl4j/simple_rnn_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_sparse_xent_mlp_keras_2_model.h5", runs());
-        EXPECTED.put("dl4j/simpleconv2d_functional.hdf5", refusedOnJvm(UnsupportedLayerException.class,
+        EXPECTED.put("dl4j/simpleconv2d_functional.hdf5", refusedOnJvm(Outcome.CHANNELS_FIRST_REFUSED_ON_JVM,
+                UnsupportedLayerException.class,
                 "layer 'conv2d_1' (Conv2D): Conv2D with data_format=channels_first is not supported on the jvm path",
                 "the jvm path supports channels_last only; the tf path is checked against the jvm path running the"
                         + " channels_last equivalent"));
@@ -194,11 +202,14 @@ class KerasFixturesParityTest {
             }
             return;
         }
-        if (expected.outcome() == Outcome.REFUSED_ON_JVM) {
-            assertThatThrownBy(() -> PredictionPaths.load(spec, PredictionPath.JVM, RuntimeOptions.singleThreaded()))
-                    .isExactlyInstanceOf(expected.error())
-                    .hasMessage(message(expected, path));
-            assertTfMatchesChannelsLastEquivalentOnJvm(name, spec);
+        if (expected.outcome() == Outcome.CHANNELS_FIRST_REFUSED_ON_JVM
+                || expected.outcome() == Outcome.MASKING_REFUSED_ON_JVM) {
+            assertJvmRefuses(spec, expected, path);
+            if (expected.outcome() == Outcome.CHANNELS_FIRST_REFUSED_ON_JVM) {
+                assertTfMatchesChannelsLastEquivalentOnJvm(name, spec);
+            } else {
+                assertTfSkipsMaskedStepsLikeJvmOnShorterSequences(name, spec);
+            }
             return;
         }
         Optional<KerasFixtures.ExpectedData> data = expected.outcome() == Outcome.RUNS
@@ -208,6 +219,28 @@ class KerasFixturesParityTest {
         } else {
             assertPathsAgree(name, spec);
         }
+    }
+
+    /**
+     * The jvm path's refusal, exactly; a trailing {@code %j} stands for the path's list of supported classes, which
+     * grows as the path does, so it is only checked to name layers the path runs and not the refused one.
+     */
+    private static void assertJvmRefuses(ModelSpec spec, Expectation expected, String path) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> PredictionPaths.load(spec, PredictionPath.JVM, RuntimeOptions.singleThreaded()));
+        assertThat(thrown).isExactlyInstanceOf(expected.error());
+        String want = message(expected, path);
+        if (!want.endsWith("%j)")) {
+            assertThat(thrown).hasMessage(want);
+            return;
+        }
+        String prefix = want.substring(0, want.length() - "%j)".length());
+        assertThat(thrown.getMessage()).startsWith(prefix).endsWith(")");
+        List<String> listed = List.of(thrown.getMessage().substring(prefix.length(), thrown.getMessage().length() - 1)
+                .split(", "));
+        java.util.regex.Matcher refusedClass = java.util.regex.Pattern.compile("\\((\\w+)\\): ").matcher(prefix);
+        assertThat(refusedClass.find()).as("refused class in %s", prefix).isTrue();
+        assertThat(listed).contains("LSTM", "Dense").doesNotContain(refusedClass.group(1));
     }
 
     private static String message(Expectation expected, String path) {
@@ -302,6 +335,81 @@ class KerasFixturesParityTest {
             }
         } finally {
             record(name, "jvm path on its channels_last equivalent (random rows)", RANDOM_ROWS, errors);
+        }
+    }
+
+    /**
+     * Keras' Masking makes an RNN skip every all-zero step, carrying its state over it, so on a row with masked steps
+     * (at the end, the start and in the middle) a Masking -> RNN model returns what the RNN alone returns on the row
+     * without those steps. The jvm path, which has no masks, runs the RNN alone on the shortened rows.
+     */
+    private static void assertTfSkipsMaskedStepsLikeJvmOnShorterSequences(String name, ModelSpec spec) {
+        assertThat(spec.nodes()).as("%s: Masking then one RNN", name).hasSize(2);
+        assertThat(spec.layer(spec.nodes().get(0).layerName()).className()).isEqualTo("Masking");
+        LayerSpec rnn = spec.layer(spec.nodes().get(1).layerName());
+        assertThat(rnn.config().getBoolean("return_sequences", false)).as("%s: last output only", name).isFalse();
+        int steps = spec.inputs().get(0).shape()[0];
+        int features = spec.inputs().get(0).shape()[1];
+        java.util.Random random = new java.util.Random(SEED);
+        List<boolean[]> masks = List.of(masked(steps, steps - 3, steps), masked(steps, 0, 2), masked(steps, 4, 6),
+                masked(steps), masked(steps, 1, 2, 5, 6, steps - 1, steps));
+        int rows = masks.size();
+        float[] x = new float[rows * steps * features];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < steps; t++) {
+                for (int f = 0; f < features; f++) {
+                    x[(r * steps + t) * features + f] = masks.get(r)[t] ? 0 : (float) (random.nextDouble() * 2 - 1);
+                }
+            }
+        }
+        Map<PredictionPath, Double> errors = new EnumMap<>(PredictionPath.class);
+        try (LoadedModel tf = PredictionPaths.load(spec, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+            for (int batch : new int[] {rows, SMALL_BATCH}) {
+                float[][] out = ParityRuns.predict(tf, new ParityRuns.Batch(rows, new float[][] {x}), batch);
+                int size = tf.signature().outputSize(0);
+                for (int r = 0; r < rows; r++) {
+                    float[] kept = keptSteps(x, r, steps, features, masks.get(r));
+                    float[] expected = rnnAlone(rnn, kept.length / features, features, kept);
+                    float[][] actual = {java.util.Arrays.copyOfRange(out[0], r * size, (r + 1) * size)};
+                    double rel = ParityRuns.maxRelativeError(actual, new float[][] {expected});
+                    errors.merge(PredictionPath.TF, rel, Math::max);
+                    assertThat(rel).as("%s row %d (%d of %d steps masked), batches of %d: tf vs the jvm RNN on the"
+                                    + " unmasked steps (%s)", name, r, steps - kept.length / features, steps, batch,
+                            ParityRuns.worstDifference(actual, new float[][] {expected}, spec.outputs()))
+                            .isLessThanOrEqualTo(PATH_TOLERANCE);
+                }
+            }
+        } finally {
+            record(name, "jvm RNN on the unmasked steps", rows, errors);
+        }
+    }
+
+    /** A mask over {@code steps} with the half-open ranges [from, to) given as pairs set. */
+    private static boolean[] masked(int steps, int... ranges) {
+        boolean[] m = new boolean[steps];
+        for (int i = 0; i < ranges.length; i += 2) {
+            java.util.Arrays.fill(m, ranges[i], ranges[i + 1], true);
+        }
+        return m;
+    }
+
+    private static float[] keptSteps(float[] x, int row, int steps, int features, boolean[] mask) {
+        float[] kept = new float[steps * features];
+        int n = 0;
+        for (int t = 0; t < steps; t++) {
+            if (!mask[t]) {
+                System.arraycopy(x, (row * steps + t) * features, kept, n, features);
+                n += features;
+            }
+        }
+        return java.util.Arrays.copyOf(kept, n);
+    }
+
+    private static float[] rnnAlone(LayerSpec rnn, int steps, int features, float[] row) {
+        ModelSpec alone = new io.sparkscore.model.SequentialBuilder("rnn_alone", new int[] {steps, features})
+                .add(rnn).build();
+        try (LoadedModel jvm = PredictionPaths.load(alone, PredictionPath.JVM, RuntimeOptions.singleThreaded())) {
+            return ParityRuns.predict(jvm, new ParityRuns.Batch(1, new float[][] {row}), 1)[0];
         }
     }
 
