@@ -173,8 +173,9 @@ final class KerasLayers {
         return layer("separable_conv" + rank + "d", "SeparableConv" + rank + "D", c, w);
     }
 
-    LayerSpec depthwiseConv2D(int in, int[] kernel, int[] strides, String padding, int[] dilation,
-                              int depthMultiplier, String activation, boolean useBias) {
+    /** DepthwiseConv1D or DepthwiseConv2D, by the number of kernel entries. */
+    LayerSpec depthwiseConv(int in, int[] kernel, int[] strides, String padding, int[] dilation,
+                            int depthMultiplier, String activation, boolean useBias) {
         Map<String, Object> c = base();
         c.put("kernel_size", ints(kernel));
         c.put("strides", ints(strides));
@@ -186,13 +187,13 @@ final class KerasLayers {
         c.put("use_bias", useBias);
         kernelOptions(c, "depthwise", "bias");
         Weights w = new Weights();
-        int receptive = kernel[0] * kernel[1];
+        int receptive = Arrays.stream(kernel).reduce(1, (a, b) -> a * b);
         w.put("depthwise_kernel", glorot(receptive, receptive * depthMultiplier,
                 Shapes.concat(kernel, in, depthMultiplier)));
         if (useBias) {
             w.put("bias", uniform(0.5, in * depthMultiplier));
         }
-        return layer("depthwise_conv2d", "DepthwiseConv2D", c, w);
+        return layer("depthwise_conv" + kernel.length + "d", "DepthwiseConv" + kernel.length + "D", c, w);
     }
 
     // ---- pooling, padding, resizing -------------------------------------------------------------------------------
@@ -461,6 +462,19 @@ final class KerasLayers {
         Weights w = new Weights();
         w.put("alpha", between(-0.5, 0.8, alphaShape));
         return layer("p_re_lu", "PReLU", c, w);
+    }
+
+    LayerSpec thresholdedRelu(double theta) {
+        Map<String, Object> c = base();
+        c.put("theta", theta);
+        return layer("thresholded_re_lu", "ThresholdedReLU", c, new Weights());
+    }
+
+    LayerSpec activityRegularization(double l1, double l2) {
+        Map<String, Object> c = base();
+        c.put("l1", l1);
+        c.put("l2", l2);
+        return layer("activity_regularization", "ActivityRegularization", c, new Weights());
     }
 
     LayerSpec elu(double alpha) {

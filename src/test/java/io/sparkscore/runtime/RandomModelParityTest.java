@@ -323,17 +323,27 @@ class RandomModelParityTest {
                 }),
                 model("DepthwiseConv2D same (3, 3) strides (2, 2) depth_multiplier 2", n -> {
                     String x = n.input("x", 7, 6, 3);
-                    return n.build(n.call(n.layers().depthwiseConv2D(3, new int[] {3, 3}, new int[] {2, 2}, "same",
+                    return n.build(n.call(n.layers().depthwiseConv(3, new int[] {3, 3}, new int[] {2, 2}, "same",
                             new int[] {1, 1}, 2, "relu", true), x));
                 }),
                 model("DepthwiseConv2D same (2, 3) dilation (2, 1) depth_multiplier 3", n -> {
                     String x = n.input("x", 6, 7, 2);
-                    return n.build(n.call(n.layers().depthwiseConv2D(2, new int[] {2, 3}, new int[] {1, 1}, "same",
+                    return n.build(n.call(n.layers().depthwiseConv(2, new int[] {2, 3}, new int[] {1, 1}, "same",
                             new int[] {2, 1}, 3, "tanh", true), x));
+                }),
+                model("DepthwiseConv1D same k3 stride 2 depth_multiplier 2", n -> {
+                    String x = n.input("x", 9, 3);
+                    return n.build(n.call(n.layers().depthwiseConv(3, new int[] {3}, new int[] {2}, "same",
+                            new int[] {1}, 2, "relu", true), x));
+                }),
+                model("DepthwiseConv1D valid k2 dilation 3 without bias", n -> {
+                    String x = n.input("x", 9, 2);
+                    return n.build(n.call(n.layers().depthwiseConv(2, new int[] {2}, new int[] {1}, "valid",
+                            new int[] {3}, 1, "linear", false), x));
                 }),
                 model("DepthwiseConv2D valid (2, 2) dilation (2, 2) without bias", n -> {
                     String x = n.input("x", 7, 6, 3);
-                    return n.build(n.call(n.layers().depthwiseConv2D(3, new int[] {2, 2}, new int[] {1, 1}, "valid",
+                    return n.build(n.call(n.layers().depthwiseConv(3, new int[] {2, 2}, new int[] {1, 1}, "valid",
                             new int[] {2, 2}, 1, "linear", false), x));
                 }));
     }
@@ -745,6 +755,9 @@ class RandomModelParityTest {
                     return n.build(n.call(n.layers().prelu(new int[] {3, 4, 2}, new int[] {1, 2}), x));
                 }),
                 scaled("ELU alpha 0.7", 4, n -> elementwise(n, n.layers().elu(0.7))),
+                scaled("ThresholdedReLU theta 0.5", 4, n -> elementwise(n, n.layers().thresholdedRelu(0.5))),
+                scaled("ActivityRegularization is an identity", 4, n -> elementwise(n,
+                        n.layers().activityRegularization(0.01, 0.0))),
                 scaled("ReLU max_value 2.5, negative_slope 0.1, threshold 0.5", 4, n ->
                         elementwise(n, n.layers().relu(2.5, 0.1, 0.5))),
                 scaled("ReLU defaults", 4, n -> elementwise(n, n.layers().relu(null, 0.0, 0.0))),
@@ -807,7 +820,7 @@ class RandomModelParityTest {
                             l.conv(2, 3, new int[] {3, 3}, new int[] {2, 2}, "valid", new int[] {1, 1}, 1, "relu",
                                     true),
                             l.upSampling2D(2, 2, "nearest"), l.cropping2D(0, 1, 1, 0),
-                            l.depthwiseConv2D(3, new int[] {2, 2}, new int[] {1, 1}, "same", new int[] {1, 1}, 1,
+                            l.depthwiseConv(3, new int[] {2, 2}, new int[] {1, 1}, "same", new int[] {1, 1}, 1,
                                     "linear", true),
                             l.pooling("Average", new int[] {2, 2}, new int[] {1, 1}, "valid"), l.flatten()));
                 }));
@@ -988,7 +1001,7 @@ class RandomModelParityTest {
                         new int[] {2}, "same", new int[] {1}, 1, "linear", true)),
                 cf("SeparableConv2D channels_first same", image, l -> l.separableConv(3, 4, new int[] {3, 3},
                         new int[] {1, 1}, "same", new int[] {1, 1}, 2, "linear", true)),
-                cf("DepthwiseConv2D channels_first valid strides (2, 1)", image, l -> l.depthwiseConv2D(3,
+                cf("DepthwiseConv2D channels_first valid strides (2, 1)", image, l -> l.depthwiseConv(3,
                         new int[] {2, 2}, new int[] {2, 1}, "valid", new int[] {1, 1}, 2, "linear", true)),
                 cf("MaxPooling2D channels_first (2, 2) same", image, l -> l.pooling("Max", new int[] {2, 2}, null,
                         "same")),
