@@ -315,6 +315,18 @@ final class KerasLayers {
         return layer("layer_normalization", "LayerNormalization", c, w);
     }
 
+    LayerSpec masking(double maskValue) {
+        Map<String, Object> c = base();
+        c.put("mask_value", maskValue);
+        return layer("masking", "Masking", c, new Weights());
+    }
+
+    /** The same Embedding with {@code mask_zero} set. */
+    static LayerSpec withMaskZero(LayerSpec embedding, boolean maskZero) {
+        return new LayerSpec(embedding.name(), embedding.className(), embedding.config().with("mask_zero", maskZero),
+                embedding.weights(), embedding.children());
+    }
+
     LayerSpec embedding(int inputDim, int outputDim) {
         Map<String, Object> c = base();
         c.put("input_dim", inputDim);
