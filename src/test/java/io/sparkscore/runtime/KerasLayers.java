@@ -315,6 +315,48 @@ final class KerasLayers {
         return layer("layer_normalization", "LayerNormalization", c, w);
     }
 
+    LayerSpec rescaling(double scale, double offset) {
+        Map<String, Object> c = base();
+        c.put("scale", scale);
+        c.put("offset", offset);
+        return layer("rescaling", "Rescaling", c, new Weights());
+    }
+
+    LayerSpec identity() {
+        return layer("identity", "Identity", base(), new Weights());
+    }
+
+    /** GroupNormalization over the last axis of {@code channels} channels. */
+    LayerSpec groupNormalization(int groups, int channels) {
+        Map<String, Object> c = base();
+        c.put("groups", groups);
+        c.put("axis", -1);
+        c.put("epsilon", 0.001);
+        c.put("center", true);
+        c.put("scale", true);
+        Weights w = new Weights();
+        w.put("gamma", between(0.5, 1.5, channels));
+        w.put("beta", uniform(0.5, channels));
+        return layer("group_normalization", "GroupNormalization", c, w);
+    }
+
+    /** A Dense layer computing {@code x * diagonal + bias} on the last axis, written as a diagonal kernel. */
+    LayerSpec diagonalDense(float[] diagonal, float[] bias) {
+        int n = diagonal.length;
+        float[] kernel = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            kernel[i * n + i] = diagonal[i];
+        }
+        Map<String, Object> c = base();
+        c.put("units", n);
+        c.put("activation", "linear");
+        c.put("use_bias", true);
+        Weights w = new Weights();
+        w.put("kernel", new Tensor("kernel", new int[] {n, n}, kernel));
+        w.put("bias", new Tensor("bias", new int[] {n}, bias.clone()));
+        return layer("dense", "Dense", c, w);
+    }
+
     LayerSpec masking(double maskValue) {
         Map<String, Object> c = base();
         c.put("mask_value", maskValue);

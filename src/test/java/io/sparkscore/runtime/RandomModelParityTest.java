@@ -211,6 +211,80 @@ class RandomModelParityTest {
                                 l.simpleRnn(3, 2, "tanh", false, true)))).map(Arguments::of);
     }
 
+    /**
+     * Layers only the tf path runs, against the jvm path on a model Keras defines to compute the same: Rescaling is a
+     * diagonal Dense, Identity is nothing, GroupNormalization is a parameter-free LayerNormalization over each group's
+     * steps and channels followed by a diagonal Dense with gamma and beta.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tfOnlyLayers")
+    void tfOnlyLayerMatchesItsEquivalentOnJvm(EquivalentCase c) {
+        ModelSpec[] models = c.models().apply(c.name());
+        ModelSpec tfModel = roundTrip(models[0], c.name(), true);
+        ModelSpec jvmModel = roundTrip(models[1], c.name(), true);
+        try (LoadedModel jvm = PredictionPaths.load(jvmModel, PredictionPath.JVM, RuntimeOptions.singleThreaded());
+             LoadedModel tf = PredictionPaths.load(tfModel, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+            assertAgree(c.name(), tfModel, jvm, tf, 4);
+        }
+    }
+
+    /** Two models built from one seed: [0] runs on tf, [1] (its equivalent) on jvm. */
+    record EquivalentCase(String name, Function<String, ModelSpec[]> models) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> tfOnlyLayers() {
+        return Stream.of(
+                new EquivalentCase("Rescaling(0.5, offset -1) on (4, 3)", name -> rescaling(name, 0.5f, -1f,
+                        4, 3)),
+                new EquivalentCase("Rescaling(1/255) on an image (3, 4, 2)", name -> rescaling(name, 1 / 255f, 0f,
+                        3, 4, 2)),
+                new EquivalentCase("Identity then Dense", name -> {
+                    RandomNet tf = net(name);
+                    LayerSpec dense = tf.layers().dense(4, 3, "tanh");
+                    String x = tf.input("x", 4);
+                    ModelSpec a = tf.build(tf.call(dense, tf.call(tf.layers().identity(), x)));
+                    RandomNet jvm = net(name);
+                    return new ModelSpec[] {a, jvm.build(jvm.call(dense, jvm.input("x", 4)))};
+                }),
+                new EquivalentCase("GroupNormalization groups 2 on (5, 4)", name -> groupNorm(name, 2, 5, 4)),
+                new EquivalentCase("GroupNormalization groups 1 on (5, 4)", name -> groupNorm(name, 1, 5, 4)),
+                new EquivalentCase("GroupNormalization groups 4 on (3, 4)", name -> groupNorm(name, 4, 3, 4)),
+                new EquivalentCase("GroupNormalization groups 3 on (2, 6)", name -> groupNorm(name, 3, 2, 6))
+        ).map(Arguments::of);
+    }
+
+    private static ModelSpec[] rescaling(String name, float scale, float offset, int... shape) {
+        RandomNet tf = net(name);
+        String x = tf.input("x", shape);
+        ModelSpec a = tf.build(tf.call(tf.layers().rescaling(scale, offset), x));
+        int channels = shape[shape.length - 1];
+        float[] diagonal = new float[channels];
+        float[] bias = new float[channels];
+        java.util.Arrays.fill(diagonal, scale);
+        java.util.Arrays.fill(bias, offset);
+        RandomNet jvm = net(name);
+        String y = jvm.input("x", shape);
+        return new ModelSpec[] {a, jvm.build(jvm.call(jvm.layers().diagonalDense(diagonal, bias), y))};
+    }
+
+    /** (T, C) grouped as (T, G, C/G), moved to (G, T, C/G), normalised per group, moved back, then gamma and beta. */
+    private static ModelSpec[] groupNorm(String name, int groups, int steps, int channels) {
+        RandomNet tf = net(name);
+        LayerSpec gn = tf.layers().groupNormalization(groups, channels);
+        ModelSpec a = tf.build(tf.call(gn, tf.input("x", steps, channels)));
+        RandomNet jvm = net(name);
+        KerasLayers l = jvm.layers();
+        String y = jvm.chain(jvm.input("x", steps, channels), l.reshape(steps, groups, channels / groups),
+                l.permute(2, 1, 3), l.layerNormalization(ints(2, 3), new int[] {steps, channels / groups}, false,
+                        false), l.permute(2, 1, 3), l.reshape(steps, channels),
+                l.diagonalDense(gn.weight("gamma").data(), gn.weight("beta").data()));
+        return new ModelSpec[] {a, jvm.build(y)};
+    }
+
     private static RandomNet net(String caseName) {
         return new RandomNet(caseName.replaceAll("[^A-Za-z0-9]+", "_"), caseName.hashCode());
     }
