@@ -246,6 +246,44 @@ final class KerasLayers {
         return layer("cropping2d", "Cropping2D", c, new Weights());
     }
 
+    LayerSpec upSampling3D(int d, int h, int w) {
+        Map<String, Object> c = base();
+        c.put("size", ints(d, h, w));
+        c.put("data_format", "channels_last");
+        return layer("up_sampling3d", "UpSampling3D", c, new Weights());
+    }
+
+    /** ZeroPadding3D or Cropping3D with [[before, after] x 3]. */
+    LayerSpec padOrCrop3D(String cls, int... amounts) {
+        Map<String, Object> c = base();
+        c.put(cls.startsWith("Zero") ? "padding" : "cropping", List.of(ints(amounts[0], amounts[1]),
+                ints(amounts[2], amounts[3]), ints(amounts[4], amounts[5])));
+        c.put("data_format", "channels_last");
+        return layer(snake(cls), cls, c, new Weights());
+    }
+
+    /** The Conv2D computing slice {@code depth} of a Conv3D kernel [kd, kh, kw, in, out], with or without its bias. */
+    static LayerSpec conv2DSlice(LayerSpec conv3d, int depth, boolean withBias, String name) {
+        Tensor k = conv3d.weight("kernel");
+        int[] shape = k.shape();
+        int sliceSize = shape[1] * shape[2] * shape[3] * shape[4];
+        float[] slice = Arrays.copyOfRange(k.data(), depth * sliceSize, (depth + 1) * sliceSize);
+        Map<String, Object> c = new LinkedHashMap<>(conv3d.config().asMap());
+        c.put("kernel_size", ints(shape[1], shape[2]));
+        c.put("strides", ints(1, 1));
+        c.put("dilation_rate", ints(1, 1));
+        c.put("use_bias", withBias);
+        if (!withBias) {
+            c.put("activation", "linear");
+        }
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        w.put("kernel", new Tensor("kernel", new int[] {shape[1], shape[2], shape[3], shape[4]}, slice));
+        if (withBias) {
+            w.put("bias", conv3d.weight("bias"));
+        }
+        return new LayerSpec(name, "Conv2D", new LayerConfig(name, "Conv2D", c), w);
+    }
+
     LayerSpec upSampling1D(int size) {
         Map<String, Object> c = base();
         c.put("size", size);

@@ -253,8 +253,79 @@ class RandomModelParityTest {
                 new EquivalentCase("GroupNormalization groups 2 on (5, 4)", name -> groupNorm(name, 2, 5, 4)),
                 new EquivalentCase("GroupNormalization groups 1 on (5, 4)", name -> groupNorm(name, 1, 5, 4)),
                 new EquivalentCase("GroupNormalization groups 4 on (3, 4)", name -> groupNorm(name, 4, 3, 4)),
-                new EquivalentCase("GroupNormalization groups 3 on (2, 6)", name -> groupNorm(name, 3, 2, 6))
+                new EquivalentCase("GroupNormalization groups 3 on (2, 6)", name -> groupNorm(name, 3, 2, 6)),
+                new EquivalentCase("Conv3D kernel (1, 2, 2) same is Conv2D per depth slice", name ->
+                        perDepth(name, l -> l.conv(2, 3, new int[] {1, 2, 2}, new int[] {1, 1, 1}, "same",
+                                new int[] {1, 1, 1}, 1, "relu", true), l -> null)),
+                new EquivalentCase("MaxPooling3D (1, 2, 2) is MaxPooling2D per depth slice", name -> perDepth(name,
+                        l -> l.pooling("Max", new int[] {1, 2, 2}, null, "valid"),
+                        l -> l.pooling("Max", new int[] {2, 2}, null, "valid"))),
+                new EquivalentCase("AveragePooling3D (1, 3, 2) same is AveragePooling2D per depth slice", name ->
+                        perDepth(name, l -> l.pooling("Average", new int[] {1, 3, 2}, new int[] {1, 2, 2}, "same"),
+                                l -> l.pooling("Average", new int[] {3, 2}, new int[] {2, 2}, "same"))),
+                new EquivalentCase("UpSampling3D (1, 2, 3) is UpSampling2D per depth slice", name -> perDepth(name,
+                        l -> l.upSampling3D(1, 2, 3), l -> l.upSampling2D(2, 3, "nearest"))),
+                new EquivalentCase("ZeroPadding3D ((0, 0), (1, 0), (0, 2)) is ZeroPadding2D per depth slice", name ->
+                        perDepth(name, l -> l.padOrCrop3D("ZeroPadding3D", 0, 0, 1, 0, 0, 2),
+                                l -> l.zeroPadding2D(1, 0, 0, 2))),
+                new EquivalentCase("Cropping3D ((0, 0), (1, 0), (0, 1)) is Cropping2D per depth slice", name ->
+                        perDepth(name, l -> l.padOrCrop3D("Cropping3D", 0, 0, 1, 0, 0, 1),
+                                l -> l.cropping2D(1, 0, 0, 1))),
+                new EquivalentCase("Conv3D kernel (2, 3, 3) valid is the sum of two Conv2D over shifted slices",
+                        RandomModelParityTest::conv3DAsShiftedConv2Ds),
+                new EquivalentCase("GlobalAveragePooling3D is GlobalAveragePooling1D over all positions", name ->
+                        global3D(name, "Average")),
+                new EquivalentCase("GlobalMaxPooling3D is GlobalMaxPooling1D over all positions", name ->
+                        global3D(name, "Max"))
         ).map(Arguments::of);
+    }
+
+    private static final int[] VOLUME = {3, 4, 5, 2};
+
+    /**
+     * A 3-D layer that leaves depth alone against TimeDistributed of its 2-D twin (null: the Conv2D slice of the
+     * Conv3D kernel).
+     */
+    private static ModelSpec[] perDepth(String name, Function<KerasLayers, LayerSpec> layer3D,
+                                        Function<KerasLayers, LayerSpec> layer2D) {
+        RandomNet tf = net(name);
+        LayerSpec three = layer3D.apply(tf.layers());
+        ModelSpec a = tf.build(tf.call(three, tf.input("x", VOLUME)));
+        RandomNet jvm = net(name);
+        LayerSpec two = layer2D.apply(jvm.layers());
+        if (two == null) {
+            two = KerasLayers.conv2DSlice(three, 0, true, "conv2d");
+        }
+        String y = jvm.call(jvm.layers().timeDistributed(two), jvm.input("x", VOLUME));
+        return new ModelSpec[] {a, jvm.build(y)};
+    }
+
+    /** Valid Conv3D with kernel depth 2: slice 0 on depths [0, D-1) plus slice 1 on depths [1, D), bias once. */
+    private static ModelSpec[] conv3DAsShiftedConv2Ds(String name) {
+        RandomNet tf = net(name);
+        LayerSpec conv3d = tf.layers().conv(2, 3, new int[] {2, 3, 3}, new int[] {1, 1, 1}, "valid",
+                new int[] {1, 1, 1}, 1, "linear", true);
+        ModelSpec a = tf.build(tf.call(conv3d, tf.input("x", VOLUME)));
+        RandomNet jvm = net(name);
+        KerasLayers l = jvm.layers();
+        int d = VOLUME[0];
+        int plane = VOLUME[1] * VOLUME[2] * VOLUME[3];
+        String steps = jvm.call(l.reshape(d, plane), jvm.input("x", VOLUME));
+        String first = jvm.chain(steps, l.cropping1D(0, 1), l.reshape(d - 1, VOLUME[1], VOLUME[2], VOLUME[3]),
+                l.timeDistributed(KerasLayers.conv2DSlice(conv3d, 0, true, "conv2d_front")));
+        String second = jvm.chain(steps, l.cropping1D(1, 0), l.reshape(d - 1, VOLUME[1], VOLUME[2], VOLUME[3]),
+                l.timeDistributed(KerasLayers.conv2DSlice(conv3d, 1, false, "conv2d_back")));
+        return new ModelSpec[] {a, jvm.build(jvm.call(l.merge("Add"), first, second))};
+    }
+
+    private static ModelSpec[] global3D(String name, String kind) {
+        RandomNet tf = net(name);
+        ModelSpec a = tf.build(tf.call(tf.layers().globalPooling(kind, 3, false), tf.input("x", VOLUME)));
+        RandomNet jvm = net(name);
+        KerasLayers l = jvm.layers();
+        String y = jvm.chain(jvm.input("x", VOLUME), l.reshape(VOLUME[0] * VOLUME[1] * VOLUME[2], VOLUME[3]),
+                l.globalPooling(kind, 1, false));
+        return new ModelSpec[] {a, jvm.build(y)};
     }
 
     private static ModelSpec[] rescaling(String name, float scale, float offset, int... shape) {
