@@ -90,10 +90,6 @@ final class KerasConfigParser {
                 : cfg.get("input_dtype") instanceof String d2 ? d2 : null;
         List<ConfigLayer> wrapped = wrappedLayers(cls, name, cfg);
         Map<String, Object> normalised = LayerConfigNormaliser.normalise(name, cls, cfg, kerasMajor);
-        if ("GRU".equals(cls) && !normalised.containsKey("reset_after")) {
-            // Keras versions before reset_after existed (and wrote no such key) apply the reset gate first.
-            normalised.put("reset_after", false);
-        }
         checkOptions(name, cls, normalised);
         return new ConfigLayer(cls, name, normalised, inbound, wrapped, null, batchShape, dtype);
     }
@@ -113,7 +109,8 @@ final class KerasConfigParser {
         if (!LayerCatalog.RECURRENT.contains(inner.className)) {
             throw unsupported(name, cls, "wraps " + inner + "; Bidirectional needs an LSTM, GRU or SimpleRNN");
         }
-        if (cfg.get("merge_mode") == null) {
+        // an absent merge_mode means Keras' default, concat; only an explicit null asks for two outputs
+        if (cfg.containsKey("merge_mode") && cfg.get("merge_mode") == null) {
             throw unsupported(name, cls, "merge_mode=None returns the two directions as separate outputs; "
                     + "sparkscore supports one output per layer (use 'concat', 'sum', 'mul' or 'ave')");
         }

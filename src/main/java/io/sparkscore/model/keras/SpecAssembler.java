@@ -7,6 +7,7 @@ import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.Shapes;
+import io.sparkscore.model.Tensor;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -267,7 +268,15 @@ final class SpecAssembler {
         for (ConfigLayer w : layer.wrapped) {
             children.add(layerSpec(w, w.name));
         }
-        return new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, layer.config),
+        Map<String, Object> config = layer.config;
+        if ("GRU".equals(layer.className) && !config.containsKey("reset_after")) {
+            // Keras versions that wrote no reset_after key apply the reset gate first; only reset_after=True
+            // has the two-row bias, so a file whose bias has two rows can only mean that
+            config = new java.util.LinkedHashMap<>(config);
+            Tensor bias = layer.weights.get("bias");
+            config.put("reset_after", bias != null && bias.rank() == 2);
+        }
+        return new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
                 layer.weights, children);
     }
 
