@@ -102,11 +102,6 @@ public final class FeatureMapping implements Serializable {
         return NUMERIC.contains(t) || t instanceof DecimalType;
     }
 
-    /** Column indexes this mapping reads, per model input. */
-    public int[][] columnIndexes() {
-        return columnIndexes;
-    }
-
     /**
      * Writes one row's values into slot {@code rowInBatch} of the input buffers.
      *

@@ -87,10 +87,6 @@ public final class OutputLayout implements Serializable {
         return columns.length;
     }
 
-    public List<String> columnNames() {
-        return List.of(columns);
-    }
-
     /** The output schema: the kept input fields, then the prediction columns; refuses name collisions. */
     public StructType schema(StructType keptFields) {
         Set<String> seen = new HashSet<>(Arrays.asList(keptFields.fieldNames()));

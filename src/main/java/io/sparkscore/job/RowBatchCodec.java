@@ -57,8 +57,4 @@ final class RowBatchCodec implements BatchCodec {
             decodedFields += batch.outputRow(r).size();
         }
     }
-
-    long decodedFields() {
-        return decodedFields;
-    }
 }

@@ -195,6 +195,44 @@ class DataInOutTest {
         });
     }
 
+    @Test
+    void eachOutputOfAMultiOutputModelGetsAColumnNamedAfterIt() throws IOException {
+        Random random = new Random(4);
+        LayerSpec classes = SampleModels.dense("classes", 4, 3, "softmax", random);
+        LayerSpec score = SampleModels.dense("score", 4, 1, "sigmoid", random);
+        ModelSpec spec = new ModelSpec("two_heads", "programmatic", "3",
+                List.of(new InputSpec("x", new int[] {4}, "float32")), List.of(classes, score),
+                List.of(new NodeSpec("classes", "classes", List.of("x")), new NodeSpec("score", "score", List.of("x"))),
+                List.of("classes", "score"));
+        Path model = dir.resolve("two_heads.keras");
+        KerasArchiveWriter.write(spec, model);
+        new ScoringJob(spark, job(tiny.inputDir.toString(), out("two-heads")).setModel(model.toString()).build())
+                .run();
+
+        Dataset<Row> written = spark.read().parquet(out("two-heads"));
+        assertThat(written.schema().simpleString())
+                .isEqualTo("struct<id:bigint,classes:array<float>,score:float>");
+        Row first = written.where("id = 0").first();
+        float[] x = tiny.rows.get(0);
+        double z = score.weight("bias").data()[0];
+        for (int i = 0; i < 4; i++) {
+            z += x[i] * score.weight("kernel").data()[i];
+        }
+        assertThat((double) first.getFloat(2)).isCloseTo(1 / (1 + Math.exp(-z)), within(1e-6));
+        List<Float> probabilities = first.getList(1);
+        assertThat(probabilities.stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, within(1e-6));
+    }
+
+    @Test
+    void maxRecordsPerFileAndCoalesceSizeTheOutputFiles() throws IOException {
+        new ScoringJob(spark, job(tiny.inputDir.toString(), out("sized")).optCoalesce(1).optMaxRecordsPerFile(50)
+                .build()).run();
+        try (Stream<Path> files = Files.list(Path.of(out("sized")))) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".parquet"))).hasSize(4);
+        }
+        assertThat(spark.read().parquet(out("sized")).count()).isEqualTo(200);
+    }
+
     /** 20 good rows and one bad row of each kind, from a CSV file (so that "not a number" can occur). */
     private static String badRowsCsv() throws IOException {
         Path csv = dir.resolve("bad-rows.csv");
