@@ -276,7 +276,13 @@ class RandomModelParityTest {
                 new EquivalentCase("GlobalAveragePooling3D is GlobalAveragePooling1D over all positions", name ->
                         global3D(name, "Average")),
                 new EquivalentCase("GlobalMaxPooling3D is GlobalMaxPooling1D over all positions", name ->
-                        global3D(name, "Max"))
+                        global3D(name, "Max")),
+                new EquivalentCase("Conv2DTranspose (3, 2) strides (2, 3) valid is its linear map as a Dense", name ->
+                        transposedAsDense(name, new int[] {3, 4, 2}, new int[] {3, 2}, new int[] {2, 3})),
+                new EquivalentCase("Conv2DTranspose (2, 2) strides (1, 1) valid is its linear map as a Dense", name ->
+                        transposedAsDense(name, new int[] {3, 3, 2}, new int[] {2, 2}, new int[] {1, 1})),
+                new EquivalentCase("Conv1DTranspose k3 stride 2 valid is its linear map as a Dense", name ->
+                        transposedAsDense(name, new int[] {5, 2}, new int[] {3}, new int[] {2}))
         ).map(Arguments::of);
     }
 
@@ -316,6 +322,64 @@ class RandomModelParityTest {
         String second = jvm.chain(steps, l.cropping1D(1, 0), l.reshape(d - 1, VOLUME[1], VOLUME[2], VOLUME[3]),
                 l.timeDistributed(KerasLayers.conv2DSlice(conv3d, 1, false, "conv2d_back")));
         return new ModelSpec[] {a, jvm.build(jvm.call(l.merge("Add"), first, second))};
+    }
+
+    /**
+     * A valid transposed convolution scatters each input position: out[i * s + k] += in[i] * kernel[k] (no padding,
+     * no flip), so it is a fixed linear map of the flattened input; the jvm path runs that map as one Dense layer.
+     * The first case has a kernel narrower than its stride, where Keras' output is longer than (n - 1) * s + k.
+     */
+    private static ModelSpec[] transposedAsDense(String name, int[] inShape, int[] kernel, int[] strides) {
+        int rank = kernel.length;
+        int in = inShape[rank];
+        int filters = 3;
+        RandomNet tf = net(name);
+        LayerSpec t = tf.layers().convTranspose(in, filters, kernel, strides, "valid", "linear");
+        ModelSpec a = tf.build(tf.call(t, tf.input("x", inShape)));
+        int[] outShape = new int[rank + 1];
+        for (int d = 0; d < rank; d++) {
+            // Keras' deconv_output_length without output_padding: a kernel shorter than the stride still leaves room
+            // for a whole stride per input position (the tail gets the bias only)
+            outShape[d] = inShape[d] * strides[d] + Math.max(kernel[d] - strides[d], 0);
+        }
+        outShape[rank] = filters;
+        int inSize = Math.toIntExact(io.sparkscore.model.Shapes.size(inShape));
+        int outSize = Math.toIntExact(io.sparkscore.model.Shapes.size(outShape));
+        float[] map = new float[inSize * outSize];
+        float[] k = t.weight("kernel").data();
+        int positions = inSize / in;
+        int taps = k.length / (filters * in);
+        for (int p = 0; p < positions; p++) {
+            for (int tap = 0; tap < taps; tap++) {
+                int outPosition = 0;
+                for (int d = 0, rem = p, remTap = tap; d < rank; d++) {
+                    int inStride = 1;
+                    int tapStride = 1;
+                    for (int e = d + 1; e < rank; e++) {
+                        inStride *= inShape[e];
+                        tapStride *= kernel[e];
+                    }
+                    int i = rem / inStride;
+                    int kk = remTap / tapStride;
+                    rem %= inStride;
+                    remTap %= tapStride;
+                    outPosition = outPosition * outShape[d] + i * strides[d] + kk;
+                }
+                for (int c = 0; c < in; c++) {
+                    for (int f = 0; f < filters; f++) {
+                        map[(p * in + c) * outSize + outPosition * filters + f] += k[(tap * filters + f) * in + c];
+                    }
+                }
+            }
+        }
+        float[] bias = new float[outSize];
+        for (int o = 0; o < outSize; o++) {
+            bias[o] = t.weight("bias").data()[o % filters];
+        }
+        RandomNet jvm = net(name);
+        KerasLayers l = jvm.layers();
+        String y = jvm.chain(jvm.input("x", inShape), l.flatten(), l.denseWith(map, bias), l.reshape(outShape));
+        return new ModelSpec[] {a, jvm.build(y)};
     }
 
     private static ModelSpec[] global3D(String name, String kind) {
