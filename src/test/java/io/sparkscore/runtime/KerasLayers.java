@@ -395,6 +395,20 @@ final class KerasLayers {
         return layer("rescaling", "Rescaling", c, new Weights());
     }
 
+    /** An adapted Normalization over the last axis: mean, variance and count as Keras 3 stores them. */
+    LayerSpec normalization(int channels, boolean invert) {
+        Map<String, Object> c = base();
+        c.put("axis", ints(-1));
+        c.put("invert", invert);
+        c.put("mean", null);
+        c.put("variance", null);
+        Weights w = new Weights();
+        w.put("mean", uniform(2.0, channels));
+        w.put("variance", between(0.1, 3.0, channels));
+        w.put("count", new Tensor("count", new int[0], new float[] {100}));
+        return layer("normalization", "Normalization", c, w);
+    }
+
     LayerSpec identity() {
         return layer("identity", "Identity", base(), new Weights());
     }

@@ -242,6 +242,10 @@ class RandomModelParityTest {
                         4, 3)),
                 new EquivalentCase("Rescaling(1/255) on an image (3, 4, 2)", name -> rescaling(name, 1 / 255f, 0f,
                         3, 4, 2)),
+                new EquivalentCase("Normalization (adapted) on (4, 3) is a diagonal Dense", name ->
+                        normalization(name, false)),
+                new EquivalentCase("Normalization (adapted, invert) on (4, 3) is a diagonal Dense", name ->
+                        normalization(name, true)),
                 new EquivalentCase("Identity then Dense", name -> {
                     RandomNet tf = net(name);
                     LayerSpec dense = tf.layers().dense(4, 3, "tanh");
@@ -390,6 +394,25 @@ class RandomModelParityTest {
         String y = jvm.chain(jvm.input("x", VOLUME), l.reshape(VOLUME[0] * VOLUME[1] * VOLUME[2], VOLUME[3]),
                 l.globalPooling(kind, 1, false));
         return new ModelSpec[] {a, jvm.build(y)};
+    }
+
+    /** (x - mean) / max(sqrt(variance), 1e-7), or x * sqrt(variance) + mean inverted, per channel. */
+    private static ModelSpec[] normalization(String name, boolean invert) {
+        RandomNet tf = net(name);
+        LayerSpec norm = tf.layers().normalization(3, invert);
+        ModelSpec a = tf.build(tf.call(norm, tf.input("x", 4, 3)));
+        float[] mean = norm.weight("mean").data();
+        float[] variance = norm.weight("variance").data();
+        float[] diagonal = new float[3];
+        float[] bias = new float[3];
+        for (int i = 0; i < 3; i++) {
+            double std = Math.max(Math.sqrt(variance[i]), 1e-7);
+            diagonal[i] = (float) (invert ? std : 1 / std);
+            bias[i] = (float) (invert ? mean[i] : -mean[i] / std);
+        }
+        RandomNet jvm = net(name);
+        return new ModelSpec[] {a, jvm.build(jvm.call(jvm.layers().diagonalDense(diagonal, bias),
+                jvm.input("x", 4, 3)))};
     }
 
     private static ModelSpec[] rescaling(String name, float scale, float offset, int... shape) {
