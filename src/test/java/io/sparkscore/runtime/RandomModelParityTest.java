@@ -3,6 +3,7 @@ package io.sparkscore.runtime;
 import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.Shapes;
 import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.model.keras.KerasModelReader;
 import org.apache.hadoop.conf.Configuration;
@@ -14,8 +15,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -137,7 +141,7 @@ class RandomModelParityTest {
                 {true, false, false, false, false, false, true}};
         int rowSize = c.embedding() ? steps : steps * features;
         int stepSize = c.embedding() ? 1 : features;
-        java.util.Random random = new java.util.Random(c.name().hashCode());
+        Random random = new Random(c.name().hashCode());
         float[] rows = new float[masks.length * rowSize];
         for (int r = 0; r < masks.length; r++) {
             for (int t = 0; t < steps; t++) {
@@ -168,9 +172,9 @@ class RandomModelParityTest {
                     try (LoadedModel jvm = PredictionPaths.load(plain.build(plainOut), PredictionPath.JVM,
                             RuntimeOptions.singleThreaded())) {
                         expected = ParityRuns.predict(jvm, new ParityRuns.Batch(1, new float[][] {
-                                java.util.Arrays.copyOf(row, kept * stepSize)}), 1)[0];
+                                Arrays.copyOf(row, kept * stepSize)}), 1)[0];
                     }
-                    float[][] actual = {java.util.Arrays.copyOfRange(out, r * outSize, (r + 1) * outSize)};
+                    float[][] actual = {Arrays.copyOfRange(out, r * outSize, (r + 1) * outSize)};
                     double rel = ParityRuns.maxRelativeError(actual, new float[][] {expected});
                     record(c.name(), rel);
                     assertThat(rel).as("%s, row %d (%d of %d steps masked), batches of %d: tf vs the jvm path on the"
@@ -347,8 +351,8 @@ class RandomModelParityTest {
             outShape[d] = inShape[d] * strides[d] + Math.max(kernel[d] - strides[d], 0);
         }
         outShape[rank] = filters;
-        int inSize = Math.toIntExact(io.sparkscore.model.Shapes.size(inShape));
-        int outSize = Math.toIntExact(io.sparkscore.model.Shapes.size(outShape));
+        int inSize = Math.toIntExact(Shapes.size(inShape));
+        int outSize = Math.toIntExact(Shapes.size(outShape));
         float[] map = new float[inSize * outSize];
         float[] k = t.weight("kernel").data();
         int positions = inSize / in;
@@ -422,8 +426,8 @@ class RandomModelParityTest {
         int channels = shape[shape.length - 1];
         float[] diagonal = new float[channels];
         float[] bias = new float[channels];
-        java.util.Arrays.fill(diagonal, scale);
-        java.util.Arrays.fill(bias, offset);
+        Arrays.fill(diagonal, scale);
+        Arrays.fill(bias, offset);
         RandomNet jvm = net(name);
         String y = jvm.input("x", shape);
         return new ModelSpec[] {a, jvm.build(jvm.call(jvm.layers().diagonalDense(diagonal, bias), y))};
@@ -474,7 +478,7 @@ class RandomModelParityTest {
                     .isEqualTo(t.data());
         });
         if (exactConfig) {
-            Map<String, Object> expected = new java.util.LinkedHashMap<>(written.config().asMap());
+            Map<String, Object> expected = new LinkedHashMap<>(written.config().asMap());
             expected.keySet().removeIf(RandomModelParityTest::isTrainingOnly);
             assertThat(read.config().asMap()).as("%s: config of %s read back", caseName, written.name())
                     .isEqualTo(expected);
