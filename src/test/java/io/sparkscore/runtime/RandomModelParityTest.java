@@ -131,10 +131,10 @@ class RandomModelParityTest {
         KerasLayers l = masked.layers();
         LayerSpec embedding = l.embedding(9, features);
         LayerSpec masking = l.masking(0.0);
-        LayerSpec rnn = c.rnn().apply(l);
+        LayerSpec[] after = c.layers().apply(l).toArray(new LayerSpec[0]);
         String x = c.embedding() ? masked.input("x", steps) : masked.input("x", steps, features);
-        String maskedOut = masked.call(rnn, masked.call(c.embedding() ? KerasLayers.withMaskZero(embedding, true)
-                : masking, x));
+        String maskedOut = masked.chain(masked.call(c.embedding() ? KerasLayers.withMaskZero(embedding, true)
+                : masking, x), after);
         ModelSpec maskedModel = roundTrip(masked.build(maskedOut), c.name(), true);
         boolean[][] masks = {new boolean[steps], {true, true, false, false, false, false, false},
                 {false, false, false, false, true, true, true}, {false, true, false, true, false, false, true},
@@ -167,7 +167,7 @@ class RandomModelParityTest {
                     }
                     RandomNet plain = net(c.name());
                     String y = c.embedding() ? plain.input("x", kept) : plain.input("x", kept, features);
-                    String plainOut = plain.call(rnn, c.embedding() ? plain.call(embedding, y) : y);
+                    String plainOut = plain.chain(c.embedding() ? plain.call(embedding, y) : y, after);
                     float[] expected;
                     try (LoadedModel jvm = PredictionPaths.load(plain.build(plainOut), PredictionPath.JVM,
                             RuntimeOptions.singleThreaded())) {
@@ -186,8 +186,11 @@ class RandomModelParityTest {
         }
     }
 
-    /** A recurrent layer (last output only) behind Masking, or behind Embedding(mask_zero=True). */
-    record MaskCase(String name, boolean embedding, Function<KerasLayers, LayerSpec> rnn) {
+    /**
+     * Layers ending in one that consumes the mask (an RNN returning its last output, or GlobalAveragePooling1D),
+     * behind Masking or Embedding(mask_zero=True).
+     */
+    record MaskCase(String name, boolean embedding, Function<KerasLayers, List<LayerSpec>> layers) {
         @Override
         public String toString() {
             return name;
@@ -196,23 +199,31 @@ class RandomModelParityTest {
 
     static Stream<Arguments> maskedRecurrentLayers() {
         return Stream.of(
-                new MaskCase("Masking, LSTM", false, l -> l.lstm(3, 4, "tanh", "sigmoid", true, false, false)),
+                new MaskCase("Masking, LSTM", false,
+                        l -> List.of(l.lstm(3, 4, "tanh", "sigmoid", true, false, false))),
                 new MaskCase("Masking, GRU reset_after=true", false,
-                        l -> l.gru(3, 4, "tanh", "sigmoid", true, false, false)),
+                        l -> List.of(l.gru(3, 4, "tanh", "sigmoid", true, false, false))),
                 new MaskCase("Masking, GRU reset_after=false go_backwards", false,
-                        l -> l.gru(3, 4, "tanh", "hard_sigmoid", false, false, true)),
-                new MaskCase("Masking, SimpleRNN", false, l -> l.simpleRnn(3, 4, "tanh", false, false)),
-                new MaskCase("Masking, Bidirectional(LSTM) concat", false, l -> l.bidirectional("concat",
+                        l -> List.of(l.gru(3, 4, "tanh", "hard_sigmoid", false, false, true))),
+                new MaskCase("Masking, SimpleRNN", false, l -> List.of(l.simpleRnn(3, 4, "tanh", false, false))),
+                new MaskCase("Masking, Bidirectional(LSTM) concat", false, l -> List.of(l.bidirectional("concat",
                         l.lstm(3, 3, "tanh", "sigmoid", true, false, false),
-                        l.lstm(3, 3, "tanh", "sigmoid", true, false, true))),
-                new MaskCase("Masking, Bidirectional(GRU) sum", false, l -> l.bidirectional("sum",
+                        l.lstm(3, 3, "tanh", "sigmoid", true, false, true)))),
+                new MaskCase("Masking, Bidirectional(GRU) sum", false, l -> List.of(l.bidirectional("sum",
                         l.gru(3, 3, "tanh", "sigmoid", true, false, false),
-                        l.gru(3, 3, "tanh", "sigmoid", true, false, true))),
+                        l.gru(3, 3, "tanh", "sigmoid", true, false, true)))),
+                new MaskCase("Masking, TimeDistributed(Dense), LSTM (the mask passes through)", false,
+                        l -> List.of(l.timeDistributed(l.dense(3, 4, "relu")),
+                                l.lstm(4, 3, "tanh", "sigmoid", true, false, false))),
+                new MaskCase("Masking, GlobalAveragePooling1D (averages the unmasked steps)", false,
+                        l -> List.of(l.globalPooling("Average", 1, false))),
                 new MaskCase("Embedding(mask_zero=True), LSTM", true,
-                        l -> l.lstm(3, 4, "tanh", "sigmoid", true, false, false)),
+                        l -> List.of(l.lstm(3, 4, "tanh", "sigmoid", true, false, false))),
                 new MaskCase("Embedding(mask_zero=True), Bidirectional(SimpleRNN) ave", true,
-                        l -> l.bidirectional("ave", l.simpleRnn(3, 2, "tanh", false, false),
-                                l.simpleRnn(3, 2, "tanh", false, true)))).map(Arguments::of);
+                        l -> List.of(l.bidirectional("ave", l.simpleRnn(3, 2, "tanh", false, false),
+                                l.simpleRnn(3, 2, "tanh", false, true)))),
+                new MaskCase("Embedding(mask_zero=True), GlobalAveragePooling1D", true,
+                        l -> List.of(l.globalPooling("Average", 1, false)))).map(Arguments::of);
     }
 
     /**
