@@ -80,31 +80,12 @@ class RandomModelParityTest {
             "recurrent", "recurrentActivations", "wrappers", "merges", "activationLayers", "stacks",
             "realisticSizes", "kerasDefaults"})
     void bothPathsAgreeAfterAKerasRoundTrip(Case c) {
-        String finding = KNOWN_FINDINGS.get(c.name());
-        try {
-            ModelSpec read = roundTrip(c.recipe().apply(net(c.name())), c.name(), c.exactConfig());
-            try (LoadedModel jvm = PredictionPaths.load(read, PredictionPath.JVM, RuntimeOptions.singleThreaded());
-                 LoadedModel tf = PredictionPaths.load(read, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
-                assertAgree(c.name(), read, jvm, tf, c.inputScale());
-            }
-        } catch (AssertionError | RuntimeException e) {
-            Assumptions.assumeTrue(finding == null, () -> "known disagreement " + finding + " (see"
-                    + " /work/briefs/parity-findings.md): " + e.getMessage());
-            throw e;
+        ModelSpec read = roundTrip(c.recipe().apply(net(c.name())), c.name(), c.exactConfig());
+        try (LoadedModel jvm = PredictionPaths.load(read, PredictionPath.JVM, RuntimeOptions.singleThreaded());
+             LoadedModel tf = PredictionPaths.load(read, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+            assertAgree(c.name(), read, jvm, tf, c.inputScale());
         }
     }
-
-    /**
-     * Cases that still fail for a reason recorded in the parity findings, with its id. They are skipped while they
-     * fail and pass once the fix lands; every other case must pass.
-     */
-    private static final Map<String, String> KNOWN_FINDINGS = Map.of(
-            "Cropping1D without cropping (1 each side)", "F2: jvm path and ShapeInference default Cropping1D to no"
-                    + " cropping; Keras' default is (1, 1)",
-            "Bidirectional without merge_mode (concat)", "F3: the reader takes a missing merge_mode for None; Keras'"
-                    + " default is concat",
-            "GRU with only units and a reset_after-shaped bias", "F4: the reader sets reset_after=false when the key"
-                    + " is missing, even for a (2, 3 * units) bias");
 
     /**
      * The jvm path has no channels_first layers, so the tf path's are checked against what Keras defines them as: the
