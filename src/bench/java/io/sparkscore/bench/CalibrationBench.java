@@ -1,0 +1,152 @@
+package io.sparkscore.bench;
+
+import io.sparkscore.calibration.CalibrationChart;
+import io.sparkscore.calibration.CalibrationReport;
+import io.sparkscore.calibration.CalibrationSample;
+import io.sparkscore.calibration.CalibrationSettings;
+import io.sparkscore.calibration.Calibrator;
+import io.sparkscore.calibration.Measurement;
+import io.sparkscore.calibration.Plan;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.keras.KerasArchiveWriter;
+import io.sparkscore.runtime.LoadedModel;
+import io.sparkscore.runtime.ModelSignature;
+import io.sparkscore.runtime.PredictionPath;
+import io.sparkscore.runtime.PredictionPaths;
+import io.sparkscore.runtime.Predictor;
+import io.sparkscore.runtime.RuntimeOptions;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Section 4: runs sparkscore's calibrator with the job's settings, then measures the exhaustive grid (both paths,
+ * every batch size of the ladder up to a cap, one intra-op thread as with {@code spark.task.cpus=1}) with a longer
+ * harness, and reports how close the chosen plan comes to the grid's best. The medium model also runs as a real job
+ * to put calibration time against job time.
+ */
+final class CalibrationBench {
+
+    private static final int SAMPLE_ROWS = 4096;
+
+    private final boolean quick;
+    private final Path work;
+    private final Path results;
+    private final Spark spark;
+    private final Consumer<Figure> out;
+
+    CalibrationBench(boolean quick, Path work, Path results, Spark spark, Consumer<Figure> out) {
+        this.quick = quick;
+        this.work = work;
+        this.results = results;
+        this.spark = spark;
+        this.out = out;
+    }
+
+    void run() throws IOException {
+        grid("tiny", BenchModels.tiny(), 65536);
+        BenchModels.Medium m = BenchModels.MEDIUM_CALIBRATION;
+        ModelSpec medium = BenchModels.medium(m);
+        grid(m.name() + " [" + m.describe() + "]", medium, quick ? 1024 : 4096);
+        mediumJob(medium);
+    }
+
+    private void grid(String label, ModelSpec spec, int maxBatch) throws IOException {
+        ModelSignature sig = ModelSignature.of(spec);
+        float[][] sample = {BenchModels.randomRows(SAMPLE_ROWS, sig.inputSize(0), 11)};
+        Map<PredictionPath, LoadedModel> models = new EnumMap<>(PredictionPath.class);
+        try {
+            for (PredictionPath path : PredictionPath.values()) {
+                models.put(path, PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded()));
+            }
+            // The settings CalibrationStage uses on an executor with spark.task.cpus=1.
+            CalibrationSettings settings = CalibrationSettings.defaults().withMaxThreads(1)
+                    .withBudget(100, 300, 30_000);
+            CalibrationReport report = new Calibrator(settings).run(List.of(PredictionPath.values()), Map.of(),
+                    (path, threads) -> models.get(path), new CalibrationSample(sig, sample, SAMPLE_ROWS), "driver");
+            Plan chosen = report.chosen();
+
+            List<Measurement> grid = new ArrayList<>();
+            for (PredictionPath path : PredictionPath.values()) {
+                for (int batch : CalibrationSettings.DEFAULT_LADDER) {
+                    if (batch <= maxBatch || batch == chosen.batchSize()) {
+                        grid.add(measure(models.get(path), batch, new CalibrationSample(sig, sample, SAMPLE_ROWS)));
+                    }
+                }
+            }
+            Measurement best = grid.stream().max((a, b) -> Double.compare(a.rowsPerSecond(), b.rowsPerSecond()))
+                    .orElseThrow();
+            Measurement chosenInGrid = grid.stream().filter(g -> g.plan().equals(chosen)).findFirst().orElseThrow();
+            String name = label.startsWith("tiny") ? "tiny" : label.substring(0, label.indexOf(' '));
+            out.accept(Figure.context(4, label + ": calibrator's choice " + chosen, report.durationMillis(), "ms",
+                    String.format("Calibrator with the job's settings (warm-up 100 ms, 300 ms per candidate, ladder"
+                            + " pruning) on %d sampled rows, %d candidates measured", SAMPLE_ROWS,
+                            report.measurements().size())));
+            out.accept(Figure.atLeast(4, name + ", chosen rows/s / best rows/s of the exhaustive grid",
+                    chosenInGrid.rowsPerSecond() / best.rowsPerSecond(), "x", 0.95, String.format(
+                            "grid: both paths x batch 1..%d, 1 thread, each >= 200 ms warm-up then median of 5"
+                                    + " reps >= 100 ms; best %s at %s rows/s, chosen at %s rows/s", maxBatch,
+                            best.plan(), Figure.fmt(best.rowsPerSecond()),
+                            Figure.fmt(chosenInGrid.rowsPerSecond()))));
+            CalibrationReport gridReport = new CalibrationReport(grid, best.plan(), report.maxAbsDifference(),
+                    Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid");
+            try (OutputStream png = Files.newOutputStream(results.resolve("calibration-grid-" + name + ".png"))) {
+                CalibrationChart.writePng(gridReport, png);
+            }
+        } finally {
+            models.values().forEach(LoadedModel::close);
+        }
+    }
+
+    /** Rows per second of one plan: encode (copy) rows, predict, as the calibrator times it, with longer runs. */
+    private static Measurement measure(LoadedModel model, int batch, CalibrationSample codec) {
+        codec.reserve(batch);
+        try (Predictor p = model.newPredictor(batch)) {
+            int[] offset = {0};
+            Runnable call = () -> {
+                codec.encode(batch, offset[0]);
+                p.predict(codec.inputs(), batch, codec.outputs());
+                offset[0] = (offset[0] + batch) % codec.rows();
+            };
+            long warmStart = System.nanoTime();
+            int warmCalls = 0;
+            while (warmCalls < 2 || System.nanoTime() - warmStart < 200_000_000L) {
+                call.run();
+                warmCalls++;
+            }
+            double nanosPerCall = (System.nanoTime() - warmStart) / (double) warmCalls;
+            int calls = (int) Math.max(1, Math.ceil(100_000_000L / nanosPerCall));
+            CallTimer.Timing t = CallTimer.time(() -> {
+                call.run();
+                return codec.outputs()[0][0];
+            }, 0, 5, calls);
+            double seconds = t.medianMs() * calls / 1000.0;
+            return new Measurement(model.path(), batch, 1, calls, (long) calls * batch, seconds, t.medianMs(),
+                    t.maxMs());
+        }
+    }
+
+    private void mediumJob(ModelSpec spec) {
+        long rows = quick ? 5_000 : 20_000;
+        var s = spark.session("local[2]");
+        Path model = work.resolve(spec.name() + ".keras");
+        KerasArchiveWriter.write(spec, model);
+        Path input = JobRuns.arrays(s, work, rows, ModelSignature.of(spec).inputSize(0), 4);
+        JobRuns.Run run = JobRuns.sparkscoreArrays(s, model, spec.inputs().get(0).name(), input,
+                work.resolve("out-medium"), rows);
+        var p = run.summary().plan();
+        out.accept(Figure.context(4, spec.name() + ", calibration time / job time", p.calibrationMillis() / 1000.0
+                / run.seconds(), "x", String.format("real local[2] job over %,d array rows: calibration %d ms of"
+                + " %.1f s, chose %s batch %d", rows, p.calibrationMillis(), run.seconds(), p.path(),
+                p.batchSize())));
+        out.accept(Figure.context(4, spec.name() + ", job throughput with the calibrated plan", run.rowsPerSecond(),
+                "rows/s", "same job, calibration included"));
+    }
+}
