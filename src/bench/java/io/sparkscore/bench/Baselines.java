@@ -49,6 +49,13 @@ final class Baselines {
                 .write().mode(SaveMode.Overwrite).parquet(output.toString());
     }
 
+    /** The no-op job for an (id, x array) input: prediction is the array's first value. */
+    static void noopArrays(SparkSession spark, Path input, Path output) {
+        spark.read().parquet(input.toString()).select("id", "x")
+                .mapPartitions(new NoopArrayScorer(), Encoders.row(OUT))
+                .write().mode(SaveMode.Overwrite).parquet(output.toString());
+    }
+
     /** (a) A row-at-a-time UDF calling the tf path once per row; the model is built once per JVM. */
     static void cachedModelUdf(SparkSession spark, Broadcast<ModelSpec> spec, Path input, Path output) {
         spark.udf().register("tf_per_row", new CachedTfUdf(spec), DataTypes.FloatType);
@@ -78,6 +85,26 @@ final class Baselines {
                 public Row next() {
                     Row r = rows.next();
                     return RowFactory.create(r.getLong(0), r.getFloat(1));
+                }
+            };
+        }
+    }
+
+    static final class NoopArrayScorer implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    Row r = rows.next();
+                    return RowFactory.create(r.getLong(0), r.<Float>getList(1).get(0));
                 }
             };
         }

@@ -55,7 +55,10 @@ public final class BenchMain {
                 new MicroBench(quick, options, sink).run();
             }
             if (only.contains(4)) {
-                new CalibrationBench(quick, work, results, spark, sink).run();
+                new CalibrationBench(quick, results, sink).run();
+            }
+            if (only.contains(2) || only.contains(4)) {
+                new MediumJobBench(quick, work, spark, sink).run();
             }
             if (only.contains(2) || only.contains(3) || only.contains(4) || only.contains(5)) {
                 new SparkBench(quick, work, spark, sink).run(only);

@@ -35,7 +35,7 @@ final class BenchModels {
     /** The same architecture at 1/8 of every width (units, filters, Dense sizes); sequence and kernel unchanged. */
     static final Medium MEDIUM_EIGHTH = new Medium("medium_w8", 400, 16, 64, 16, 400, 32, 16, 8);
     /** A smaller LSTM → Conv1D → Dense stack whose whole calibration grid fits in the benchmark's time. */
-    static final Medium MEDIUM_CALIBRATION = new Medium("medium_cal", 100, 16, 32, 16, 9, 64, 32, 16);
+    static final Medium MEDIUM_CALIBRATION = new Medium("medium_cal", 50, 16, 32, 16, 9, 64, 32, 16);
 
     private BenchModels() {
     }

@@ -27,9 +27,7 @@ final class CallTimer {
     }
 
     static Timing time(DoubleSupplier call, int warmupCalls, int repetitions, int callsPerRep) {
-        for (int i = 0; i < warmupCalls; i++) {
-            sink += call.getAsDouble();
-        }
+        warmUp(call, warmupCalls);
         double[] perCall = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
             long t0 = System.nanoTime();
@@ -42,6 +40,12 @@ final class CallTimer {
         Arrays.sort(sorted);
         return new Timing(median(sorted), sorted[0], sorted[sorted.length - 1], warmupCalls, repetitions,
                 callsPerRep);
+    }
+
+    static void warmUp(DoubleSupplier call, int calls) {
+        for (int i = 0; i < calls; i++) {
+            sink += call.getAsDouble();
+        }
     }
 
     static double median(double[] sorted) {

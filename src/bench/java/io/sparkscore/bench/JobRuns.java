@@ -63,13 +63,14 @@ final class JobRuns {
         return timed(spark, b.build(), rows);
     }
 
-    /** Scores an array-column input (one model input) with calibration. */
+    /** Scores an array-column input (one model input) with a fixed plan, or calibrating when it is empty. */
     static Run sparkscoreArrays(SparkSession spark, Path model, String inputName, Path input, Path output,
-                                long rows) {
-        JobOptions options = JobOptions.builder().setModel(model.toString()).setInput(input.toString())
+                                long rows, Optional<Plan> plan) {
+        JobOptions.Builder b = JobOptions.builder().setModel(model.toString()).setInput(input.toString())
                 .setBindings(List.of(InputBinding.array(inputName, "x"))).optKeep(List.of("id"))
-                .optOutput(output.toString()).optMode(JobOptions.WriteMode.OVERWRITE).build();
-        return timed(spark, options, rows);
+                .optOutput(output.toString()).optMode(JobOptions.WriteMode.OVERWRITE);
+        plan.ifPresent(p -> b.optPath(Optional.of(p.path())).optBatchSize(Optional.of(p.batchSize())));
+        return timed(spark, b.build(), rows);
     }
 
     private static Run timed(SparkSession spark, JobOptions options, long rows) {

@@ -93,7 +93,7 @@ final class SparkBench {
     }
 
     private void baselines(SparkSession s) {
-        long rows = quick ? 20_000 : 200_000;
+        long rows = quick ? 20_000 : 100_000;
         Path input = JobRuns.tabular(s, work, rows, FILES);
         ModelSpec spec = BenchModels.tiny();
         Broadcast<ModelSpec> broadcast = JavaSparkContext.fromSparkContext(s.sparkContext()).broadcast(spec);
