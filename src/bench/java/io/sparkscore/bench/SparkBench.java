@@ -71,14 +71,16 @@ final class SparkBench {
     }
 
     private void overhead(SparkSession s, Path input, long rows) {
-        int reps = quick ? 2 : 3;
+        int reps = quick ? 2 : 5;
         double[] scored = new double[reps];
+        double[] scoringStage = new double[reps];
         double[] noop = new double[reps];
         for (int r = 0; r < reps; r++) {
             noop[r] = JobRuns.time(rows, () -> Baselines.noop(s, input, work.resolve("out-noop")))
                     .rowsPerSecond();
-            scored[r] = JobRuns.sparkscore(s, model, input, work.resolve("out-fixed"), rows, Optional.of(plan))
-                    .rowsPerSecond();
+            JobRuns.Run run = JobRuns.sparkscore(s, model, input, work.resolve("out-fixed"), rows, Optional.of(plan));
+            scored[r] = run.rowsPerSecond();
+            scoringStage[r] = run.summary().scoringRowsPerSecond();
         }
         String how = String.format("%,d rows, %d Parquet files, local[2]; median of %d runs, interleaved with the"
                 + " other job, after one calibrating job as warm-up", rows, FILES, reps);
@@ -89,7 +91,10 @@ final class SparkBench {
         out.accept(Figure.context(2, "no-op job: read > mapPartitions(trivial predictor) > write", noopRate,
                 "rows/s", how + "; same input, same (id, prediction) Parquet output"));
         out.accept(Figure.atLeast(2, "tiny, sparkscore rows/s / no-op job rows/s", sparkscoreRowsPerSecond / noopRate,
-                "x", 0.8, "ratio of the two medians above"));
+                "x", 0.8, "ratio of the two medians above, whole jobs by the wall clock"));
+        out.accept(Figure.context(2, "tiny, sparkscore's score-and-write stage alone / no-op job", median(scoringStage)
+                / noopRate, "x", "run summary's scoringRowsPerSecond (median): the job without its bad-row check and"
+                + " input count passes"));
     }
 
     private void baselines(SparkSession s) {
@@ -97,25 +102,33 @@ final class SparkBench {
         Path input = JobRuns.tabular(s, work, rows, FILES);
         ModelSpec spec = BenchModels.tiny();
         Broadcast<ModelSpec> broadcast = JavaSparkContext.fromSparkContext(s.sparkContext()).broadcast(spec);
-        String how = String.format("%,d rows, %d Parquet files, local[2]; one run", rows, FILES);
-        JobRuns.Run cached = JobRuns.time(rows, () -> Baselines.cachedModelUdf(s, broadcast, input,
-                work.resolve("out-udf")));
-        JobRuns.Run perPartition = JobRuns.time(rows, () -> Baselines.modelPerPartition(s, broadcast, input,
-                work.resolve("out-per-partition")));
-        JobRuns.Run same = JobRuns.sparkscore(s, model, input, work.resolve("out-small"), rows, Optional.of(plan));
+        int reps = quick ? 1 : 3;
+        String how = String.format("%,d rows, %d Parquet files, local[2]; median of %d runs, the three jobs"
+                + " interleaved", rows, FILES, reps);
+        double[] cached = new double[reps];
+        double[] perPartition = new double[reps];
+        double[] same = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            cached[r] = JobRuns.time(rows, () -> Baselines.cachedModelUdf(s, broadcast, input,
+                    work.resolve("out-udf"))).rowsPerSecond();
+            perPartition[r] = JobRuns.time(rows, () -> Baselines.modelPerPartition(s, broadcast, input,
+                    work.resolve("out-per-partition"))).rowsPerSecond();
+            same[r] = JobRuns.sparkscore(s, model, input, work.resolve("out-small"), rows, Optional.of(plan))
+                    .rowsPerSecond();
+        }
         Baselines.CachedTfUdf.closeAll();
-        out.accept(Figure.context(3, "(a) per-row UDF on the tf path, model cached per JVM", cached.rowsPerSecond(),
-                "rows/s", how + " (includes building the model once)"));
-        out.accept(Figure.context(3, "(b) per-row tf calls, model built per partition", perPartition.rowsPerSecond(),
-                "rows/s", how + " (" + FILES + " model builds)"));
-        out.accept(Figure.context(3, "sparkscore, chosen plan, on the same small input", same.rowsPerSecond(),
+        out.accept(Figure.context(3, "(a) per-row UDF on the tf path, model cached per JVM", median(cached),
+                "rows/s", how + " (the first run also builds the model)"));
+        out.accept(Figure.context(3, "(b) per-row tf calls, model built per partition", median(perPartition),
+                "rows/s", how + " (" + FILES + " model builds per run)"));
+        out.accept(Figure.context(3, "sparkscore, chosen plan, on the same small input", median(same),
                 "rows/s", how + "; a job this small is dominated by Spark's fixed costs"));
-        out.accept(Figure.atLeast(3, "sparkscore speedup over (a)", sparkscoreRowsPerSecond / cached.rowsPerSecond(),
-                "x", 100, "section 2 median sparkscore rows/s / (a) rows/s"));
-        out.accept(Figure.context(3, "sparkscore speedup over (b)", sparkscoreRowsPerSecond
-                / perPartition.rowsPerSecond(), "x", "section 2 median sparkscore rows/s / (b) rows/s"));
-        out.accept(Figure.context(3, "sparkscore speedup over (a), same small input", same.rowsPerSecond()
-                / cached.rowsPerSecond(), "x", "same-size comparison, Spark's fixed costs included on both sides"));
+        out.accept(Figure.atLeast(3, "sparkscore speedup over (a)", sparkscoreRowsPerSecond / median(cached),
+                "x", 100, "section 2 median sparkscore rows/s / (a) median rows/s"));
+        out.accept(Figure.context(3, "sparkscore speedup over (b)", sparkscoreRowsPerSecond / median(perPartition),
+                "x", "section 2 median sparkscore rows/s / (b) median rows/s"));
+        out.accept(Figure.context(3, "sparkscore speedup over (a), same small input", median(same) / median(cached),
+                "x", "same-size comparison, Spark's fixed costs included on both sides"));
     }
 
     private void scaling() {
@@ -125,26 +138,42 @@ final class SparkBench {
         for (long n : new long[] {unit, 2 * unit, 4 * unit}) {
             inputs.add(JobRuns.tabular(s, work, n, FILES));
         }
+        int reps = quick ? 1 : 3;
+        double[][] runs = new double[3][reps];
+        for (int r = 0; r < reps; r++) {
+            for (int i = 0; i < 3; i++) {
+                runs[i][r] = JobRuns.sparkscore(s, model, inputs.get(i), work.resolve("out-scale"), unit << i,
+                        Optional.of(plan)).seconds();
+            }
+        }
         double[] seconds = new double[3];
         for (int i = 0; i < 3; i++) {
+            seconds[i] = median(runs[i]);
             long n = unit << i;
-            JobRuns.Run run = JobRuns.sparkscore(s, model, inputs.get(i), work.resolve("out-scale"), n,
-                    Optional.of(plan));
-            seconds[i] = run.seconds();
-            out.accept(Figure.context(5, String.format("tiny, %,d rows, local[2]", n), run.rowsPerSecond(), "rows/s",
-                    String.format("one run, %.1f s, chosen plan %s, %d Parquet files", run.seconds(), plan, FILES)));
+            out.accept(Figure.context(5, String.format("tiny, %,d rows, local[2]", n), n / seconds[i], "rows/s",
+                    String.format("median of %d runs (sizes interleaved), %.2f s, chosen plan %s, %d Parquet files",
+                            reps, seconds[i], plan, FILES)));
         }
         out.accept(Figure.atMost(5, String.format("time(%,d rows) / time(%,d rows)", 4 * unit, unit),
                 seconds[2] / seconds[0], "x", 4.4, "linear within 10% is <= 4.4 (less when fixed job costs"
-                        + " weigh in); times " + Arrays.toString(round(seconds)) + " s"));
+                        + " weigh in); median times " + Arrays.toString(round(seconds)) + " s"));
+        out.accept(Figure.atMost(5, "marginal cost per row, 2x>4x rows / 1x>2x rows", (seconds[2] - seconds[1])
+                / (2 * (seconds[1] - seconds[0])), "x", 1.25, "(t4 - t2) / (2 (t2 - t1)): 1.0 is linear growth,"
+                + " fixed costs cancel; noisy when the differences are small"));
         double two = 2 * unit / seconds[1];
         SparkSession single = spark.session("local[1]");
-        JobRuns.Run one = JobRuns.sparkscore(single, model, inputs.get(1), work.resolve("out-scale-1"), 2 * unit,
-                Optional.of(plan));
-        out.accept(Figure.context(5, String.format("tiny, %,d rows, local[1]", 2 * unit), one.rowsPerSecond(),
-                "rows/s", String.format("one run, %.1f s, fresh session after the local[2] runs", one.seconds())));
-        out.accept(Figure.context(5, "rows/s at 2 task slots / at 1 task slot", two / one.rowsPerSecond(), "x",
-                "same " + 2 * unit + "-row input; 2.0 is perfect scaling on 2 cores (shared machine)"));
+        double[] oneSlot = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            oneSlot[r] = JobRuns.sparkscore(single, model, inputs.get(1), work.resolve("out-scale-1"), 2 * unit,
+                    Optional.of(plan)).seconds();
+        }
+        double one = 2 * unit / median(oneSlot);
+        out.accept(Figure.context(5, String.format("tiny, %,d rows, local[1]", 2 * unit), one, "rows/s",
+                String.format("median of %d runs, %.2f s, fresh session after the local[2] runs", reps,
+                        median(oneSlot))));
+        out.accept(Figure.context(5, "rows/s at 2 task slots / at 1 task slot", two / one, "x",
+                "same " + 2 * unit + "-row input, local[2] median vs the local[1] run; 2.0 is perfect scaling on 2"
+                + " cores (shared machine)"));
     }
 
     private static double median(double[] values) {
@@ -154,6 +183,6 @@ final class SparkBench {
     }
 
     private static double[] round(double[] values) {
-        return Arrays.stream(values).map(v -> Math.round(v * 10) / 10.0).toArray();
+        return Arrays.stream(values).map(v -> Math.round(v * 100) / 100.0).toArray();
     }
 }
