@@ -3,6 +3,8 @@ package io.sparkscore.bench;
 import io.sparkscore.runtime.RuntimeOptions;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +15,8 @@ import java.util.Set;
 
 /**
  * Runs every benchmark section of "Benchmarks that show where sparkscore stands" in one JVM, prints one table and
- * writes {@code bench/results.json}, {@code bench/RESULTS.md} and {@code bench/throughput.png}.
+ * writes {@code bench/results.json}, {@code bench/RESULTS.md}, {@code bench/throughput.png} and the exhaustive
+ * calibration grids as {@code bench/calibration-grid-*.png}. Progress goes to stderr; stdout gets only the table.
  *
  * <p>Usage: {@code BenchMain [--quick] [--only 1,2,...] <results dir> <work dir>}. Started by {@code scripts/bench.sh}.
  */
@@ -44,13 +47,18 @@ public final class BenchMain {
         List<Figure> figures = new ArrayList<>();
         java.util.function.Consumer<Figure> sink = f -> {
             figures.add(f);
-            System.out.printf("[bench] %s: %s %s %s%n", f.name(), f.formattedValue(), f.unit(), f.verdict());
+            System.err.printf("[bench] %s: %s %s %s%n", f.name(), f.formattedValue(), f.unit(), f.verdict());
         };
+        // sparkscore jobs print their calibration tables to stdout; keep stdout for the one results table.
+        PrintStream console = System.out;
+        Path jobOutput = work.resolve("job-stdout.log");
         long start = System.nanoTime();
         // One intra-op thread everywhere: what a Spark task with spark.task.cpus=1 gets, and TensorFlow keeps the
         // first session's pool size for the whole process anyway.
         RuntimeOptions options = RuntimeOptions.singleThreaded();
-        try (Spark spark = new Spark()) {
+        try (Spark spark = new Spark();
+             PrintStream jobs = new PrintStream(Files.newOutputStream(jobOutput), true, StandardCharsets.UTF_8)) {
+            System.setOut(jobs);
             if (only.contains(1)) {
                 new MicroBench(quick, options, sink).run();
             }
@@ -63,6 +71,8 @@ public final class BenchMain {
             if (only.contains(2) || only.contains(3) || only.contains(4) || only.contains(5)) {
                 new SparkBench(quick, work, spark, sink).run(only);
             }
+        } finally {
+            System.setOut(console);
         }
         double minutes = (System.nanoTime() - start) / 6e10;
         String mode = quick ? "quick" : "full";
@@ -74,8 +84,9 @@ public final class BenchMain {
         ResultsWriter.json(figures, machine, mode, results.resolve("results.json"));
         Files.writeString(results.resolve("RESULTS.md"), ResultsWriter.markdown(figures, machine, mode));
         ResultsWriter.throughputChart(figures, results.resolve("throughput.png"));
-        System.out.printf("%nWrote %s/{results.json,RESULTS.md,throughput.png} in %.1f min (%s)%n", results,
-                minutes, CallTimer.sinkIsFinite() ? "finite predictions" : "non-finite predictions seen");
+        System.out.printf("%nWrote %s/{results.json,RESULTS.md,*.png} in %.1f min (%s); the jobs' own output is in"
+                + " %s%n", results, minutes, CallTimer.sinkIsFinite() ? "finite predictions"
+                : "non-finite predictions seen", jobOutput);
     }
 
     private static Set<Integer> parseSections(String list) {

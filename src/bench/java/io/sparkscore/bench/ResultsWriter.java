@@ -8,6 +8,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 import java.io.IOException;
@@ -46,6 +47,9 @@ final class ResultsWriter {
                 .append("` (").append(mode).append(" mode). Ratios are measured side by side in the same run;")
                 .append(" absolute numbers move with the machine's load.\n\n");
         machine.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
+        sb.append("\nCharts: `bench/throughput.png` (Spark jobs, rows/s), `bench/calibration-grid-tiny.png` and")
+                .append(" `bench/calibration-grid-medium_cal.png` (exhaustive calibration grids). Raw figures:")
+                .append(" `bench/results.json`.\n");
         int section = 0;
         for (Figure f : figures) {
             if (f.section() != section) {
@@ -96,12 +100,21 @@ final class ResultsWriter {
         }
         JFreeChart chart = ChartFactory.createBarChart("sparkscore: Spark job throughput (rows/s, log scale)", null,
                 "rows / s", data, PlotOrientation.HORIZONTAL, false, false, false);
+        double min = figures.stream().filter(f -> f.unit().equals("rows/s") && f.value() > 0)
+                .mapToDouble(Figure::value).min().orElse(1);
+        double max = figures.stream().filter(f -> f.unit().equals("rows/s"))
+                .mapToDouble(Figure::value).max().orElse(10);
+        // Bars start at the axis' lower bound: a log axis has no zero to start from.
+        double floor = Math.pow(10, Math.floor(Math.log10(min / 2)));
         LogAxis axis = new LogAxis("rows / s");
+        axis.setRange(floor, max * 2);
         chart.getCategoryPlot().setRangeAxis(axis);
+        ((BarRenderer) chart.getCategoryPlot().getRenderer()).setBase(floor);
         chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        chart.getCategoryPlot().getDomainAxis().setMaximumCategoryLabelWidthRatio(0.5f);
         Files.createDirectories(target.getParent());
         try (var out = Files.newOutputStream(target)) {
-            ChartUtils.writeChartAsPNG(out, chart, 1100, 60 + 36 * Math.max(4, data.getColumnCount()));
+            ChartUtils.writeChartAsPNG(out, chart, 1300, 60 + 36 * Math.max(4, data.getColumnCount()));
         }
     }
 
