@@ -49,7 +49,12 @@ final class ResultsWriter {
         machine.forEach((k, v) -> sb.append("- ").append(k).append(": ").append(v).append('\n'));
         sb.append("\nCharts: `bench/throughput.png` (Spark jobs, rows/s), `bench/calibration-grid-tiny.png` and")
                 .append(" `bench/calibration-grid-medium_cal.png` (exhaustive calibration grids). Raw figures:")
-                .append(" `bench/results.json`.\n");
+                .append(" `bench/results.json`.\n\n")
+                .append("Not measured, and why: the full-width medium model on the jvm path (one batch-32 call would")
+                .append(" take minutes: medium_w8 already needs seconds per call and the full model does ~64x its")
+                .append(" convolution work); the medium_cal grid stops at batch 1024 on the jvm path for the same")
+                .append(" reason. Every model runs with one TensorFlow intra-op thread, as a Spark task with")
+                .append(" spark.task.cpus=1 does (TensorFlow fixes the pool size for the whole process).\n");
         int section = 0;
         for (Figure f : figures) {
             if (f.section() != section) {
