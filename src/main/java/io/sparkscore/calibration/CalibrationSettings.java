@@ -43,7 +43,7 @@ public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int minTh
     }
 
     public static CalibrationSettings defaults() {
-        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 1, 100, 300, 30_000, 1e-5, 0.05, 0);
+        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 1, 100, 300, 30_000, 1e-5, 0.03, 0);
     }
 
     public CalibrationSettings withThreads(int min, int max) {

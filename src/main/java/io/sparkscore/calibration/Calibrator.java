@@ -117,13 +117,18 @@ public final class Calibrator {
      * best throughput measured so far, but never less than the minimum that measures each path a little.
      */
     private long deadline(long start, List<Measurement> measured) {
+        return start + budgetMillis(measured) * 1_000_000L;
+    }
+
+    /** The measuring budget given what has been measured so far. */
+    long budgetMillis(List<Measurement> measured) {
         long budget = settings.totalMillis();
         if (settings.expectedRows() > 0 && !measured.isEmpty()) {
             double best = measured.stream().mapToDouble(Measurement::rowsPerSecond).max().orElseThrow();
             long share = (long) (CalibrationSettings.MAX_SHARE_OF_JOB * settings.expectedRows() / best * 1000);
             budget = Math.min(budget, Math.max(CalibrationSettings.MIN_BUDGET_MILLIS, share));
         }
-        return start + budget * 1_000_000L;
+        return budget;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.sparkscore.job;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 import java.util.List;
 import java.util.Map;
@@ -16,16 +15,19 @@ import static org.apache.spark.sql.functions.col;
  * bad row's key and reason; {@code skip} counts them by reason; {@code quarantine} counts them and writes them (key
  * columns, {@code reason}, {@code reason_code}) to the quarantine path after the output.
  *
- * <p>Bad rows are kept cached between counting and writing, so the input is scanned for them once.
+ * <p>Counting takes one pass over the input; writing quarantined rows another, only when there are any.
  */
-final class BadRows implements AutoCloseable {
+final class BadRows {
 
     private final JobOptions options;
+    private final Dataset<Row> checked;
     private final Dataset<Row> bad;
     private Map<String, Long> countsByCode;
+    private long rowsIn;
 
     BadRows(JobOptions options, Dataset<Row> checked) {
         this.options = options;
+        this.checked = checked;
         List<Column> cols = new java.util.ArrayList<>();
         options.keptColumns().forEach(k -> cols.add(col(RowChecks.quote(k))));
         cols.add(col(RowChecks.REASON));
@@ -33,31 +35,38 @@ final class BadRows implements AutoCloseable {
         this.bad = checked.filter(col(RowChecks.REASON).isNotNull()).select(cols.toArray(Column[]::new));
     }
 
-    /** Under {@code fail}, throws for the first bad row; otherwise counts bad rows by reason code. */
+    /**
+     * One pass over all input rows counting them, and the bad ones by reason code. Under {@code fail}, a bad row
+     * then stops the run with the first one's key and reason.
+     */
     Map<String, Long> check() {
-        if (options.badRows() == BadRowPolicy.FAIL) {
-            List<Row> first = bad.limit(1).collectAsList();
-            if (!first.isEmpty()) {
-                Row r = first.get(0);
-                int keyCount = options.keptColumns().size();
-                StringBuilder key = new StringBuilder("[");
-                for (int i = 0; i < keyCount; i++) {
-                    key.append(i > 0 ? ", " : "").append(options.keptColumns().get(i)).append('=').append(r.get(i));
-                }
-                throw JobException.data("bad row " + key.append(']') + ": " + r.getString(keyCount) + " (--bad-rows"
-                        + " fail stops at the first one; use --bad-rows quarantine to score the rest and keep the bad"
-                        + " rows aside)");
-            }
-            countsByCode = Map.of();
-            return countsByCode;
-        }
-        bad.persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> counts = new TreeMap<>();
-        for (Row r : bad.groupBy(RowChecks.REASON_CODE).count().collectAsList()) {
-            counts.put(r.getString(0), r.getLong(1));
+        long all = 0;
+        for (Row r : checked.groupBy(RowChecks.REASON_CODE).count().collectAsList()) {
+            all += r.getLong(1);
+            if (!r.isNullAt(0)) {
+                counts.put(r.getString(0), r.getLong(1));
+            }
         }
+        rowsIn = all;
         countsByCode = counts;
+        if (options.badRows() == BadRowPolicy.FAIL && !counts.isEmpty()) {
+            Row r = bad.limit(1).collectAsList().get(0);
+            int keyCount = options.keptColumns().size();
+            StringBuilder key = new StringBuilder("[");
+            for (int i = 0; i < keyCount; i++) {
+                key.append(i > 0 ? ", " : "").append(options.keptColumns().get(i)).append('=').append(r.get(i));
+            }
+            throw JobException.data("bad row " + key.append(']') + ": " + r.getString(keyCount) + " (--bad-rows"
+                    + " fail stops at the first one; use --bad-rows quarantine to score the rest and keep the bad"
+                    + " rows aside)");
+        }
         return counts;
+    }
+
+    /** All input rows, good and bad, as counted by {@link #check()}. */
+    long rowsIn() {
+        return rowsIn;
     }
 
     long total() {
@@ -70,10 +79,5 @@ final class BadRows implements AutoCloseable {
             OutputSink.write(bad, options.toBuilder().optOutputFormat("parquet").optMaxRecordsPerFile(0)
                     .optCoalesce(0).build(), options.effectiveQuarantinePath(), null);
         }
-    }
-
-    @Override
-    public void close() {
-        bad.unpersist();
     }
 }

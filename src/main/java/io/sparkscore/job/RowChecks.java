@@ -19,9 +19,11 @@ import java.util.Set;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -41,8 +43,15 @@ public final class RowChecks {
     private RowChecks() {
     }
 
-    /** One way a row can be bad: when {@code condition} holds, the row fails with this reason and code. */
-    private record Check(Column condition, Column reason, String code) {
+    /** A bad row's reason and code travel as one string, {@code code|reason}, so the checks are evaluated once. */
+    private static final String DETAIL = "_sparkscore_bad_row";
+
+    /** One way a row can be bad: when {@code condition} holds, the row fails with {@code detail}. */
+    private record Check(Column condition, Column detail) {
+
+        Check(Column condition, Column reason, String code) {
+            this(condition, concat(lit(code + "|"), reason));
+        }
     }
 
     /**
@@ -78,9 +87,13 @@ public final class RowChecks {
                 }
             }
         }
-        columns.add(firstFailing(checks, true).as(REASON));
-        columns.add(firstFailing(checks, false).as(REASON_CODE));
-        return input.select(columns.toArray(Column[]::new));
+        columns.add(firstFailing(checks).as(DETAIL));
+        // a separate projection: Spark keeps the (costly) checks in the one below and splits their result here
+        Column detail = col(DETAIL);
+        return input.select(columns.toArray(Column[]::new))
+                .withColumn(REASON, expr("substr(" + DETAIL + ", instr(" + DETAIL + ", '|') + 1)"))
+                .withColumn(REASON_CODE, substring_index(detail, "|", 1))
+                .drop(DETAIL);
     }
 
     private static DataType typeOf(StructType schema, String name) {
@@ -130,28 +143,38 @@ public final class RowChecks {
         checks.add(new Check(value.isNull(), lit(name + " is null"), "null_value"));
         checks.add(new Check(size(value).notEqual(lit(length)), concat(lit(name + " has "),
                 size(value).cast("string"), lit(" values but the model input expects " + length)), "wrong_length"));
-        checks.add(new Check(exists(value, Column::isNull), lit(name + " has a null element"), "null_value"));
         boolean floating = isVector(type) || (type instanceof ArrayType at
                 && (at.elementType() == DataTypes.FloatType || at.elementType() == DataTypes.DoubleType));
-        if (floating) {
-            if (!allowNaN) {
-                checks.add(new Check(exists(value, x -> isnan(x)), lit(name + " has a NaN element"), "nan_value"));
-            }
-            checks.add(new Check(exists(value, x -> x.equalTo(lit(Double.POSITIVE_INFINITY))
-                    .or(x.equalTo(lit(Double.NEGATIVE_INFINITY)))), lit(name + " has an infinite element"),
-                    "infinite_value"));
+        if (!floating) {
+            checks.add(new Check(exists(value, Column::isNull), lit(name + " has a null element"), "null_value"));
+            return;
         }
+        // good rows pay one pass over the array; only a bad one is searched again for what is wrong
+        Column nullDetail = lit("null_value|" + name + " has a null element");
+        Column nanDetail = lit("nan_value|" + name + " has a NaN element");
+        Column infDetail = lit("infinite_value|" + name + " has an infinite element");
+        Column gate = exists(value, x -> bad(x, allowNaN));
+        Column which = when(exists(value, Column::isNull), nullDetail);
+        if (!allowNaN) {
+            which = which.when(exists(value, x -> isnan(x)), nanDetail);
+        }
+        checks.add(new Check(gate, which.otherwise(infDetail)));
     }
 
-    /** CASE WHEN check1 THEN reason1 WHEN check2 ... END: the first failing check wins; null when none fails. */
-    private static Column firstFailing(List<Check> checks, boolean reason) {
+    private static Column bad(Column x, boolean allowNaN) {
+        Column infinite = x.equalTo(lit(Double.POSITIVE_INFINITY)).or(x.equalTo(lit(Double.NEGATIVE_INFINITY)));
+        Column bad = x.isNull().or(infinite);
+        return allowNaN ? bad : bad.or(isnan(x));
+    }
+
+    /** CASE WHEN check1 THEN detail1 WHEN check2 ... END: the first failing check wins; null when none fails. */
+    private static Column firstFailing(List<Check> checks) {
         if (checks.isEmpty()) {
             return lit(null).cast(DataTypes.StringType);
         }
         Column chain = null;
         for (Check c : checks) {
-            Column then = reason ? c.reason() : lit(c.code());
-            chain = chain == null ? when(c.condition(), then) : chain.when(c.condition(), then);
+            chain = chain == null ? when(c.condition(), c.detail()) : chain.when(c.condition(), c.detail());
         }
         return chain;
     }

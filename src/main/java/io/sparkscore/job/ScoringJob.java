@@ -83,7 +83,7 @@ public final class ScoringJob {
 
     /** What the driver resolved before any partition runs; everything checked, nothing scored yet. */
     private record Prepared(ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
-                            Dataset<Row> input, Dataset<Row> checked, Dataset<Row> good, RowBatch.Factory batches,
+                            Dataset<Row> checked, Dataset<Row> good, RowBatch.Factory batches,
                             StructType outSchema, ModelSource model) {
     }
 
@@ -94,62 +94,60 @@ public final class ScoringJob {
         checkOutputIsWritable(hadoop);
         Prepared p = prepare(hadoop);
         CalibrationStage calibrationStage = new CalibrationStage(spark, options);
-        try (BadRows bad = new BadRows(options, p.checked())) {
-            spark.sparkContext().setJobDescription("sparkscore: find bad rows (" + options.badRows() + ")");
-            Map<String, Long> badByReason = bad.check();
-            spark.sparkContext().setJobDescription("sparkscore: count input rows");
-            long rowsIn = p.input().count();
+        BadRows bad = new BadRows(options, p.checked());
+        spark.sparkContext().setJobDescription("sparkscore: count input and bad rows (" + options.badRows() + ")");
+        Map<String, Long> badByReason = bad.check();
+        long rowsIn = bad.rowsIn();
 
-            CalibrationReport calibration = null;
-            String planSource = "fixed";
-            Plan plan;
-            if (options.calibrates()) {
-                CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.model(),
-                        p.spec(), p.paths(), p.excluded(), rowsIn - bad.total());
-                calibration = outcome.report();
-                planSource = outcome.source();
-                plan = calibration.chosen();
-                System.out.print(CalibrationTable.render(calibration));
-            } else {
-                plan = new Plan(options.path().orElse(p.paths().get(0)),
-                        options.batchSize().orElse(JobOptions.DEFAULT_BATCH_WITHOUT_CALIBRATION),
-                        calibrationStage.taskCpus());
-            }
-            LOG.info("Scoring with {}", plan);
-
-            JobMetrics metrics = JobMetrics.register(spark.sparkContext());
-            spark.sparkContext().setJobDescription(ProgressReporter.SCORING_JOB + options.inputName() + " with "
-                    + plan);
-            long scoringStart = System.currentTimeMillis();
-            Dataset<Row> scored = p.good().mapPartitions(new PartitionScorer(p.model(), p.spec().hash(), plan,
-                    p.batches(), metrics, FaultInjection.from(spark.conf())),
-                    Encoders.row(p.outSchema()));
-            try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
-                    rowsIn - bad.total(), progressMillis, progressSink)) {
-                OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
-                        options.outputTable());
-                progressSink.accept(progress.line());
-            }
-            long scoringMillis = Math.max(1, System.currentTimeMillis() - scoringStart);
-            spark.sparkContext().setJobDescription("sparkscore: write quarantined rows");
-            bad.quarantine();
-            spark.sparkContext().setJobDescription(null);
-
-            long rowsScored = metrics.rowsScored().value();
-            long rowsBad = bad.total();
-            if (rowsIn != rowsScored + rowsBad) {
-                throw JobException.data("row reconciliation failed: " + rowsIn + " rows in but " + rowsScored
-                        + " scored and " + rowsBad + " bad (" + badByReason + "); the output at "
-                        + options.outputName() + " is incomplete - rerun with --mode overwrite");
-            }
-            RunSummary summary = summarize(p, plan, planSource, calibration,
-                    new RunSummary.Rows(rowsIn, rowsScored,
-                            options.badRows() == BadRowPolicy.QUARANTINE ? rowsBad : 0,
-                            options.badRows() == BadRowPolicy.SKIP ? rowsBad : 0, badByReason),
-                    System.currentTimeMillis() - start, scoringMillis, metrics);
-            writeSideFiles(summary, calibration, hadoop);
-            return new Result(summary, calibration);
+        CalibrationReport calibration = null;
+        String planSource = "fixed";
+        Plan plan;
+        if (options.calibrates()) {
+            CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.model(),
+                    p.spec(), p.paths(), p.excluded(), rowsIn - bad.total());
+            calibration = outcome.report();
+            planSource = outcome.source();
+            plan = calibration.chosen();
+            System.out.print(CalibrationTable.render(calibration));
+        } else {
+            plan = new Plan(options.path().orElse(p.paths().get(0)),
+                    options.batchSize().orElse(JobOptions.DEFAULT_BATCH_WITHOUT_CALIBRATION),
+                    calibrationStage.taskCpus());
         }
+        LOG.info("Scoring with {}", plan);
+
+        JobMetrics metrics = JobMetrics.register(spark.sparkContext());
+        spark.sparkContext().setJobDescription(ProgressReporter.SCORING_JOB + options.inputName() + " with "
+                + plan);
+        long scoringStart = System.currentTimeMillis();
+        Dataset<Row> scored = p.good().mapPartitions(new PartitionScorer(p.model(), p.spec().hash(), plan,
+                p.batches(), metrics, FaultInjection.from(spark.conf())),
+                Encoders.row(p.outSchema()));
+        try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
+                rowsIn - bad.total(), progressMillis, progressSink)) {
+            OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
+                    options.outputTable());
+            progressSink.accept(progress.line());
+        }
+        long scoringMillis = Math.max(1, System.currentTimeMillis() - scoringStart);
+        spark.sparkContext().setJobDescription("sparkscore: write quarantined rows");
+        bad.quarantine();
+        spark.sparkContext().setJobDescription(null);
+
+        long rowsScored = metrics.rowsScored().value();
+        long rowsBad = bad.total();
+        if (rowsIn != rowsScored + rowsBad) {
+            throw JobException.data("row reconciliation failed: " + rowsIn + " rows in but " + rowsScored
+                    + " scored and " + rowsBad + " bad (" + badByReason + "); the output at "
+                    + options.outputName() + " is incomplete - rerun with --mode overwrite");
+        }
+        RunSummary summary = summarize(p, plan, planSource, calibration,
+                new RunSummary.Rows(rowsIn, rowsScored,
+                        options.badRows() == BadRowPolicy.QUARANTINE ? rowsBad : 0,
+                        options.badRows() == BadRowPolicy.SKIP ? rowsBad : 0, badByReason),
+                System.currentTimeMillis() - start, scoringMillis, metrics);
+        writeSideFiles(summary, calibration, hadoop);
+        return new Result(summary, calibration);
     }
 
     /** Runs only the calibration stage (the {@code calibrate} command); writes nothing. */
@@ -209,7 +207,7 @@ public final class ScoringJob {
                 options.broadcastThresholdBytes());
         LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
                 spec.shortHash(), model.route());
-        return new Prepared(spec, paths, excluded, input, checked, good,
+        return new Prepared(spec, paths, excluded, checked, good,
                 new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, model);
     }
 

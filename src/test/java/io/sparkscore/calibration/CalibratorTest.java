@@ -113,16 +113,17 @@ class CalibratorTest {
     }
 
     @Test
-    void aSmallJobGetsAShortCalibration() {
-        ModelSpec spec = SampleModels.tiny(3);
-        CalibrationSettings settings = CalibrationSettings.defaults().withExpectedRows(1000)
-                .withBudget(100, 300, 30_000);
-        CalibrationReport report = new Calibrator(settings).run(List.of(PredictionPath.JVM, PredictionPath.TF),
-                Map.of(), provider(spec), sample(spec, 256), "test");
-        // a 1000-row job takes well under a second to score, so only the minimum budget applies, not the 30 s
-        assertThat(report.durationMillis()).isLessThan(10_000);
-        assertThat(report.measurements()).extracting(Measurement::path)
-                .contains(PredictionPath.JVM, PredictionPath.TF);
-        assertThat(report.measurements()).hasSizeLessThan(2 * CalibrationSettings.DEFAULT_LADDER.length);
+    void theBudgetIsFivePercentOfThePredictedJobTimeWithinItsBounds() {
+        // 1M rows/s measured so far
+        List<Measurement> measured = List.of(new Measurement(PredictionPath.JVM, 100, 1, 10_000, 1_000_000, 1.0, 0, 0));
+        CalibrationSettings settings = CalibrationSettings.defaults().withBudget(100, 300, 30_000);
+
+        assertThat(new Calibrator(settings.withExpectedRows(1_000)).budgetMillis(measured))
+                .as("a tiny job still gets the minimum").isEqualTo(CalibrationSettings.MIN_BUDGET_MILLIS);
+        assertThat(new Calibrator(settings.withExpectedRows(200_000_000)).budgetMillis(measured))
+                .as("5%% of a 200 s job").isEqualTo(10_000);
+        assertThat(new Calibrator(settings.withExpectedRows(10_000_000_000L)).budgetMillis(measured))
+                .as("never more than the total budget").isEqualTo(30_000);
+        assertThat(new Calibrator(settings).budgetMillis(measured)).as("job size unknown").isEqualTo(30_000);
     }
 }

@@ -170,17 +170,30 @@ public final class TfModel implements LoadedModel {
     }
 
     /** One batch: feeds {@code rows} rows of every input, runs the session once, copies every output back. */
-    void run(float[][] in, int rows, float[][] out) {
+    /** New input tensors of {@code rows} rows, one per model input; the caller closes them. */
+    TFloat32[] inputTensors(int rows) {
+        TFloat32[] tensors = new TFloat32[inputs.size()];
+        for (int i = 0; i < tensors.length; i++) {
+            int[] dims = signature.inputShapes().get(i);
+            tensors[i] = TFloat32.tensorOf(Shape.of(TfOps.toLongs(Shapes.concat(new int[] {rows}, dims))));
+        }
+        return tensors;
+    }
+
+    /**
+     * Runs one batch.
+     *
+     * @param reusable input tensors of exactly {@code rows} rows owned by the caller (filled and fed, not closed),
+     *                 or null to use temporary ones freed before returning
+     */
+    void run(float[][] in, int rows, float[][] out, TFloat32[] reusable) {
         ensureOpen();
-        List<TFloat32> fed = new ArrayList<>(inputs.size());
+        TFloat32[] fed = reusable != null ? reusable : inputTensors(rows);
         try {
             Session.Runner runner = session.runner();
             for (int i = 0; i < inputs.size(); i++) {
-                int[] dims = signature.inputShapes().get(i);
-                TFloat32 t = TFloat32.tensorOf(Shape.of(TfOps.toLongs(Shapes.concat(new int[] {rows}, dims))));
-                fed.add(t);
-                t.asRawTensor().data().asFloats().write(in[i], 0, rows * signature.inputSize(i));
-                runner.feed(inputs.get(i), t);
+                fed[i].asRawTensor().data().asFloats().write(in[i], 0, rows * signature.inputSize(i));
+                runner.feed(inputs.get(i), fed[i]);
             }
             for (Output<TFloat32> o : outputs) {
                 runner.fetch(o);
@@ -197,8 +210,10 @@ public final class TfModel implements LoadedModel {
             throw new PredictionException("TensorFlow failed on a batch of " + rows + " rows of model '"
                     + spec.name() + "': " + e.getMessage(), e);
         } finally {
-            for (TFloat32 t : fed) {
-                t.close();
+            if (reusable == null) {
+                for (TFloat32 t : fed) {
+                    t.close();
+                }
             }
         }
     }

@@ -3,19 +3,22 @@ package io.sparkscore.runtime.tf;
 import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionException;
 import io.sparkscore.runtime.Predictor;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Scores batches of up to {@link #batchCapacity()} rows through a shared {@link TfModel}: each
- * {@link #predict(float[][], int, float[][])} creates the input tensors for exactly {@code rows} rows, runs the
- * session once and copies the outputs back, freeing every native tensor before it returns.
+ * {@link #predict(float[][], int, float[][])} fills input tensors, runs the session once and copies the outputs back.
+ * Full batches reuse input tensors the predictor keeps (allocating them per call was half the cost of a small-batch
+ * call); a shorter batch, usually a partition's last, uses temporary tensors freed before it returns.
  *
- * <p>Not thread-safe (one per task); holds no native memory between calls, so {@link #close()} only marks it closed.
+ * <p>Not thread-safe (one per task). Owns the reused native tensors: {@link #close()} (idempotent) frees them.
  */
 public final class TfPredictor implements Predictor {
 
     private final TfModel model;
     private final ModelSignature signature;
     private final int batchCapacity;
+    private TFloat32[] fullBatchInputs;
     private boolean closed;
 
     TfPredictor(TfModel model, int batchCapacity) {
@@ -38,7 +41,10 @@ public final class TfPredictor implements Predictor {
             throw new PredictionException("predictor of TensorFlow model '" + model.spec().name() + "' is closed");
         }
         checkBatch(inputs, rows, outputs);
-        model.run(inputs, rows, outputs);
+        if (rows == batchCapacity && fullBatchInputs == null) {
+            fullBatchInputs = model.inputTensors(batchCapacity);
+        }
+        model.run(inputs, rows, outputs, rows == batchCapacity ? fullBatchInputs : null);
     }
 
     private void checkBatch(float[][] inputs, int rows, float[][] outputs) {
@@ -70,5 +76,11 @@ public final class TfPredictor implements Predictor {
     @Override
     public void close() {
         closed = true;
+        if (fullBatchInputs != null) {
+            for (TFloat32 t : fullBatchInputs) {
+                t.close();
+            }
+            fullBatchInputs = null;
+        }
     }
 }
