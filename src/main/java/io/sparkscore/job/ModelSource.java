@@ -25,7 +25,7 @@ public sealed interface ModelSource extends Serializable {
 
     /** Chooses the route for a model of this size. */
     static ModelSource of(SparkContext sc, ModelSpec spec, String modelPath, long broadcastThresholdBytes) {
-        long bytes = spec.paramCount() * Float.BYTES;
+        long bytes = spec.paramCount() * Float.BYTES + spec.artifactBytes();
         if (bytes <= broadcastThresholdBytes) {
             return new Broadcasted(JavaSparkContext.fromSparkContext(sc).broadcast(spec));
         }

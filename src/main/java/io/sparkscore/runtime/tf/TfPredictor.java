@@ -5,7 +5,7 @@ import io.sparkscore.runtime.PredictionException;
 import io.sparkscore.runtime.Predictor;
 
 /**
- * Scores batches of up to {@link #batchCapacity()} rows through a shared {@link TfModel}: each
+ * Scores batches of up to {@link #batchCapacity()} rows through a shared {@link TfModel} or {@link TfSavedModel}: each
  * {@link #predict(float[][], int, float[][])} creates the input tensors for exactly {@code rows} rows, runs the
  * session once and copies the outputs back, freeing every native tensor before it returns.
  *
@@ -13,12 +13,12 @@ import io.sparkscore.runtime.Predictor;
  */
 public final class TfPredictor implements Predictor {
 
-    private final TfModel model;
+    private final BatchRunner model;
     private final ModelSignature signature;
     private final int batchCapacity;
     private boolean closed;
 
-    TfPredictor(TfModel model, int batchCapacity) {
+    TfPredictor(BatchRunner model, int batchCapacity) {
         if (batchCapacity < 1) {
             throw new IllegalArgumentException("batchCapacity must be at least 1, got " + batchCapacity);
         }
