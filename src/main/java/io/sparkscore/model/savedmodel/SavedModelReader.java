@@ -52,6 +52,8 @@ public final class SavedModelReader {
 
     public static final String SOURCE_FORMAT = "tf-savedmodel";
     public static final String GRAPH_FILE = "saved_model.pb";
+    private static final String VARIABLES_INDEX = "variables/variables.index";
+    private static final Set<String> VARIABLE_OPS = Set.of("VarHandleOp", "VariableV2", "Variable");
     private static final Map<DataType, String> NUMERIC_DTYPES = Map.of(
             DataType.DT_FLOAT, "float32", DataType.DT_DOUBLE, "float64",
             DataType.DT_INT32, "int32", DataType.DT_INT64, "int64");
@@ -86,6 +88,11 @@ public final class SavedModelReader {
                     + e.getMessage() + "); the file is corrupt or truncated: export the model again", e);
         }
         MetaGraphDef metaGraph = metaGraph(dirUri, savedModel, tags);
+        if (hasVariables(metaGraph) && !files.containsKey(VARIABLES_INDEX)) {
+            throw new ModelFormatException(dirUri, "its graph has variables but the directory holds no "
+                    + VARIABLES_INDEX + ", so their values are missing; copy the whole SavedModel directory,"
+                    + " including variables/");
+        }
         SignatureDef signatureDef = metaGraph.getSignatureDefMap().get(signature);
         if (signatureDef == null) {
             throw new ModelFormatException(dirUri, "has no signature '" + signature + "' in the MetaGraphDef tagged "
@@ -93,6 +100,10 @@ public final class SavedModelReader {
                     + "; pass one of them with --signature");
         }
         return spec(dirUri, dir.getName(), signatureDef, signature, tags, zip(files));
+    }
+
+    private static boolean hasVariables(MetaGraphDef metaGraph) {
+        return metaGraph.getGraphDef().getNodeList().stream().anyMatch(n -> VARIABLE_OPS.contains(n.getOp()));
     }
 
     private static MetaGraphDef metaGraph(String dirUri, SavedModel savedModel, List<String> tags) {

@@ -101,6 +101,17 @@ class SavedModelReaderTest {
     }
 
     @Test
+    void aDirectoryMissingItsVariablesIsRefused() throws IOException {
+        Path dir = TinySavedModel.export(SampleModels.tiny(7), tmp.resolve("novars"));
+        Files.delete(dir.resolve("variables/variables.index"));
+        String path = dir.toString();
+        assertThatThrownBy(() -> SavedModelReader.read(path, CONF, "serving_default", SERVE))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessage(path + ": its graph has variables but the directory holds no variables/variables.index,"
+                        + " so their values are missing; copy the whole SavedModel directory, including variables/");
+    }
+
+    @Test
     void float64AndIntegerDtypesAreKept() throws IOException {
         Path dir = TinySavedModel.export(SampleModels.tiny(7), tmp.resolve("f64"),
                 org.tensorflow.types.TFloat64.class, org.tensorflow.types.TInt64.class, "serve", "serving_default");
