@@ -23,8 +23,8 @@ public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int minTh
                                   long candidateMillis, long totalMillis, double parityTolerance,
                                   double tieTolerance, long expectedRows) implements Serializable {
 
-    /** Calibration always gets this much time, so that each path is measured at a few batch sizes. */
-    public static final long MIN_BUDGET_MILLIS = 1_000;
+    /** Calibration always gets this much measuring time, so that each path is measured at a few batch sizes. */
+    public static final long MIN_BUDGET_MILLIS = 2_000;
     /** Share of the predicted job time calibration may spend. */
     public static final double MAX_SHARE_OF_JOB = 0.05;
 

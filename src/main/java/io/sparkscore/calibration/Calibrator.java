@@ -26,6 +26,8 @@ import java.util.Map;
 public final class Calibrator {
 
     private static final int PARITY_ROWS = 64;
+    /** Ladder sizes every path is measured at, whatever the budget: enough to see where its throughput goes. */
+    private static final int MIN_STEPS = 3;
     private static final int MIN_TIMED_ROUNDS = 3;
     private static final int STABLE_AFTER_ROUNDS = 8;
     private static final double MIN_ROUND_NANOS = 50_000;
@@ -60,12 +62,14 @@ public final class Calibrator {
             }
         }
         List<Measurement> measurements = new ArrayList<>();
+        // The budget covers measuring only: loading models is a cost scoring pays anyway (they stay cached).
+        long measuringStart = System.nanoTime();
         // Ladders climb in lockstep, one size each per round, so that a short budget still measures every path.
         boolean climbing = true;
         for (int step = 0; climbing; step++) {
             climbing = false;
             for (Ladder ladder : ladders) {
-                if (step > 0 && System.nanoTime() > deadline(start, measurements)) {
+                if (step >= MIN_STEPS && System.nanoTime() > deadline(measuringStart, measurements)) {
                     break;
                 }
                 climbing |= ladder.climb(step, codec, measurements);

@@ -47,12 +47,13 @@ final class CalibrationStage {
      */
     Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
                        ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded, long expectedRows) {
-        HardwareSignature hardware = HardwareProbe.ofExecutors(spark);
-        String planKey = planKey(spec);
         Optional<PlanStore> store = Optional.ofNullable(options.planStore())
                 .map(dir -> new PlanStore(dir, spark.sparkContext().hadoopConfiguration()));
-        if (options.calibration() == JobOptions.Calibration.AUTO) {
-            Optional<CalibrationReport> stored = store.flatMap(s -> s.find(planKey, hardware));
+        // the executors' hardware is only needed to key stored plans
+        Optional<HardwareSignature> hardware = store.map(s -> HardwareProbe.ofExecutors(spark));
+        String planKey = planKey(spec);
+        if (options.calibration() == JobOptions.Calibration.AUTO && store.isPresent()) {
+            Optional<CalibrationReport> stored = store.get().find(planKey, hardware.get());
             if (stored.isPresent()) {
                 LOG.info("Reusing the stored plan for model {} on this hardware: {}", spec.shortHash(),
                         stored.get().chosen());
@@ -60,8 +61,17 @@ final class CalibrationStage {
             }
         }
         CalibrationReport report = calibrate(goodRows, batches, model, spec, paths, excluded, expectedRows);
-        store.ifPresent(s -> s.save(planKey, hardware, report));
+        store.ifPresent(s -> save(s, planKey, hardware.get(), report));
         return new Outcome(report, "calibrated");
+    }
+
+    /** A plan store that cannot be written costs a future calibration, not this run. */
+    private static void save(PlanStore store, String planKey, HardwareSignature hardware, CalibrationReport report) {
+        try {
+            store.save(planKey, hardware, report);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warn("Calibrated plan not stored: {}", e.getMessage());
+        }
     }
 
     CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,

@@ -4,6 +4,7 @@ import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.SequentialBuilder;
 import io.sparkscore.model.UnsupportedLayerException;
 import io.sparkscore.model.keras.KerasFixtures;
 import io.sparkscore.model.keras.KerasModelReader;
@@ -15,12 +16,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -238,7 +243,7 @@ class KerasFixturesParityTest {
         assertThat(thrown.getMessage()).startsWith(prefix).endsWith(")");
         List<String> listed = List.of(thrown.getMessage().substring(prefix.length(), thrown.getMessage().length() - 1)
                 .split(", "));
-        java.util.regex.Matcher refusedClass = java.util.regex.Pattern.compile("\\((\\w+)\\): ").matcher(prefix);
+        Matcher refusedClass = Pattern.compile("\\((\\w+)\\): ").matcher(prefix);
         assertThat(refusedClass.find()).as("refused class in %s", prefix).isTrue();
         assertThat(listed).contains("LSTM", "Dense").doesNotContain(refusedClass.group(1));
     }
@@ -350,7 +355,7 @@ class KerasFixturesParityTest {
         assertThat(rnn.config().getBoolean("return_sequences", false)).as("%s: last output only", name).isFalse();
         int steps = spec.inputs().get(0).shape()[0];
         int features = spec.inputs().get(0).shape()[1];
-        java.util.Random random = new java.util.Random(SEED);
+        Random random = new Random(SEED);
         List<boolean[]> masks = List.of(masked(steps, steps - 3, steps), masked(steps, 0, 2), masked(steps, 4, 6),
                 masked(steps), masked(steps, 1, 2, 5, 6, steps - 1, steps));
         int rows = masks.size();
@@ -370,7 +375,7 @@ class KerasFixturesParityTest {
                 for (int r = 0; r < rows; r++) {
                     float[] kept = keptSteps(x, r, steps, features, masks.get(r));
                     float[] expected = rnnAlone(rnn, kept.length / features, features, kept);
-                    float[][] actual = {java.util.Arrays.copyOfRange(out[0], r * size, (r + 1) * size)};
+                    float[][] actual = {Arrays.copyOfRange(out[0], r * size, (r + 1) * size)};
                     double rel = ParityRuns.maxRelativeError(actual, new float[][] {expected});
                     errors.merge(PredictionPath.TF, rel, Math::max);
                     assertThat(rel).as("%s row %d (%d of %d steps masked), batches of %d: tf vs the jvm RNN on the"
@@ -388,7 +393,7 @@ class KerasFixturesParityTest {
     private static boolean[] masked(int steps, int... ranges) {
         boolean[] m = new boolean[steps];
         for (int i = 0; i < ranges.length; i += 2) {
-            java.util.Arrays.fill(m, ranges[i], ranges[i + 1], true);
+            Arrays.fill(m, ranges[i], ranges[i + 1], true);
         }
         return m;
     }
@@ -402,11 +407,11 @@ class KerasFixturesParityTest {
                 n += features;
             }
         }
-        return java.util.Arrays.copyOf(kept, n);
+        return Arrays.copyOf(kept, n);
     }
 
     private static float[] rnnAlone(LayerSpec rnn, int steps, int features, float[] row) {
-        ModelSpec alone = new io.sparkscore.model.SequentialBuilder("rnn_alone", new int[] {steps, features})
+        ModelSpec alone = new SequentialBuilder("rnn_alone", new int[] {steps, features})
                 .add(rnn).build();
         try (LoadedModel jvm = PredictionPaths.load(alone, PredictionPath.JVM, RuntimeOptions.singleThreaded())) {
             return ParityRuns.predict(jvm, new ParityRuns.Batch(1, new float[][] {row}), 1)[0];

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -262,6 +263,41 @@ final class KerasLayers {
         return layer(snake(cls), cls, c, new Weights());
     }
 
+    /** Conv1DTranspose/Conv2DTranspose; the kernel is [k..., filters, in] as Keras stores it. */
+    LayerSpec convTranspose(int in, int filters, int[] kernel, int[] strides, String padding, String activation) {
+        int rank = kernel.length;
+        Map<String, Object> c = base();
+        c.put("filters", filters);
+        c.put("kernel_size", ints(kernel));
+        c.put("strides", ints(strides));
+        c.put("padding", padding);
+        c.put("output_padding", null);
+        c.put("data_format", "channels_last");
+        int[] ones = new int[rank];
+        Arrays.fill(ones, 1);
+        c.put("dilation_rate", ints(ones));
+        c.put("activation", activation);
+        c.put("use_bias", true);
+        kernelOptions(c, "kernel", "bias");
+        Weights w = new Weights();
+        int receptive = Arrays.stream(kernel).reduce(1, (a, b) -> a * b);
+        w.put("kernel", glorot(receptive * in, receptive * filters, Shapes.concat(kernel, filters, in)));
+        w.put("bias", uniform(0.5, filters));
+        return layer("conv" + rank + "d_transpose", "Conv" + rank + "DTranspose", c, w);
+    }
+
+    /** A Dense layer with the given kernel [in, units] and bias, linear. */
+    LayerSpec denseWith(float[] kernel, float[] bias) {
+        Map<String, Object> c = base();
+        c.put("units", bias.length);
+        c.put("activation", "linear");
+        c.put("use_bias", true);
+        Weights w = new Weights();
+        w.put("kernel", new Tensor("kernel", new int[] {kernel.length / bias.length, bias.length}, kernel));
+        w.put("bias", new Tensor("bias", new int[] {bias.length}, bias));
+        return layer("dense", "Dense", c, w);
+    }
+
     /** The Conv2D computing slice {@code depth} of a Conv3D kernel [kd, kh, kw, in, out], with or without its bias. */
     static LayerSpec conv2DSlice(LayerSpec conv3d, int depth, boolean withBias, String name) {
         Tensor k = conv3d.weight("kernel");
@@ -358,6 +394,20 @@ final class KerasLayers {
         c.put("scale", scale);
         c.put("offset", offset);
         return layer("rescaling", "Rescaling", c, new Weights());
+    }
+
+    /** An adapted Normalization over the last axis: mean, variance and count as Keras 3 stores them. */
+    LayerSpec normalization(int channels, boolean invert) {
+        Map<String, Object> c = base();
+        c.put("axis", ints(-1));
+        c.put("invert", invert);
+        c.put("mean", null);
+        c.put("variance", null);
+        Weights w = new Weights();
+        w.put("mean", uniform(2.0, channels));
+        w.put("variance", between(0.1, 3.0, channels));
+        w.put("count", new Tensor("count", new int[0], new float[] {100}));
+        return layer("normalization", "Normalization", c, w);
     }
 
     LayerSpec identity() {
@@ -676,7 +726,7 @@ final class KerasLayers {
     }
 
     private static String snake(String cls) {
-        return cls.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return cls.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
     /** Glorot-uniform range, doubled so activations leave their linear region. */

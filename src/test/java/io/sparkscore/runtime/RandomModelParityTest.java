@@ -3,10 +3,12 @@ package io.sparkscore.runtime;
 import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.Shapes;
 import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.model.keras.KerasModelReader;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -14,8 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -127,17 +132,17 @@ class RandomModelParityTest {
         KerasLayers l = masked.layers();
         LayerSpec embedding = l.embedding(9, features);
         LayerSpec masking = l.masking(0.0);
-        LayerSpec rnn = c.rnn().apply(l);
+        LayerSpec[] after = c.layers().apply(l).toArray(new LayerSpec[0]);
         String x = c.embedding() ? masked.input("x", steps) : masked.input("x", steps, features);
-        String maskedOut = masked.call(rnn, masked.call(c.embedding() ? KerasLayers.withMaskZero(embedding, true)
-                : masking, x));
+        String maskedOut = masked.chain(masked.call(c.embedding() ? KerasLayers.withMaskZero(embedding, true)
+                : masking, x), after);
         ModelSpec maskedModel = roundTrip(masked.build(maskedOut), c.name(), true);
         boolean[][] masks = {new boolean[steps], {true, true, false, false, false, false, false},
                 {false, false, false, false, true, true, true}, {false, true, false, true, false, false, true},
                 {true, false, false, false, false, false, true}};
         int rowSize = c.embedding() ? steps : steps * features;
         int stepSize = c.embedding() ? 1 : features;
-        java.util.Random random = new java.util.Random(c.name().hashCode());
+        Random random = new Random(c.name().hashCode());
         float[] rows = new float[masks.length * rowSize];
         for (int r = 0; r < masks.length; r++) {
             for (int t = 0; t < steps; t++) {
@@ -163,14 +168,14 @@ class RandomModelParityTest {
                     }
                     RandomNet plain = net(c.name());
                     String y = c.embedding() ? plain.input("x", kept) : plain.input("x", kept, features);
-                    String plainOut = plain.call(rnn, c.embedding() ? plain.call(embedding, y) : y);
+                    String plainOut = plain.chain(c.embedding() ? plain.call(embedding, y) : y, after);
                     float[] expected;
                     try (LoadedModel jvm = PredictionPaths.load(plain.build(plainOut), PredictionPath.JVM,
                             RuntimeOptions.singleThreaded())) {
                         expected = ParityRuns.predict(jvm, new ParityRuns.Batch(1, new float[][] {
-                                java.util.Arrays.copyOf(row, kept * stepSize)}), 1)[0];
+                                Arrays.copyOf(row, kept * stepSize)}), 1)[0];
                     }
-                    float[][] actual = {java.util.Arrays.copyOfRange(out, r * outSize, (r + 1) * outSize)};
+                    float[][] actual = {Arrays.copyOfRange(out, r * outSize, (r + 1) * outSize)};
                     double rel = ParityRuns.maxRelativeError(actual, new float[][] {expected});
                     record(c.name(), rel);
                     assertThat(rel).as("%s, row %d (%d of %d steps masked), batches of %d: tf vs the jvm path on the"
@@ -182,8 +187,11 @@ class RandomModelParityTest {
         }
     }
 
-    /** A recurrent layer (last output only) behind Masking, or behind Embedding(mask_zero=True). */
-    record MaskCase(String name, boolean embedding, Function<KerasLayers, LayerSpec> rnn) {
+    /**
+     * Layers ending in one that consumes the mask (an RNN returning its last output, or GlobalAveragePooling1D),
+     * behind Masking or Embedding(mask_zero=True).
+     */
+    record MaskCase(String name, boolean embedding, Function<KerasLayers, List<LayerSpec>> layers) {
         @Override
         public String toString() {
             return name;
@@ -192,23 +200,31 @@ class RandomModelParityTest {
 
     static Stream<Arguments> maskedRecurrentLayers() {
         return Stream.of(
-                new MaskCase("Masking, LSTM", false, l -> l.lstm(3, 4, "tanh", "sigmoid", true, false, false)),
+                new MaskCase("Masking, LSTM", false,
+                        l -> List.of(l.lstm(3, 4, "tanh", "sigmoid", true, false, false))),
                 new MaskCase("Masking, GRU reset_after=true", false,
-                        l -> l.gru(3, 4, "tanh", "sigmoid", true, false, false)),
+                        l -> List.of(l.gru(3, 4, "tanh", "sigmoid", true, false, false))),
                 new MaskCase("Masking, GRU reset_after=false go_backwards", false,
-                        l -> l.gru(3, 4, "tanh", "hard_sigmoid", false, false, true)),
-                new MaskCase("Masking, SimpleRNN", false, l -> l.simpleRnn(3, 4, "tanh", false, false)),
-                new MaskCase("Masking, Bidirectional(LSTM) concat", false, l -> l.bidirectional("concat",
+                        l -> List.of(l.gru(3, 4, "tanh", "hard_sigmoid", false, false, true))),
+                new MaskCase("Masking, SimpleRNN", false, l -> List.of(l.simpleRnn(3, 4, "tanh", false, false))),
+                new MaskCase("Masking, Bidirectional(LSTM) concat", false, l -> List.of(l.bidirectional("concat",
                         l.lstm(3, 3, "tanh", "sigmoid", true, false, false),
-                        l.lstm(3, 3, "tanh", "sigmoid", true, false, true))),
-                new MaskCase("Masking, Bidirectional(GRU) sum", false, l -> l.bidirectional("sum",
+                        l.lstm(3, 3, "tanh", "sigmoid", true, false, true)))),
+                new MaskCase("Masking, Bidirectional(GRU) sum", false, l -> List.of(l.bidirectional("sum",
                         l.gru(3, 3, "tanh", "sigmoid", true, false, false),
-                        l.gru(3, 3, "tanh", "sigmoid", true, false, true))),
+                        l.gru(3, 3, "tanh", "sigmoid", true, false, true)))),
+                new MaskCase("Masking, TimeDistributed(Dense), LSTM (the mask passes through)", false,
+                        l -> List.of(l.timeDistributed(l.dense(3, 4, "relu")),
+                                l.lstm(4, 3, "tanh", "sigmoid", true, false, false))),
+                new MaskCase("Masking, GlobalAveragePooling1D (averages the unmasked steps)", false,
+                        l -> List.of(l.globalPooling("Average", 1, false))),
                 new MaskCase("Embedding(mask_zero=True), LSTM", true,
-                        l -> l.lstm(3, 4, "tanh", "sigmoid", true, false, false)),
+                        l -> List.of(l.lstm(3, 4, "tanh", "sigmoid", true, false, false))),
                 new MaskCase("Embedding(mask_zero=True), Bidirectional(SimpleRNN) ave", true,
-                        l -> l.bidirectional("ave", l.simpleRnn(3, 2, "tanh", false, false),
-                                l.simpleRnn(3, 2, "tanh", false, true)))).map(Arguments::of);
+                        l -> List.of(l.bidirectional("ave", l.simpleRnn(3, 2, "tanh", false, false),
+                                l.simpleRnn(3, 2, "tanh", false, true)))),
+                new MaskCase("Embedding(mask_zero=True), GlobalAveragePooling1D", true,
+                        l -> List.of(l.globalPooling("Average", 1, false)))).map(Arguments::of);
     }
 
     /**
@@ -242,6 +258,10 @@ class RandomModelParityTest {
                         4, 3)),
                 new EquivalentCase("Rescaling(1/255) on an image (3, 4, 2)", name -> rescaling(name, 1 / 255f, 0f,
                         3, 4, 2)),
+                new EquivalentCase("Normalization (adapted) on (4, 3) is a diagonal Dense", name ->
+                        normalization(name, false)),
+                new EquivalentCase("Normalization (adapted, invert) on (4, 3) is a diagonal Dense", name ->
+                        normalization(name, true)),
                 new EquivalentCase("Identity then Dense", name -> {
                     RandomNet tf = net(name);
                     LayerSpec dense = tf.layers().dense(4, 3, "tanh");
@@ -276,7 +296,13 @@ class RandomModelParityTest {
                 new EquivalentCase("GlobalAveragePooling3D is GlobalAveragePooling1D over all positions", name ->
                         global3D(name, "Average")),
                 new EquivalentCase("GlobalMaxPooling3D is GlobalMaxPooling1D over all positions", name ->
-                        global3D(name, "Max"))
+                        global3D(name, "Max")),
+                new EquivalentCase("Conv2DTranspose (3, 2) strides (2, 3) valid is its linear map as a Dense", name ->
+                        transposedAsDense(name, new int[] {3, 4, 2}, new int[] {3, 2}, new int[] {2, 3})),
+                new EquivalentCase("Conv2DTranspose (2, 2) strides (1, 1) valid is its linear map as a Dense", name ->
+                        transposedAsDense(name, new int[] {3, 3, 2}, new int[] {2, 2}, new int[] {1, 1})),
+                new EquivalentCase("Conv1DTranspose k3 stride 2 valid is its linear map as a Dense", name ->
+                        transposedAsDense(name, new int[] {5, 2}, new int[] {3}, new int[] {2}))
         ).map(Arguments::of);
     }
 
@@ -318,6 +344,64 @@ class RandomModelParityTest {
         return new ModelSpec[] {a, jvm.build(jvm.call(l.merge("Add"), first, second))};
     }
 
+    /**
+     * A valid transposed convolution scatters each input position: out[i * s + k] += in[i] * kernel[k] (no padding,
+     * no flip), so it is a fixed linear map of the flattened input; the jvm path runs that map as one Dense layer.
+     * The first case has a kernel narrower than its stride, where Keras' output is longer than (n - 1) * s + k.
+     */
+    private static ModelSpec[] transposedAsDense(String name, int[] inShape, int[] kernel, int[] strides) {
+        int rank = kernel.length;
+        int in = inShape[rank];
+        int filters = 3;
+        RandomNet tf = net(name);
+        LayerSpec t = tf.layers().convTranspose(in, filters, kernel, strides, "valid", "linear");
+        ModelSpec a = tf.build(tf.call(t, tf.input("x", inShape)));
+        int[] outShape = new int[rank + 1];
+        for (int d = 0; d < rank; d++) {
+            // Keras' deconv_output_length without output_padding: a kernel shorter than the stride still leaves room
+            // for a whole stride per input position (the tail gets the bias only)
+            outShape[d] = inShape[d] * strides[d] + Math.max(kernel[d] - strides[d], 0);
+        }
+        outShape[rank] = filters;
+        int inSize = Math.toIntExact(Shapes.size(inShape));
+        int outSize = Math.toIntExact(Shapes.size(outShape));
+        float[] map = new float[inSize * outSize];
+        float[] k = t.weight("kernel").data();
+        int positions = inSize / in;
+        int taps = k.length / (filters * in);
+        for (int p = 0; p < positions; p++) {
+            for (int tap = 0; tap < taps; tap++) {
+                int outPosition = 0;
+                for (int d = 0, rem = p, remTap = tap; d < rank; d++) {
+                    int inStride = 1;
+                    int tapStride = 1;
+                    for (int e = d + 1; e < rank; e++) {
+                        inStride *= inShape[e];
+                        tapStride *= kernel[e];
+                    }
+                    int i = rem / inStride;
+                    int kk = remTap / tapStride;
+                    rem %= inStride;
+                    remTap %= tapStride;
+                    outPosition = outPosition * outShape[d] + i * strides[d] + kk;
+                }
+                for (int c = 0; c < in; c++) {
+                    for (int f = 0; f < filters; f++) {
+                        map[(p * in + c) * outSize + outPosition * filters + f] += k[(tap * filters + f) * in + c];
+                    }
+                }
+            }
+        }
+        float[] bias = new float[outSize];
+        for (int o = 0; o < outSize; o++) {
+            bias[o] = t.weight("bias").data()[o % filters];
+        }
+        RandomNet jvm = net(name);
+        KerasLayers l = jvm.layers();
+        String y = jvm.chain(jvm.input("x", inShape), l.flatten(), l.denseWith(map, bias), l.reshape(outShape));
+        return new ModelSpec[] {a, jvm.build(y)};
+    }
+
     private static ModelSpec[] global3D(String name, String kind) {
         RandomNet tf = net(name);
         ModelSpec a = tf.build(tf.call(tf.layers().globalPooling(kind, 3, false), tf.input("x", VOLUME)));
@@ -328,6 +412,25 @@ class RandomModelParityTest {
         return new ModelSpec[] {a, jvm.build(y)};
     }
 
+    /** (x - mean) / max(sqrt(variance), 1e-7), or x * sqrt(variance) + mean inverted, per channel. */
+    private static ModelSpec[] normalization(String name, boolean invert) {
+        RandomNet tf = net(name);
+        LayerSpec norm = tf.layers().normalization(3, invert);
+        ModelSpec a = tf.build(tf.call(norm, tf.input("x", 4, 3)));
+        float[] mean = norm.weight("mean").data();
+        float[] variance = norm.weight("variance").data();
+        float[] diagonal = new float[3];
+        float[] bias = new float[3];
+        for (int i = 0; i < 3; i++) {
+            double std = Math.max(Math.sqrt(variance[i]), 1e-7);
+            diagonal[i] = (float) (invert ? std : 1 / std);
+            bias[i] = (float) (invert ? mean[i] : -mean[i] / std);
+        }
+        RandomNet jvm = net(name);
+        return new ModelSpec[] {a, jvm.build(jvm.call(jvm.layers().diagonalDense(diagonal, bias),
+                jvm.input("x", 4, 3)))};
+    }
+
     private static ModelSpec[] rescaling(String name, float scale, float offset, int... shape) {
         RandomNet tf = net(name);
         String x = tf.input("x", shape);
@@ -335,8 +438,8 @@ class RandomModelParityTest {
         int channels = shape[shape.length - 1];
         float[] diagonal = new float[channels];
         float[] bias = new float[channels];
-        java.util.Arrays.fill(diagonal, scale);
-        java.util.Arrays.fill(bias, offset);
+        Arrays.fill(diagonal, scale);
+        Arrays.fill(bias, offset);
         RandomNet jvm = net(name);
         String y = jvm.input("x", shape);
         return new ModelSpec[] {a, jvm.build(jvm.call(jvm.layers().diagonalDense(diagonal, bias), y))};
@@ -387,7 +490,7 @@ class RandomModelParityTest {
                     .isEqualTo(t.data());
         });
         if (exactConfig) {
-            Map<String, Object> expected = new java.util.LinkedHashMap<>(written.config().asMap());
+            Map<String, Object> expected = new LinkedHashMap<>(written.config().asMap());
             expected.keySet().removeIf(RandomModelParityTest::isTrainingOnly);
             assertThat(read.config().asMap()).as("%s: config of %s read back", caseName, written.name())
                     .isEqualTo(expected);

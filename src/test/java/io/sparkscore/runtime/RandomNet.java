@@ -6,6 +6,7 @@ import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ final class RandomNet {
             nodes.add(new NodeSpec(id, call.layerName(), call.inputs().stream().map(t -> ids.getOrDefault(t, t))
                     .toList()));
         }
-        List<String> outs = java.util.Arrays.stream(outputs).map(t -> ids.getOrDefault(t, t)).toList();
+        List<String> outs = Arrays.stream(outputs).map(t -> ids.getOrDefault(t, t)).toList();
         return new ModelSpec(name, "programmatic", KERAS_VERSION, inputs, applied.values(), nodes, outs);
     }
 }

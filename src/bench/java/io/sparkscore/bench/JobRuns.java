@@ -1,0 +1,93 @@
+package io.sparkscore.bench;
+
+import io.sparkscore.calibration.Plan;
+import io.sparkscore.job.InputBinding;
+import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.RunSummary;
+import io.sparkscore.job.ScoringJob;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.rand;
+
+/** Generates the benchmark's Parquet inputs and runs sparkscore jobs over them, timed by the wall clock. */
+final class JobRuns {
+
+    static final List<String> FEATURES = List.of("f1", "f2", "f3", "f4");
+
+    /** A finished job: its wall time and, for sparkscore jobs, the run summary. */
+    record Run(long rows, double seconds, RunSummary summary) {
+
+        double rowsPerSecond() {
+            return rows / seconds;
+        }
+    }
+
+    private JobRuns() {
+    }
+
+    /** {@code rows} rows of id + four uniform floats in [-1, 1), in {@code files} Parquet files. */
+    static Path tabular(SparkSession spark, Path dir, long rows, int files) {
+        Path target = dir.resolve("tabular-" + rows + ".parquet");
+        var df = spark.range(0, rows, 1, files).select(col("id"),
+                rand(1).multiply(2).minus(1).cast("float").as("f1"),
+                rand(2).multiply(2).minus(1).cast("float").as("f2"),
+                rand(3).multiply(2).minus(1).cast("float").as("f3"),
+                rand(4).multiply(2).minus(1).cast("float").as("f4"));
+        df.write().mode(SaveMode.Overwrite).parquet(target.toString());
+        return target;
+    }
+
+    /** {@code rows} rows of id + an array column {@code x} of {@code width} deterministic pseudo-random floats. */
+    static Path arrays(SparkSession spark, Path dir, long rows, int width, int files) {
+        Path target = dir.resolve("arrays-" + rows + "x" + width + ".parquet");
+        spark.range(0, rows, 1, files).select(col("id"),
+                expr("transform(sequence(1, " + width + "), i -> cast(sin(id * 7919 + i * 104729) as float))")
+                        .as("x"))
+                .write().mode(SaveMode.Overwrite).parquet(target.toString());
+        return target;
+    }
+
+    /** Scores the tabular input with a fixed plan, or calibrating when {@code plan} is empty. */
+    static Run sparkscore(SparkSession spark, Path model, Path input, Path output, long rows, Optional<Plan> plan) {
+        JobOptions.Builder b = JobOptions.builder().setModel(model.toString()).setInput(input.toString())
+                .setFeatures(FEATURES).optKeep(List.of("id")).optOutput(output.toString())
+                .optMode(JobOptions.WriteMode.OVERWRITE);
+        plan.ifPresent(p -> b.optPath(Optional.of(p.path())).optBatchSize(Optional.of(p.batchSize())));
+        return timed(spark, b.build(), rows);
+    }
+
+    /** Scores an array-column input (one model input) with a fixed plan, or calibrating when it is empty. */
+    static Run sparkscoreArrays(SparkSession spark, Path model, String inputName, Path input, Path output,
+                                long rows, Optional<Plan> plan) {
+        JobOptions.Builder b = JobOptions.builder().setModel(model.toString()).setInput(input.toString())
+                .setBindings(List.of(InputBinding.array(inputName, "x"))).optKeep(List.of("id"))
+                .optOutput(output.toString()).optMode(JobOptions.WriteMode.OVERWRITE);
+        plan.ifPresent(p -> b.optPath(Optional.of(p.path())).optBatchSize(Optional.of(p.batchSize())));
+        return timed(spark, b.build(), rows);
+    }
+
+    private static Run timed(SparkSession spark, JobOptions options, long rows) {
+        long t0 = System.nanoTime();
+        ScoringJob.Result result = new ScoringJob(spark, options).run();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (result.summary().rows().scored() != rows) {
+            throw new IllegalStateException("sparkscore scored " + result.summary().rows().scored() + " rows, expected "
+                    + rows);
+        }
+        return new Run(rows, seconds, result.summary());
+    }
+
+    /** Times a plain Spark action. */
+    static Run time(long rows, Runnable job) {
+        long t0 = System.nanoTime();
+        job.run();
+        return new Run(rows, (System.nanoTime() - t0) / 1e9, null);
+    }
+}

@@ -1,0 +1,80 @@
+package io.sparkscore.bench;
+
+import io.sparkscore.calibration.Plan;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.keras.KerasArchiveWriter;
+import io.sparkscore.runtime.ModelSignature;
+import io.sparkscore.runtime.PredictionPath;
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The scaled medium model as a real Spark job over an array column: its calibration time against the job's time
+ * (section 4) and the job with the chosen plan against a no-op job over the same input (section 2).
+ */
+final class MediumJobBench {
+
+    private static final int FILES = 4;
+
+    private final boolean quick;
+    private final Path work;
+    private final Spark spark;
+    private final Consumer<Figure> out;
+
+    MediumJobBench(boolean quick, Path work, Spark spark, Consumer<Figure> out) {
+        this.quick = quick;
+        this.work = work;
+        this.spark = spark;
+        this.out = out;
+    }
+
+    void run() {
+        BenchModels.Medium m = BenchModels.MEDIUM_CALIBRATION;
+        ModelSpec spec = BenchModels.medium(m);
+        long rows = quick ? 3_000 : 10_000;
+        SparkSession s = spark.session("local[2]");
+        Path model = work.resolve(spec.name() + ".keras");
+        KerasArchiveWriter.write(spec, model);
+        String inputName = spec.inputs().get(0).name();
+        Path input = JobRuns.arrays(s, work, rows, ModelSignature.of(spec).inputSize(0), FILES);
+
+        JobRuns.Run calibrating = JobRuns.sparkscoreArrays(s, model, inputName, input, work.resolve("out-medium"),
+                rows, Optional.empty());
+        var p = calibrating.summary().plan();
+        Plan plan = new Plan(PredictionPath.parse(p.path()), p.batchSize(), p.intraOpThreads());
+        out.accept(Figure.context(4, m.name() + ", calibration time / job time", p.calibrationMillis() / 1000.0
+                / calibrating.seconds(), "x", String.format("real local[2] job over %,d rows of a %d-float array"
+                + " column: calibration %d ms of %.1f s, chose %s", rows, ModelSignature.of(spec).inputSize(0),
+                p.calibrationMillis(), calibrating.seconds(), plan)));
+
+        int reps = quick ? 1 : 2;
+        double[] scored = new double[reps];
+        double[] noop = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            noop[r] = JobRuns.time(rows, () -> Baselines.noopArrays(s, input, work.resolve("out-medium-noop")))
+                    .rowsPerSecond();
+            scored[r] = JobRuns.sparkscoreArrays(s, model, inputName, input, work.resolve("out-medium"), rows,
+                    Optional.of(plan)).rowsPerSecond();
+        }
+        String how = String.format("%,d rows, %d Parquet files, local[2]; median of %d runs interleaved with the"
+                + " other job, after the calibrating job", rows, FILES, reps);
+        double scoredRate = median(scored);
+        double noopRate = median(noop);
+        out.accept(Figure.context(2, m.name() + ", sparkscore job with the chosen plan " + plan, scoredRate,
+                "rows/s", how));
+        out.accept(Figure.context(2, m.name() + " input, no-op job (array column, same pipeline)", noopRate,
+                "rows/s", how));
+        out.accept(Figure.context(2, m.name() + ", sparkscore rows/s / no-op job rows/s", scoredRate / noopRate,
+                "x", "ratio of the two medians above (the model's own compute is included, so < 1 is expected)"));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return CallTimer.median(sorted);
+    }
+}
