@@ -3,13 +3,13 @@ package io.sparkscore.runtime.tf;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.Shapes;
 import io.sparkscore.model.savedmodel.SavedModelOutput;
 import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionException;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.RuntimeOptions;
-import io.sparkscore.model.Shapes;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -145,9 +145,8 @@ public final class TfSavedModel implements LoadedModel, BatchRunner {
         return info.getName();
     }
 
-    @SuppressWarnings("unchecked")
     private static List<String> strings(LayerConfig config, String key) {
-        return (List<String>) (List<?>) config.getList(key).stream().map(String::valueOf).toList();
+        return config.getList(key).stream().map(String::valueOf).toList();
     }
 
     private static Path unzip(ModelSpec spec, byte[] zipped) {
