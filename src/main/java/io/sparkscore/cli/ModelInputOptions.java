@@ -3,6 +3,7 @@ package io.sparkscore.cli;
 import io.sparkscore.job.InputBinding;
 import io.sparkscore.job.JobException;
 import io.sparkscore.job.JobOptions;
+import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
 import picocli.CommandLine.Option;
 
@@ -13,9 +14,18 @@ import java.util.Optional;
 /** The options {@code score} and {@code calibrate} share: model, input, feature mapping, plan and calibration. */
 final class ModelInputOptions {
 
-    @Option(names = "--model", required = true, description = "Keras model: .keras (Keras 3) or .h5 (Keras 2), any"
-            + " Hadoop FS URI (file://, hdfs://, s3a://).")
+    @Option(names = "--model", required = true, description = "Keras model: .keras (Keras 3) or .h5 (Keras 2), or a"
+            + " TensorFlow SavedModel directory (tf path only); any Hadoop FS URI (file://, hdfs://, s3a://).")
     String model;
+
+    @Option(names = "--signature", defaultValue = SavedModelOptions.DEFAULT_SIGNATURE,
+            description = "SavedModel signature to score (default: ${DEFAULT-VALUE}); ignored for Keras files.")
+    String signature;
+
+    @Option(names = "--tags", split = ",", defaultValue = "serve",
+            description = "SavedModel MetaGraphDef tags, comma-separated (default: ${DEFAULT-VALUE}); ignored for"
+                    + " Keras files.")
+    List<String> tags;
 
     @Option(names = "--input", description = "Input dataset path (Hadoop FS URI).")
     String input;
@@ -86,7 +96,7 @@ final class ModelInputOptions {
             inputMap.forEach(m -> bindings.add(InputBinding.parse(m)));
         }
         return JobOptions.builder()
-                .setModel(model).setInput(input).setInputTable(inputTable).setBindings(bindings)
+                .setModel(model).optSavedModel(signature, tags).setInput(input).setInputTable(inputTable).setBindings(bindings)
                 .optInputFormat(inputFormat).optWhere(where).optSample(sample).optKeep(keep)
                 .optBatchSize(parseBatchSize(batchSize)).optPath(parsePath(path))
                 .optCalibrationRows(calibrationRows)

@@ -1,12 +1,14 @@
 package io.sparkscore.cli;
 
 import io.sparkscore.model.InputSpec;
+import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.ShapeInference;
 import io.sparkscore.model.Shapes;
+import io.sparkscore.model.savedmodel.SavedModelOutput;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.PredictionPaths;
 
@@ -61,6 +63,7 @@ final class ModelSummary {
         b.append(String.format(Locale.ROOT, "Total params: %,d%n", spec.paramCount()));
         b.append("Inputs:  ").append(spec.inputs()).append('\n');
         b.append("Outputs: ").append(spec.outputs()).append('\n');
+        savedModelSignature(spec, shapes).ifPresent(b::append);
         Map<PredictionPath, String> unsupported = PredictionPaths.unsupportedPaths(spec);
         for (PredictionPath p : PredictionPath.values()) {
             b.append("Path ").append(p.id()).append(": ")
@@ -71,6 +74,28 @@ final class ModelSummary {
             b.append("Output shapes unknown: ").append(shapeProblem).append('\n');
         }
         return b.toString();
+    }
+
+    /** For a SavedModel, the signature, tags and each input's and output's dtype, which the table leaves out. */
+    private static Optional<String> savedModelSignature(ModelSpec spec, Map<String, int[]> shapes) {
+        Optional<LayerSpec> first = spec.layers().stream()
+                .filter(l -> l.className().equals(SavedModelOutput.CLASS_NAME)).findFirst();
+        return first.map(l -> {
+            LayerConfig c = l.config();
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "SavedModel signature '%s', tags %s%n",
+                    c.requireString(SavedModelOutput.SIGNATURE), c.getList(SavedModelOutput.TAGS)));
+            for (InputSpec in : spec.inputs()) {
+                b.append(String.format(Locale.ROOT, "  input  %s: %s %s%n", in.name(), in.dtype(),
+                        Shapes.formatWithBatch(in.shape())));
+            }
+            for (String out : spec.outputs()) {
+                int[] shape = shapes.get(out);
+                b.append(String.format(Locale.ROOT, "  output %s: %s %s%n", out,
+                        spec.layer(out).config().requireString(SavedModelOutput.DTYPE),
+                        shape == null ? "?" : Shapes.formatWithBatch(shape)));
+            }
+            return b.toString();
+        });
     }
 
     private static String support(PredictionPath path, LayerSpec layer, List<String> notes) {

@@ -1,9 +1,11 @@
 package io.sparkscore.job;
 
+import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,7 @@ import java.util.Optional;
  * @param outputMode      {@code probabilities} (raw outputs), {@code argmax} or {@code threshold=<t>}
  * @param broadcastThresholdBytes models with more weight bytes than this are not broadcast; executors read the
  *                        model file from shared storage instead
+ * @param savedModel      the signature and tags to score when the model is a TensorFlow SavedModel directory
  */
 public record JobOptions(String modelPath, String inputPath, String inputTable, String inputFormat, String where,
                          Double sampleFraction, String outputPath, String outputTable, String outputFormat,
@@ -29,7 +32,8 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
                          Optional<Integer> batchSize, Optional<PredictionPath> path, WriteMode mode,
                          Calibration calibration, int calibrationRows, long calibrationBudgetMillis,
                          String planStore, boolean allowNaN, BadRowPolicy badRows, String quarantinePath,
-                         long maxRecordsPerFile, int coalesce, long broadcastThresholdBytes) {
+                         long maxRecordsPerFile, int coalesce, long broadcastThresholdBytes,
+                         SavedModelOptions savedModel) {
 
     /** What to do when the output exists. */
     public enum WriteMode {
@@ -74,6 +78,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         keep = List.copyOf(keep);
         predictionColumns = List.copyOf(predictionColumns);
         require(modelPath, "--model");
+        Objects.requireNonNull(savedModel, "savedModel");
         if ((inputPath == null) == (inputTable == null)) {
             throw JobException.config("pass exactly one of --input (a path) and --input-table (a catalog table)");
         }
@@ -182,6 +187,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         b.maxRecordsPerFile = maxRecordsPerFile;
         b.coalesce = coalesce;
         b.broadcastThresholdBytes = broadcastThresholdBytes;
+        b.savedModel = savedModel;
         return b;
     }
 
@@ -215,6 +221,17 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         private long maxRecordsPerFile;
         private int coalesce;
         private long broadcastThresholdBytes = DEFAULT_BROADCAST_THRESHOLD_BYTES;
+        private SavedModelOptions savedModel = SavedModelOptions.DEFAULTS;
+
+        /** The SavedModel signature key and MetaGraphDef tags (defaults serving_default and serve). */
+        public Builder optSavedModel(String signature, List<String> tags) {
+            try {
+                savedModel = new SavedModelOptions(signature, tags);
+            } catch (IllegalArgumentException e) {
+                throw JobException.config(e.getMessage());
+            }
+            return this;
+        }
 
         public Builder optBroadcastThresholdBytes(long v) {
             broadcastThresholdBytes = v;
@@ -366,7 +383,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
                     outputTable, outputFormat, partitionBy, bindings, keep, predictionColumns, outputMode,
                     withMetadata, batchSize, path, mode, calibration, calibrationRows, calibrationBudgetMillis,
                     planStore, allowNaN, badRows, quarantinePath, maxRecordsPerFile, coalesce,
-                    broadcastThresholdBytes);
+                    broadcastThresholdBytes, savedModel);
         }
     }
 }

@@ -2,7 +2,8 @@ package io.sparkscore.job;
 
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
-import io.sparkscore.model.keras.KerasModelReader;
+import io.sparkscore.model.ModelReaders;
+import io.sparkscore.model.savedmodel.SavedModelOptions;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -24,12 +25,14 @@ public sealed interface ModelSource extends Serializable {
     String route();
 
     /** Chooses the route for a model of this size. */
-    static ModelSource of(SparkContext sc, ModelSpec spec, String modelPath, long broadcastThresholdBytes) {
-        long bytes = spec.paramCount() * Float.BYTES;
+    static ModelSource of(SparkContext sc, ModelSpec spec, String modelPath, SavedModelOptions savedModel,
+                          long broadcastThresholdBytes) {
+        long bytes = spec.paramCount() * Float.BYTES + spec.artifactBytes();
         if (bytes <= broadcastThresholdBytes) {
             return new Broadcasted(JavaSparkContext.fromSparkContext(sc).broadcast(spec));
         }
-        return new SharedFs(modelPath, spec.hash(), SerializableConfiguration.broadcast(sc, sc.hadoopConfiguration()));
+        return new SharedFs(modelPath, savedModel, spec.hash(),
+                SerializableConfiguration.broadcast(sc, sc.hadoopConfiguration()));
     }
 
     /** The spec itself, broadcast from the driver. */
@@ -46,11 +49,12 @@ public sealed interface ModelSource extends Serializable {
     }
 
     /** The model file, read again on each executor JVM and checked against the driver's hash. */
-    record SharedFs(String path, String expectedHash, Broadcast<SerializableConfiguration> hadoop)
+    record SharedFs(String path, SavedModelOptions savedModel, String expectedHash,
+                    Broadcast<SerializableConfiguration> hadoop)
             implements ModelSource {
         @Override
         public ModelSpec spec() {
-            ModelSpec spec = KerasModelReader.read(path, hadoop.value().value());
+            ModelSpec spec = ModelReaders.read(path, hadoop.value().value(), savedModel);
             if (!spec.hash().equals(expectedHash)) {
                 throw new ModelException("model file " + path + " changed since the driver read it (hash "
                         + expectedHash.substring(0, 12) + " on the driver, " + spec.shortHash() + " here); do not"

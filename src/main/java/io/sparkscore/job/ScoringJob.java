@@ -8,7 +8,8 @@ import io.sparkscore.calibration.CalibrationTable;
 import io.sparkscore.calibration.Plan;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
-import io.sparkscore.model.keras.KerasModelReader;
+import io.sparkscore.model.ModelReaders;
+import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.PredictionPaths;
@@ -39,7 +40,7 @@ import static org.apache.spark.sql.functions.lit;
  * <pre>
  *  driver                                        executors (one model per JVM, cached by hash)
  *  ──────                                        ─────────────────────────────────────────────
- *  model file ─▶ KerasModelReader ─▶ ModelSpec ─▶ Broadcast ───────────────┐
+ *  model file ─▶ ModelReaders     ─▶ ModelSpec ─▶ Broadcast ───────────────┐
  *  input (+where, +sample) ─▶ RowChecks: keep + features + reason          │
  *        ├─ reason != null ─▶ BadRows: fail │ skip │ quarantine (_quarantine/)
  *        └─ good rows ─┬─▶ limit(sample) ─▶ CalibrationTask: ModelCache ─▶ Calibrator ─▶ Plan (PlanStore)
@@ -178,7 +179,7 @@ public final class ScoringJob {
     }
 
     private Prepared prepare(Configuration hadoop) {
-        ModelSpec spec = readModel(options.modelPath(), hadoop);
+        ModelSpec spec = readModel(options.modelPath(), options.savedModel(), hadoop);
         ModelSignature signature = ModelSignature.of(spec);
         Map<String, String> excluded = new LinkedHashMap<>();
         List<PredictionPath> paths = runnablePaths(spec, excluded);
@@ -203,7 +204,7 @@ public final class ScoringJob {
                 options.outputMode());
         StructType outSchema = output.schema(keptFields(schema, keepIndexes));
 
-        ModelSource model = ModelSource.of(spark.sparkContext(), spec, options.modelPath(),
+        ModelSource model = ModelSource.of(spark.sparkContext(), spec, options.modelPath(), options.savedModel(),
                 options.broadcastThresholdBytes());
         LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
                 spec.shortHash(), model.route());
@@ -211,9 +212,9 @@ public final class ScoringJob {
                 new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, model);
     }
 
-    static ModelSpec readModel(String path, Configuration hadoop) {
+    static ModelSpec readModel(String path, SavedModelOptions savedModel, Configuration hadoop) {
         long t0 = System.currentTimeMillis();
-        ModelSpec spec = KerasModelReader.read(path, hadoop);
+        ModelSpec spec = ModelReaders.read(path, hadoop, savedModel);
         LOG.info("Read model {} from {} in {} ms: {}", spec.name(), path, System.currentTimeMillis() - t0, spec);
         return spec;
     }

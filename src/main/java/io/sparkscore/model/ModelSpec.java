@@ -32,10 +32,22 @@ public final class ModelSpec implements Serializable {
     private final Map<String, LayerSpec> layers;
     private final List<NodeSpec> nodes;
     private final List<String> outputs;
+    private final Map<String, byte[]> artifacts;
     private transient volatile String hash;
 
     public ModelSpec(String name, String sourceFormat, String kerasVersion, List<InputSpec> inputs,
                      Collection<LayerSpec> layers, List<NodeSpec> nodes, List<String> outputs) {
+        this(name, sourceFormat, kerasVersion, inputs, layers, nodes, outputs, Map.of());
+    }
+
+    /**
+     * A spec that also carries opaque files a path needs to rebuild the model (e.g. a zipped TensorFlow SavedModel
+     * under {@code saved_model.zip}); they travel with the spec and count in its {@link #hash()}. The arrays are not
+     * copied: callers hand them over and never change them afterwards.
+     */
+    public ModelSpec(String name, String sourceFormat, String kerasVersion, List<InputSpec> inputs,
+                     Collection<LayerSpec> layers, List<NodeSpec> nodes, List<String> outputs,
+                     Map<String, byte[]> artifacts) {
         this.name = name;
         this.sourceFormat = sourceFormat;
         this.kerasVersion = kerasVersion;
@@ -49,6 +61,7 @@ public final class ModelSpec implements Serializable {
         this.layers = java.util.Collections.unmodifiableMap(byName);
         this.nodes = List.copyOf(nodes);
         this.outputs = List.copyOf(outputs);
+        this.artifacts = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(artifacts));
         validateGraph();
     }
 
@@ -122,6 +135,20 @@ public final class ModelSpec implements Serializable {
         return outputs;
     }
 
+    /** Opaque files carried with the spec, by name; empty for models described by layers and weights alone. */
+    public Map<String, byte[]> artifacts() {
+        return artifacts;
+    }
+
+    /** The bytes of every artifact together, for sizing how the spec travels. */
+    public long artifactBytes() {
+        long n = 0;
+        for (byte[] a : artifacts.values()) {
+            n += a.length;
+        }
+        return n;
+    }
+
     public long paramCount() {
         long n = 0;
         for (LayerSpec l : layers.values()) {
@@ -130,7 +157,7 @@ public final class ModelSpec implements Serializable {
         return n;
     }
 
-    /** SHA-256 over the architecture and every weight value, hex encoded. */
+    /** SHA-256 over the architecture, every weight value and every artifact, hex encoded. */
     public String hash() {
         String h = hash;
         if (h == null) {
@@ -167,6 +194,10 @@ public final class ModelSpec implements Serializable {
                 md.update(buf);
             }
             pending.addAll(l.children());
+        }
+        for (Map.Entry<String, byte[]> a : artifacts.entrySet()) {
+            update(md, a.getKey());
+            md.update(a.getValue());
         }
         return HexFormat.of().formatHex(md.digest());
     }

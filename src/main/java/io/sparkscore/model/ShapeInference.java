@@ -1,5 +1,7 @@
 package io.sparkscore.model;
 
+import io.sparkscore.model.savedmodel.SavedModelOutput;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -123,6 +125,9 @@ public final class ShapeInference {
             }
             case "Dot" -> {
                 return dot(layer, inputs);
+            }
+            case SavedModelOutput.CLASS_NAME -> {
+                return c.getShape(SavedModelOutput.SHAPE);
             }
             default -> throw c.unsupported("no shape rule for layer class '" + cls + "'");
         }

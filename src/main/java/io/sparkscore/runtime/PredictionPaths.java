@@ -5,6 +5,7 @@ import io.sparkscore.model.ModelSpec;
 import io.sparkscore.runtime.jvm.JvmModel;
 import io.sparkscore.runtime.jvm.JvmSupport;
 import io.sparkscore.runtime.tf.TfModel;
+import io.sparkscore.runtime.tf.TfSavedModel;
 import io.sparkscore.runtime.tf.TfSupport;
 
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ public final class PredictionPaths {
     /** Builds the uncompiled model for a path; the caller owns (and closes) the result. */
     public static LoadedModel load(ModelSpec spec, PredictionPath path, RuntimeOptions options) {
         return switch (path) {
-            case TF -> TfModel.load(spec, options);
+            case TF -> TfSavedModel.isSavedModel(spec) ? TfSavedModel.load(spec, options) : TfModel.load(spec, options);
             case JVM -> JvmModel.load(spec);
         };
     }

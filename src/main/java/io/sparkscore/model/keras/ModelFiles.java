@@ -33,9 +33,8 @@ final class ModelFiles {
                         + "without a scheme is resolved against the default file system " + fs.getUri() + ")", e);
             }
             if (status.isDirectory()) {
-                throw new ModelFormatException(pathOrUri, "is a directory, not a model file; TensorFlow SavedModel "
-                        + "directories are not supported yet: save the model as a .keras file (Keras 3) or an .h5 "
-                        + "file and pass that file");
+                throw new ModelFormatException(pathOrUri, "is a directory, not a Keras model file; pass a .keras file "
+                        + "(Keras 3) or an .h5 file, or a TensorFlow SavedModel directory (one holding saved_model.pb)");
             }
             InputStream in = fs.open(path);
             return new BufferedInputStream(in, 1 << 16);

@@ -1,6 +1,7 @@
 package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.savedmodel.SavedModelOutput;
 
 import java.util.Optional;
 
@@ -18,6 +19,9 @@ public final class JvmSupport {
      * "Conv2D with data_format=channels_first is not supported on the jvm path". Wrapped layers are checked too.
      */
     public static Optional<String> whyUnsupported(LayerSpec layer) {
+        if (layer.className().equals(SavedModelOutput.CLASS_NAME)) {
+            return Optional.of("a TensorFlow SavedModel runs only on the tf path");
+        }
         return JvmLayers.whyUnsupported(layer);
     }
 }

@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  */
-public final class TfModel implements LoadedModel {
+public final class TfModel implements LoadedModel, BatchRunner {
 
     /**
      * A negative inter-op setting makes TensorFlow's DirectSession run each graph in the calling thread. Task threads
@@ -88,6 +88,18 @@ public final class TfModel implements LoadedModel {
             throw new PredictionException("model '" + spec.name() + "' has " + weightBytes + " bytes of weights but"
                     + " a TensorFlow graph can embed at most about 2 GiB of constants; score it on the jvm path");
         }
+        ConfigProto config = sessionConfig(options);
+        Graph graph = new Graph();
+        try {
+            return new TfModel(spec, config, graph, TfGraphBuilder.build(spec, graph));
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** The session options every tf-path session opens with: threads, soft placement and the executor's GPU. */
+    static ConfigProto sessionConfig(RuntimeOptions options) {
         ConfigProto.Builder configBuilder = ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(options.intraOpThreads())
                 .setInterOpParallelismThreads(RUN_IN_CALLER_THREAD)
@@ -99,14 +111,7 @@ public final class TfModel implements LoadedModel {
                     .setVisibleDeviceList(options.gpuDevice())
                     .setAllowGrowth(true));
         }
-        ConfigProto config = configBuilder.build();
-        Graph graph = new Graph();
-        try {
-            return new TfModel(spec, config, graph, TfGraphBuilder.build(spec, graph));
-        } catch (RuntimeException e) {
-            graph.close();
-            throw e;
-        }
+        return configBuilder.build();
     }
 
     /** Whether TensorFlow gives each session its own intra-op pool in this process (see the class doc). */
@@ -169,7 +174,12 @@ public final class TfModel implements LoadedModel {
         return session;
     }
 
-    /** One batch: feeds {@code rows} rows of every input, runs the session once, copies every output back. */
+    /** One batch with temporary input tensors: feeds every input, runs the session once, copies outputs back. */
+    @Override
+    public void run(float[][] in, int rows, float[][] out) {
+        run(in, rows, out, null);
+    }
+
     /** New input tensors of {@code rows} rows, one per model input; the caller closes them. */
     TFloat32[] inputTensors(int rows) {
         TFloat32[] tensors = new TFloat32[inputs.size()];

@@ -6,22 +6,22 @@ import io.sparkscore.runtime.Predictor;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Scores batches of up to {@link #batchCapacity()} rows through a shared {@link TfModel}: each
+ * Scores batches of up to {@link #batchCapacity()} rows through a shared {@link TfModel} or {@link TfSavedModel}: each
  * {@link #predict(float[][], int, float[][])} fills input tensors, runs the session once and copies the outputs back.
- * Full batches reuse input tensors the predictor keeps (allocating them per call was half the cost of a small-batch
- * call); a shorter batch, usually a partition's last, uses temporary tensors freed before it returns.
+ * On a {@link TfModel}, full batches reuse input tensors the predictor keeps (allocating them per call was half the
+ * cost of a small-batch call); other batches use temporary tensors freed before the call returns.
  *
  * <p>Not thread-safe (one per task). Owns the reused native tensors: {@link #close()} (idempotent) frees them.
  */
 public final class TfPredictor implements Predictor {
 
-    private final TfModel model;
+    private final BatchRunner model;
     private final ModelSignature signature;
     private final int batchCapacity;
     private TFloat32[] fullBatchInputs;
     private boolean closed;
 
-    TfPredictor(TfModel model, int batchCapacity) {
+    TfPredictor(BatchRunner model, int batchCapacity) {
         if (batchCapacity < 1) {
             throw new IllegalArgumentException("batchCapacity must be at least 1, got " + batchCapacity);
         }
@@ -41,10 +41,14 @@ public final class TfPredictor implements Predictor {
             throw new PredictionException("predictor of TensorFlow model '" + model.spec().name() + "' is closed");
         }
         checkBatch(inputs, rows, outputs);
-        if (rows == batchCapacity && fullBatchInputs == null) {
-            fullBatchInputs = model.inputTensors(batchCapacity);
+        if (rows == batchCapacity && model instanceof TfModel graphModel) {
+            if (fullBatchInputs == null) {
+                fullBatchInputs = graphModel.inputTensors(batchCapacity);
+            }
+            graphModel.run(inputs, rows, outputs, fullBatchInputs);
+        } else {
+            model.run(inputs, rows, outputs);
         }
-        model.run(inputs, rows, outputs, rows == batchCapacity ? fullBatchInputs : null);
     }
 
     private void checkBatch(float[][] inputs, int rows, float[][] outputs) {

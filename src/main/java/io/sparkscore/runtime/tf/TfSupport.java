@@ -2,6 +2,7 @@ package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.savedmodel.SavedModelOutput;
 
 import java.util.Optional;
 
@@ -20,6 +21,9 @@ public final class TfSupport {
 
     /** Empty when the layer is supported; otherwise why not (which option, what value, what would work). */
     public static Optional<String> whyUnsupported(LayerSpec layer) {
+        if (layer.className().equals(SavedModelOutput.CLASS_NAME)) {
+            return Optional.empty();
+        }
         try {
             TfLayers.validated(layer);
             return Optional.empty();

@@ -55,8 +55,8 @@ class KerasModelReaderErrorsTest {
         String path = tmp.toString();
         assertThatThrownBy(() -> KerasModelReader.read(path, CONF))
                 .isInstanceOf(ModelFormatException.class)
-                .hasMessage(path + ": is a directory, not a model file; TensorFlow SavedModel directories are not "
-                        + "supported yet: save the model as a .keras file (Keras 3) or an .h5 file and pass that file");
+                .hasMessage(path + ": is a directory, not a Keras model file; pass a .keras file (Keras 3) or an .h5 "
+                        + "file, or a TensorFlow SavedModel directory (one holding saved_model.pb)");
     }
 
     @Test
