@@ -14,7 +14,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # Build output goes to stderr: stdout is for the results table.
-mvn -q -B -o compile \
+mvn -q -B compile \
   dependency:build-classpath@launcher-classpath-compile dependency:build-classpath@launcher-classpath-runtime >&2
 classes="$root/target/bench-classes"
 rm -rf "$classes" "$root/target/bench-work"
