@@ -68,7 +68,7 @@ final class CalibrationBench {
                 models.put(path, PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded()));
             }
             // The settings CalibrationStage uses on an executor with spark.task.cpus=1.
-            CalibrationSettings settings = CalibrationSettings.defaults().withMaxThreads(1)
+            CalibrationSettings settings = CalibrationSettings.defaults().withThreads(1, 1)
                     .withBudget(100, 300, 30_000);
             CalibrationReport report = new Calibrator(settings).run(List.of(PredictionPath.values()), Map.of(),
                     (path, threads) -> models.get(path), new CalibrationSample(sig, sample, SAMPLE_ROWS), "driver");

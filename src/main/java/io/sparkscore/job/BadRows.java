@@ -12,22 +12,18 @@ import static org.apache.spark.sql.functions.col;
 
 /**
  * Applies the bad-row policy to the rows {@link RowChecks} flagged: {@code fail} stops before scoring with the first
- * bad row's key and reason; {@code skip} counts them by reason; {@code quarantine} counts them and writes them (key
- * columns, {@code reason}, {@code reason_code}) to the quarantine path after the output.
- *
- * <p>Counting takes one pass over the input; writing quarantined rows another, only when there are any.
+ * bad row's key and reason; under {@code skip} and {@code quarantine} the scoring tasks count them by reason as they
+ * pass (no extra pass), and {@code quarantine} then writes them (key columns, {@code reason}, {@code reason_code}) to
+ * the quarantine path after the output — one more pass, only when there are any.
  */
 final class BadRows {
 
     private final JobOptions options;
-    private final Dataset<Row> checked;
     private final Dataset<Row> bad;
-    private Map<String, Long> countsByCode;
-    private long rowsIn;
+    private Map<String, Long> countsByCode = Map.of();
 
     BadRows(JobOptions options, Dataset<Row> checked) {
         this.options = options;
-        this.checked = checked;
         List<Column> cols = new java.util.ArrayList<>();
         options.keptColumns().forEach(k -> cols.add(col(RowChecks.quote(k))));
         cols.add(col(RowChecks.REASON));
@@ -36,22 +32,16 @@ final class BadRows {
     }
 
     /**
-     * One pass over all input rows counting them, and the bad ones by reason code. Under {@code fail}, a bad row
-     * then stops the run with the first one's key and reason.
+     * Under {@code fail}, stops the run before scoring with the first bad row's key and reason (a pass over the
+     * input that ends at the first bad row). The other policies learn of bad rows while scoring, in the same pass.
      */
-    Map<String, Long> check() {
-        Map<String, Long> counts = new TreeMap<>();
-        long all = 0;
-        for (Row r : checked.groupBy(RowChecks.REASON_CODE).count().collectAsList()) {
-            all += r.getLong(1);
-            if (!r.isNullAt(0)) {
-                counts.put(r.getString(0), r.getLong(1));
-            }
+    void failOnFirst() {
+        if (options.badRows() != BadRowPolicy.FAIL) {
+            return;
         }
-        rowsIn = all;
-        countsByCode = counts;
-        if (options.badRows() == BadRowPolicy.FAIL && !counts.isEmpty()) {
-            Row r = bad.limit(1).collectAsList().get(0);
+        List<Row> first = bad.limit(1).collectAsList();
+        if (!first.isEmpty()) {
+            Row r = first.get(0);
             int keyCount = options.keptColumns().size();
             StringBuilder key = new StringBuilder("[");
             for (int i = 0; i < keyCount; i++) {
@@ -61,12 +51,15 @@ final class BadRows {
                     + " fail stops at the first one; use --bad-rows quarantine to score the rest and keep the bad"
                     + " rows aside)");
         }
-        return counts;
     }
 
-    /** All input rows, good and bad, as counted by {@link #check()}. */
-    long rowsIn() {
-        return rowsIn;
+    /** Bad rows by reason code, as the scoring tasks counted them. */
+    void record(Map<String, Long> counts) {
+        countsByCode = new TreeMap<>(counts);
+    }
+
+    Map<String, Long> countsByCode() {
+        return countsByCode;
     }
 
     long total() {

@@ -30,11 +30,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final String modelHash;
     private final Plan plan;
     private final RowBatch.Factory batches;
+    private final int reasonCodeIndex;
     private final JobMetrics metrics;
     private final FaultInjection faults;
 
-    PartitionScorer(ModelSource model, String modelHash, Plan plan, RowBatch.Factory batches,
+    /** @param reasonCodeIndex where the rows carry {@link RowChecks#REASON_CODE}; bad rows are counted, not scored */
+    PartitionScorer(ModelSource model, String modelHash, Plan plan, RowBatch.Factory batches, int reasonCodeIndex,
                     JobMetrics metrics, FaultInjection faults) {
+        this.reasonCodeIndex = reasonCodeIndex;
         this.faults = faults;
         this.model = model;
         this.modelHash = modelHash;
@@ -53,12 +56,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
                 TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
         Predictor predictor = loaded.newPredictor(plan.batchSize());
-        BatchScoringIterator scoring = new BatchScoringIterator(rows, predictor, batches.create(plan.batchSize()));
+        BadRowFilter good = new BadRowFilter(rows, reasonCodeIndex);
+        BatchScoringIterator scoring = new BatchScoringIterator(good, predictor, batches.create(plan.batchSize()));
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
         task.addTaskCompletionListener(ctx -> {
             predictor.close();
             if (!ctx.isFailed() && !ctx.isInterrupted()) {
                 metrics.rowsScored().add(scoring.rowsScored());
+                good.badByCode().forEach((code, n) -> metrics.badRows().add(code + " " + n));
                 report(ctx, scoring.rowsScored());
             }
         });

@@ -84,7 +84,7 @@ public final class ScoringJob {
 
     /** What the driver resolved before any partition runs; everything checked, nothing scored yet. */
     private record Prepared(ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
-                            Dataset<Row> checked, Dataset<Row> good, RowBatch.Factory batches,
+                            Dataset<Row> input, Dataset<Row> checked, Dataset<Row> good, RowBatch.Factory batches,
                             StructType outSchema, ModelSource model) {
     }
 
@@ -96,16 +96,17 @@ public final class ScoringJob {
         Prepared p = prepare(hadoop);
         CalibrationStage calibrationStage = new CalibrationStage(spark, options);
         BadRows bad = new BadRows(options, p.checked());
-        spark.sparkContext().setJobDescription("sparkscore: count input and bad rows (" + options.badRows() + ")");
-        Map<String, Long> badByReason = bad.check();
-        long rowsIn = bad.rowsIn();
+        spark.sparkContext().setJobDescription("sparkscore: check for bad rows (--bad-rows fail)");
+        bad.failOnFirst();
+        spark.sparkContext().setJobDescription("sparkscore: count input rows");
+        long rowsIn = p.input().count();
 
         CalibrationReport calibration = null;
         String planSource = "fixed";
         Plan plan;
         if (options.calibrates()) {
             CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.model(),
-                    p.spec(), p.paths(), p.excluded(), rowsIn - bad.total());
+                    p.spec(), p.paths(), p.excluded(), rowsIn);
             calibration = outcome.report();
             planSource = outcome.source();
             plan = calibration.chosen();
@@ -121,16 +122,19 @@ public final class ScoringJob {
         spark.sparkContext().setJobDescription(ProgressReporter.SCORING_JOB + options.inputName() + " with "
                 + plan);
         long scoringStart = System.currentTimeMillis();
-        Dataset<Row> scored = p.good().mapPartitions(new PartitionScorer(p.model(), p.spec().hash(), plan,
-                p.batches(), metrics, FaultInjection.from(spark.conf())),
-                Encoders.row(p.outSchema()));
+        // scoring reads every checked row: it scores the good ones and counts the bad ones in the same pass
+        Dataset<Row> scored = p.checked().mapPartitions(new PartitionScorer(p.model(), p.spec().hash(), plan,
+                p.batches(), p.checked().schema().fieldIndex(RowChecks.REASON_CODE), metrics,
+                FaultInjection.from(spark.conf())), Encoders.row(p.outSchema()));
         try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
-                rowsIn - bad.total(), progressMillis, progressSink)) {
+                rowsIn, progressMillis, progressSink)) {
             OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
                     options.outputTable());
             progressSink.accept(progress.line());
         }
         long scoringMillis = Math.max(1, System.currentTimeMillis() - scoringStart);
+        bad.record(metrics.badRowsByCode());
+        Map<String, Long> badByReason = bad.countsByCode();
         spark.sparkContext().setJobDescription("sparkscore: write quarantined rows");
         bad.quarantine();
         spark.sparkContext().setJobDescription(null);
@@ -208,7 +212,7 @@ public final class ScoringJob {
                 options.broadcastThresholdBytes());
         LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
                 spec.shortHash(), model.route());
-        return new Prepared(spec, paths, excluded, checked, good,
+        return new Prepared(spec, paths, excluded, input, checked, good,
                 new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, model);
     }
 
