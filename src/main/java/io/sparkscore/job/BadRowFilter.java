@@ -16,6 +16,7 @@ final class BadRowFilter implements Iterator<Row> {
     private final Iterator<Row> rows;
     private final int reasonCodeIndex;
     private final Map<String, Long> badByCode = new TreeMap<>();
+    private long rowsSeen;
     private Row next;
 
     /** @param reasonCodeIndex where {@link RowChecks#REASON_CODE} is in the rows (null for good rows) */
@@ -28,6 +29,7 @@ final class BadRowFilter implements Iterator<Row> {
     public boolean hasNext() {
         while (next == null && rows.hasNext()) {
             Row row = rows.next();
+            rowsSeen++;
             if (row.isNullAt(reasonCodeIndex)) {
                 next = row;
             } else {
@@ -45,6 +47,11 @@ final class BadRowFilter implements Iterator<Row> {
         Row row = next;
         next = null;
         return row;
+    }
+
+    /** Every row the task read, good or bad. */
+    long rowsSeen() {
+        return rowsSeen;
     }
 
     Map<String, Long> badByCode() {

@@ -7,25 +7,27 @@ import org.apache.spark.util.LongAccumulator;
 import java.io.Serializable;
 
 /**
- * Driver-registered accumulators that executors report into: rows scored, bad rows met by reason code, and one line
+ * Driver-registered accumulators that executors report into: rows read, rows scored, bad rows met by reason code, and one line
  * per finished scoring task (executor, host, partition, attempt, rows, model builds in that JVM). Travels in task
  * closures; only successful task attempts report, so retries are not counted twice.
  */
 public final class JobMetrics implements Serializable {
 
+    private final LongAccumulator rowsIn;
     private final LongAccumulator rowsScored;
     private final CollectionAccumulator<String> tasks;
     private final CollectionAccumulator<String> badRows;
 
-    private JobMetrics(LongAccumulator rowsScored, CollectionAccumulator<String> tasks,
+    private JobMetrics(LongAccumulator rowsIn, LongAccumulator rowsScored, CollectionAccumulator<String> tasks,
                        CollectionAccumulator<String> badRows) {
+        this.rowsIn = rowsIn;
         this.rowsScored = rowsScored;
         this.tasks = tasks;
         this.badRows = badRows;
     }
 
     public static JobMetrics register(SparkContext sc) {
-        return new JobMetrics(sc.longAccumulator("sparkscore.rowsScored"),
+        return new JobMetrics(sc.longAccumulator("sparkscore.rowsIn"), sc.longAccumulator("sparkscore.rowsScored"),
                 sc.collectionAccumulator("sparkscore.tasks"), sc.collectionAccumulator("sparkscore.badRows"));
     }
 
@@ -42,6 +44,11 @@ public final class JobMetrics implements Serializable {
             counts.merge(line.substring(0, space), Long.parseLong(line.substring(space + 1)), Long::sum);
         }
         return counts;
+    }
+
+    /** Rows the scoring tasks read, good and bad. */
+    public LongAccumulator rowsIn() {
+        return rowsIn;
     }
 
     public LongAccumulator rowsScored() {

@@ -62,6 +62,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         task.addTaskCompletionListener(ctx -> {
             predictor.close();
             if (!ctx.isFailed() && !ctx.isInterrupted()) {
+                metrics.rowsIn().add(good.rowsSeen());
                 metrics.rowsScored().add(scoring.rowsScored());
                 good.badByCode().forEach((code, n) -> metrics.badRows().add(code + " " + n));
                 report(ctx, scoring.rowsScored());

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The driver's progress line while scoring runs: partitions done of total, rows scored, rows/s and an ETA, every few
- * seconds. Partitions come from a {@link SparkListener} watching the scoring job's stages; rows from the scoring
+ * The driver's progress line while scoring runs: partitions done of total, rows scored, rows/s and an ETA (when the
+ * number of rows is known, i.e. it was counted), every few seconds. Partitions come from a {@link SparkListener} watching the scoring job's stages; rows from the scoring
  * accumulator (updated as tasks finish). Close it when scoring ends: it removes the listener and stops its thread.
  */
 final class ProgressReporter extends SparkListener implements AutoCloseable {
@@ -81,8 +81,9 @@ final class ProgressReporter extends SparkListener implements AutoCloseable {
         double rate = rows / seconds;
         String eta = rate > 0 && expectedRows > rows
                 ? String.format(Locale.ROOT, "%.0f s", (expectedRows - rows) / rate) : "-";
-        return String.format(Locale.ROOT, "progress: %d/%d partitions, %,d of %,d rows scored, %,.0f rows/s,"
-                + " ETA %s", doneTasks.get(), totalTasks.get(), rows, expectedRows, rate, eta);
+        String of = expectedRows > 0 ? String.format(Locale.ROOT, " of %,d", expectedRows) : "";
+        return String.format(Locale.ROOT, "progress: %d/%d partitions, %,d%s rows scored, %,.0f rows/s, ETA %s",
+                doneTasks.get(), totalTasks.get(), rows, of, rate, eta);
     }
 
     private void report() {

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -98,15 +99,19 @@ public final class ScoringJob {
         BadRows bad = new BadRows(options, p.checked());
         spark.sparkContext().setJobDescription("sparkscore: check for bad rows (--bad-rows fail)");
         bad.failOnFirst();
-        spark.sparkContext().setJobDescription("sparkscore: count input rows");
-        long rowsIn = p.input().count();
+        // an independent count of the input, taken when calibration needs the job's size anyway
+        Optional<Long> counted = Optional.empty();
+        if (options.calibrates()) {
+            spark.sparkContext().setJobDescription("sparkscore: count input rows");
+            counted = Optional.of(p.input().count());
+        }
 
         CalibrationReport calibration = null;
         String planSource = "fixed";
         Plan plan;
         if (options.calibrates()) {
             CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.model(),
-                    p.spec(), p.paths(), p.excluded(), rowsIn);
+                    p.spec(), p.paths(), p.excluded(), counted.get());
             calibration = outcome.report();
             planSource = outcome.source();
             plan = calibration.chosen();
@@ -127,7 +132,7 @@ public final class ScoringJob {
                 p.batches(), p.checked().schema().fieldIndex(RowChecks.REASON_CODE), metrics,
                 FaultInjection.from(spark.conf())), Encoders.row(p.outSchema()));
         try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
-                rowsIn, progressMillis, progressSink)) {
+                counted.orElse(0L), progressMillis, progressSink)) {
             OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
                     options.outputTable());
             progressSink.accept(progress.line());
@@ -141,8 +146,10 @@ public final class ScoringJob {
 
         long rowsScored = metrics.rowsScored().value();
         long rowsBad = bad.total();
-        if (rowsIn != rowsScored + rowsBad) {
-            throw JobException.data("row reconciliation failed: " + rowsIn + " rows in but " + rowsScored
+        long rowsIn = metrics.rowsIn().value();
+        if (rowsIn != rowsScored + rowsBad || counted.isPresent() && counted.get() != rowsIn) {
+            throw JobException.data("row reconciliation failed: " + counted.map(c -> c + " rows counted, ").orElse("")
+                    + rowsIn + " rows read by the scoring tasks but " + rowsScored
                     + " scored and " + rowsBad + " bad (" + badByReason + "); the output at "
                     + options.outputName() + " is incomplete - rerun with --mode overwrite");
         }
