@@ -18,8 +18,9 @@ import java.util.Map;
  *
  * <p>Per candidate: untimed warm-up calls, then timed calls until the mean batch time is stable (95% confidence
  * half-width under 5%) or the candidate's budget is spent. A path's batch ladder stops climbing after two sizes in a
- * row that do not beat its best. Plans within {@code tieTolerance} of the best count as ties and the smallest batch
- * (then fewest threads) wins, because it needs the least memory.
+ * row that do not beat its best; the leading candidates are then measured once more. Plans within
+ * {@code tieTolerance} of the best count as ties and the smallest batch (then fewest threads) wins, because it needs
+ * the least memory.
  *
  * <p>Not thread-safe; one instance per calibration run.
  */
@@ -28,6 +29,9 @@ public final class Calibrator {
     private static final int PARITY_ROWS = 64;
     /** Ladder sizes every path is measured at, whatever the budget: enough to see where its throughput goes. */
     private static final int MIN_STEPS = 3;
+    /** Candidates this close to the best are measured a second time before the choice. */
+    private static final double CONFIRM_WITHIN = 0.15;
+    private static final int CONFIRM_MAX = 3;
     private static final int MIN_TIMED_ROUNDS = 3;
     private static final int STABLE_AFTER_ROUNDS = 8;
     private static final double MIN_ROUND_NANOS = 50_000;
@@ -75,9 +79,43 @@ public final class Calibrator {
                 climbing |= ladder.climb(step, codec, measurements);
             }
         }
+        confirmLeaders(ladders, codec, measurements);
         Plan chosen = choose(measurements);
         long millis = (System.nanoTime() - start) / 1_000_000L;
         return new CalibrationReport(measurements, chosen, maxDiff, excluded, codec.rows(), millis, ranOn);
+    }
+
+    /**
+     * Measures the leading candidates (within {@link #CONFIRM_WITHIN} of the best, at most {@link #CONFIRM_MAX})
+     * once more, after every ladder has run, and merges each pair of measurements: one noisy time slice then cannot
+     * decide the plan on its own.
+     */
+    private void confirmLeaders(List<Ladder> ladders, BatchCodec codec, List<Measurement> measurements) {
+        if (measurements.size() < 2) {
+            return;
+        }
+        double best = measurements.stream().mapToDouble(Measurement::rowsPerSecond).max().orElseThrow();
+        List<Measurement> leaders = measurements.stream()
+                .filter(m -> m.rowsPerSecond() >= best * (1 - CONFIRM_WITHIN))
+                .sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed())
+                .limit(CONFIRM_MAX)
+                .toList();
+        if (leaders.size() < 2) {
+            return;
+        }
+        for (Measurement first : leaders) {
+            LoadedModel model = ladders.stream()
+                    .filter(l -> l.model.path() == first.path() && l.threads == first.threads())
+                    .findFirst().orElseThrow().model;
+            Measurement again = measure(model, first.batchSize(), first.threads(), codec);
+            measurements.set(measurements.indexOf(first), merged(first, again));
+        }
+    }
+
+    private static Measurement merged(Measurement a, Measurement b) {
+        return new Measurement(a.path(), a.batchSize(), a.threads(), a.batches() + b.batches(), a.rows() + b.rows(),
+                a.seconds() + b.seconds(), (a.p50BatchMillis() + b.p50BatchMillis()) / 2,
+                Math.max(a.p95BatchMillis(), b.p95BatchMillis()));
     }
 
     /** One path and thread count climbing the batch ladder until throughput stops improving. */
