@@ -292,10 +292,8 @@ public final class ShapeInference {
         if (!(raw instanceof List<?> list)) {
             throw c.unsupported("config '" + key + "' should be a number or a list but is " + raw);
         }
-        if (spatialRank == 1) {
-            if (list.size() != 2 || !(list.get(0) instanceof Number a) || !(list.get(1) instanceof Number b)) {
-                throw c.unsupported("config '" + key + "' should be [before, after] but is " + raw);
-            }
+        if (spatialRank == 1 && list.size() == 2 && list.get(0) instanceof Number a
+                && list.get(1) instanceof Number b) {
             r[0][0] = a.intValue();
             r[0][1] = b.intValue();
             return r;

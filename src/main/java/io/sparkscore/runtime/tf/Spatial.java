@@ -1,6 +1,5 @@
 package io.sparkscore.runtime.tf;
 
-import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -53,55 +52,5 @@ final class Spatial {
                     + List.of(allowed));
         }
         return p;
-    }
-
-    /**
-     * A per-spatial-axis (before, after) option such as ZeroPadding2D's {@code padding} or Cropping2D's
-     * {@code cropping}: an int (same everywhere), a list of {@code rank} ints (symmetric per axis), or, for rank 1,
-     * a (before, after) pair, or a list of {@code rank} pairs.
-     */
-    static int[][] pairs(LayerConfig config, String key, int rank, int defaultValue) {
-        Object v = config.raw(key);
-        int[][] r = new int[rank][2];
-        if (v == null) {
-            for (int[] p : r) {
-                p[0] = defaultValue;
-                p[1] = defaultValue;
-            }
-            return r;
-        }
-        if (v instanceof Number) {
-            int n = config.getInt(key, 0);
-            for (int[] p : r) {
-                p[0] = n;
-                p[1] = n;
-            }
-            return r;
-        }
-        if (!(v instanceof List<?> list)) {
-            throw config.unsupported("'" + key + "' should be an integer or a list but is " + v);
-        }
-        if (rank == 1 && list.size() == 2 && list.get(0) instanceof Number a && list.get(1) instanceof Number b) {
-            r[0][0] = a.intValue();
-            r[0][1] = b.intValue();
-            return r;
-        }
-        if (list.size() != rank) {
-            throw config.unsupported("'" + key + "' should have " + rank + " entries but is " + v);
-        }
-        for (int i = 0; i < rank; i++) {
-            Object e = list.get(i);
-            if (e instanceof Number n) {
-                r[i][0] = n.intValue();
-                r[i][1] = n.intValue();
-            } else if (e instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof Number a
-                    && pair.get(1) instanceof Number b) {
-                r[i][0] = a.intValue();
-                r[i][1] = b.intValue();
-            } else {
-                throw config.unsupported("'" + key + "' entry " + e + " should be an integer or a pair");
-            }
-        }
-        return r;
     }
 }
