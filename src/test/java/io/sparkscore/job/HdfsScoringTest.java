@@ -1,9 +1,8 @@
 package io.sparkscore.job;
 
 import io.sparkscore.runtime.PredictionPath;
-import org.apache.hadoop.conf.Configuration;
+import io.sparkscore.testing.LoopbackHdfs;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -24,26 +23,19 @@ class HdfsScoringTest {
 
     @TempDir
     static Path dir;
-    static MiniDFSCluster hdfs;
+    static LoopbackHdfs hdfs;
     static String root;
 
     @BeforeAll
     static void startHdfs() throws IOException {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
-        for (String key : List.of("dfs.namenode.http-address", "dfs.datanode.address", "dfs.datanode.http.address",
-                "dfs.datanode.ipc.address")) {
-            conf.set(key, "127.0.0.1:0");
-        }
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
-        root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+        hdfs = LoopbackHdfs.start(dir.resolve("hdfs"));
+        root = hdfs.root();
     }
 
     @AfterAll
     static void stopHdfs() {
         if (hdfs != null) {
-            hdfs.shutdown();
+            hdfs.close();
         }
     }
 
@@ -51,7 +43,7 @@ class HdfsScoringTest {
     void readsTheModelAndInputFromHdfsAndWritesTheOutputThere() throws IOException {
         SparkSession spark = LocalSpark.get();
         TinyModelFixture tiny = new TinyModelFixture(dir, 300, 3);
-        FileSystem fs = hdfs.getFileSystem();
+        FileSystem fs = hdfs.fileSystem();
         fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(tiny.modelFile.toUri()),
                 new org.apache.hadoop.fs.Path("/models/tiny.keras"));
         spark.read().parquet(tiny.inputDir.toString()).write().parquet(root + "/data/in");

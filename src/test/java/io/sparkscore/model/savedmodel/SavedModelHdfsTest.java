@@ -3,9 +3,9 @@ package io.sparkscore.model.savedmodel;
 import io.sparkscore.model.ModelReaders;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.SampleModels;
+import io.sparkscore.testing.LoopbackHdfs;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,36 +21,29 @@ class SavedModelHdfsTest {
 
     @TempDir
     static Path dir;
-    static MiniDFSCluster hdfs;
+    static LoopbackHdfs hdfs;
     static String root;
 
     @BeforeAll
     static void startHdfs() throws IOException {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
-        for (String key : List.of("dfs.namenode.http-address", "dfs.datanode.address", "dfs.datanode.http.address",
-                "dfs.datanode.ipc.address")) {
-            conf.set(key, "127.0.0.1:0");
-        }
-        hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        hdfs.waitActive();
-        root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+        hdfs = LoopbackHdfs.start(dir.resolve("hdfs"));
+        root = hdfs.root();
     }
 
     @AfterAll
     static void stopHdfs() {
         if (hdfs != null) {
-            hdfs.shutdown();
+            hdfs.close();
         }
     }
 
     @Test
     void readsTheDirectoryTreeThroughTheHadoopFileSystem() throws IOException {
         Path local = TinySavedModel.export(SampleModels.tiny(7), dir.resolve("tiny_sm"));
-        FileSystem fs = hdfs.getFileSystem();
+        FileSystem fs = hdfs.fileSystem();
         fs.mkdirs(new org.apache.hadoop.fs.Path("/models"));
         fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path("/models"));
-        Configuration conf = hdfs.getConfiguration(0);
+        Configuration conf = hdfs.configuration();
 
         ModelSpec fromHdfs = ModelReaders.read(root + "/models/tiny_sm", conf, SavedModelOptions.DEFAULTS);
         ModelSpec fromLocal = ModelReaders.read(local.toString(), new Configuration(), SavedModelOptions.DEFAULTS);
