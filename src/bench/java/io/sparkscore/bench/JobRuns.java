@@ -1,7 +1,7 @@
 package io.sparkscore.bench;
 
 import io.sparkscore.calibration.Plan;
-import io.sparkscore.job.InputBinding;
+import io.sparkscore.ml.InputBinding;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.RunSummary;
 import io.sparkscore.job.ScoringJob;

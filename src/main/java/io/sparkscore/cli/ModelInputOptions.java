@@ -1,7 +1,7 @@
 package io.sparkscore.cli;
 
-import io.sparkscore.job.InputBinding;
-import io.sparkscore.job.JobException;
+import io.sparkscore.ml.InputBinding;
+import io.sparkscore.ml.JobException;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;

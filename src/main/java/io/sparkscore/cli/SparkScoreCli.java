@@ -1,7 +1,7 @@
 package io.sparkscore.cli;
 
 import io.sparkscore.calibration.CalibrationException;
-import io.sparkscore.job.JobException;
+import io.sparkscore.ml.JobException;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.runtime.PredictionException;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package io.sparkscore.cli;
 
-import io.sparkscore.job.BuildInfo;
+import io.sparkscore.ml.BuildInfo;
 import picocli.CommandLine;
 
 /** Prints the versions of sparkscore and of the TensorFlow Java it was built with. */

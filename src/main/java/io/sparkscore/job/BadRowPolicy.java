@@ -1,5 +1,6 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.JobException;
 import java.util.Locale;
 
 /** What to do with rows that cannot be scored (null, NaN/infinite, not a number, wrong array length). */

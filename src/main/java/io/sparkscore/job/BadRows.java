@@ -1,5 +1,7 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.RowChecks;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,5 +1,6 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.TaskReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

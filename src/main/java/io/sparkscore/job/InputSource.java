@@ -1,5 +1,6 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.JobException;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;

@@ -1,5 +1,7 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.InputBinding;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
 

@@ -1,5 +1,19 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.InputBinding;
+import io.sparkscore.ml.RowKey;
+import io.sparkscore.ml.FeatureMapping;
+import io.sparkscore.ml.RowChecks;
+import io.sparkscore.ml.OutputLayout;
+import io.sparkscore.ml.RowBatch;
+import io.sparkscore.ml.PartitionScorer;
+import io.sparkscore.ml.JobMetrics;
+import io.sparkscore.ml.TaskReport;
+import io.sparkscore.ml.FaultInjection;
+import io.sparkscore.ml.BuildInfo;
+import io.sparkscore.ml.ModelSource;
+import io.sparkscore.ml.CalibrationStage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkscore.calibration.CalibrationChart;

@@ -1,5 +1,9 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.InputBinding;
+import io.sparkscore.ml.RowChecks;
+import io.sparkscore.ml.FaultInjection;
 import io.sparkscore.model.InputSpec;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;

@@ -1,5 +1,6 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.ModelCache;
 import io.sparkscore.runtime.PredictionPath;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.ModelCache;
 import io.sparkscore.runtime.PredictionPath;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

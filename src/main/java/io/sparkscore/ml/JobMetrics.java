@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.CollectionAccumulator;

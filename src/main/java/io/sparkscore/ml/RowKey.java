@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import org.apache.spark.sql.Row;
 

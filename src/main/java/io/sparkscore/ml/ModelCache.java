@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.runtime.LoadedModel;

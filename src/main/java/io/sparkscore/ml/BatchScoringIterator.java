@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import io.sparkscore.runtime.Predictor;
 import org.apache.spark.sql.Row;

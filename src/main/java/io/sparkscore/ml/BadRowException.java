@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 /** A row that cannot be scored (null, NaN or infinite feature, wrong array length); names the row key and column. */
 public class BadRowException extends JobException {

@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 /**
  * Root of job-level failures that are the user's to fix: configuration (options, paths) and data (schema, bad rows,

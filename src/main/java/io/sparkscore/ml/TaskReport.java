@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
@@ -180,7 +180,7 @@ public final class RowChecks {
     }
 
     /** Column names with dots or spaces must be back-quoted for {@code col()}. */
-    static String quote(String name) {
+    public static String quote(String name) {
         return "`" + name.replace("`", "``") + "`";
     }
 }

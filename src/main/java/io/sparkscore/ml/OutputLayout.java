@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import io.sparkscore.runtime.ModelSignature;
 import org.apache.spark.sql.types.DataType;

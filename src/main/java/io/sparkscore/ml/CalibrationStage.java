@@ -1,5 +1,6 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
+import io.sparkscore.job.JobOptions;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.HardwareSignature;
@@ -26,18 +27,18 @@ import java.util.Optional;
  * hardware signature when there is one (and calibration is {@code auto}), otherwise runs the calibration stage — one
  * Spark task over sampled input rows — and stores its result.
  */
-final class CalibrationStage {
+public final class CalibrationStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CalibrationStage.class);
 
     /** A plan and where it came from: {@code calibrated} or {@code stored}. */
-    record Outcome(CalibrationReport report, String source) {
+    public record Outcome(CalibrationReport report, String source) {
     }
 
     private final SparkSession spark;
     private final JobOptions options;
 
-    CalibrationStage(SparkSession spark, JobOptions options) {
+    public CalibrationStage(SparkSession spark, JobOptions options) {
         this.spark = spark;
         this.options = options;
     }
@@ -45,7 +46,7 @@ final class CalibrationStage {
     /**
      * @param expectedRows rows the job will score, to keep calibration's cost to a small share of the job
      */
-    Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
+    public Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
                        ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded, long expectedRows) {
         Optional<PlanStore> store = Optional.ofNullable(options.planStore())
                 .map(dir -> new PlanStore(dir, spark.sparkContext().hadoopConfiguration()));
@@ -74,7 +75,7 @@ final class CalibrationStage {
         }
     }
 
-    CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
+    public CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
                                 ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
                                 long expectedRows) {
         CalibrationSettings settings = CalibrationSettings.defaults()
@@ -103,7 +104,7 @@ final class CalibrationStage {
                 + options.path().map(PredictionPath::id).orElse("auto") + "|rows=" + options.calibrationRows();
     }
 
-    int taskCpus() {
+    public int taskCpus() {
         return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
     }
 }

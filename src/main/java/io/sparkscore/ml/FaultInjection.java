@@ -1,4 +1,4 @@
-package io.sparkscore.job;
+package io.sparkscore.ml;
 
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.TaskContext;
@@ -12,11 +12,11 @@ import java.util.Iterator;
  * scoring task for partition {@code N} fails after emitting its first row, mid-write. Used to prove that a failed
  * attempt leaves no partial output and that Spark's retry yields exact counts. Off unless the key is set.
  */
-record FaultInjection(int partition) implements Serializable {
+public record FaultInjection(int partition) implements Serializable {
 
-    static final String KEY = "spark.sparkscore.faultInjection.failFirstAttemptOfPartition";
+    public static final String KEY = "spark.sparkscore.faultInjection.failFirstAttemptOfPartition";
 
-    static FaultInjection from(RuntimeConfig conf) {
+    public static FaultInjection from(RuntimeConfig conf) {
         return new FaultInjection(Integer.parseInt(conf.get(KEY, "-1")));
     }
 
