@@ -5,6 +5,7 @@ import io.sparkscore.calibration.CalibrationTable;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.ScoringJob;
 import io.sparkscore.job.SparkSessions;
+import io.sparkscore.ml.Calibration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +22,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobOptions options = common.toJobOptions().optCalibration(JobOptions.Calibration.FORCE).build();
+        JobOptions options = common.toJobOptions().optCalibration(Calibration.FORCE).build();
         try (SparkSession spark = SparkSessions.create("sparkscore calibrate", common.master)) {
             CalibrationReport report = new ScoringJob(spark, options).calibrateOnly();
             System.out.print(CalibrationTable.render(report));

@@ -4,6 +4,7 @@ import io.sparkscore.job.BadRowPolicy;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.ScoringJob;
 import io.sparkscore.job.SparkSessions;
+import io.sparkscore.ml.Calibration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,7 +75,7 @@ final class ScoreCommand implements Callable<Integer> {
                 .optOutput(output).optOutputTable(outputTable).optOutputFormat(outputFormat)
                 .optPartitionBy(partitionBy).optPredictionColumns(predictionColumns).optOutputMode(outputMode)
                 .optWithMetadata(withMetadata).optMode(JobOptions.WriteMode.parse(mode))
-                .optCalibration(JobOptions.Calibration.parse(calibration))
+                .optCalibration(Calibration.parse(calibration))
                 .optBadRows(BadRowPolicy.parse(badRows)).optQuarantine(quarantine)
                 .optMaxRecordsPerFile(maxRecordsPerFile).optCoalesce(coalesce)
                 .build();

@@ -1,7 +1,9 @@
 package io.sparkscore.job;
 
 import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.Calibration;
 import io.sparkscore.ml.InputBinding;
+import io.sparkscore.ml.ScoringConfig;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
 
@@ -56,23 +58,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         }
     }
 
-    /** Whether to run the calibration stage. */
-    public enum Calibration {
-        AUTO, FORCE, OFF;
-
-        public static Calibration parse(String s) {
-            try {
-                return valueOf(s.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw JobException.config("unknown --calibration '" + s + "'; expected auto, force or off");
-            }
-        }
-    }
-
-    public static final int DEFAULT_BATCH_WITHOUT_CALIBRATION = 1024;
     public static final String QUARANTINE_DIR = "_quarantine";
-    /** Broadcasts stay well below Spark's 2 GiB block limit and leave executor memory for scoring. */
-    public static final long DEFAULT_BROADCAST_THRESHOLD_BYTES = 512L << 20;
 
     public JobOptions {
         partitionBy = List.copyOf(partitionBy);
@@ -148,11 +134,13 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
 
     /** Whether this run measures before scoring. */
     public boolean calibrates() {
-        return switch (calibration) {
-            case FORCE -> true;
-            case OFF -> false;
-            case AUTO -> batchSize.isEmpty() || path.isEmpty();
-        };
+        return calibration.calibrates(batchSize.isPresent(), path.isPresent());
+    }
+
+    /** What the scoring stage needs of these options. */
+    public ScoringConfig scoring() {
+        return new ScoringConfig(modelPath, savedModel, bindings, predictionColumns, outputMode, batchSize, path,
+                calibration, calibrationRows, calibrationBudgetMillis, planStore, allowNaN, broadcastThresholdBytes);
     }
 
     public static Builder builder() {
@@ -214,15 +202,15 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         private Optional<PredictionPath> path = Optional.empty();
         private WriteMode mode = WriteMode.ERROR;
         private Calibration calibration = Calibration.AUTO;
-        private int calibrationRows = 4096;
-        private long calibrationBudgetMillis = 30_000;
+        private int calibrationRows = ScoringConfig.DEFAULT_CALIBRATION_ROWS;
+        private long calibrationBudgetMillis = ScoringConfig.DEFAULT_CALIBRATION_BUDGET_MILLIS;
         private String planStore;
         private boolean allowNaN;
         private BadRowPolicy badRows = BadRowPolicy.QUARANTINE;
         private String quarantinePath;
         private long maxRecordsPerFile;
         private int coalesce;
-        private long broadcastThresholdBytes = DEFAULT_BROADCAST_THRESHOLD_BYTES;
+        private long broadcastThresholdBytes = ScoringConfig.DEFAULT_BROADCAST_THRESHOLD_BYTES;
         private SavedModelOptions savedModel = SavedModelOptions.DEFAULTS;
 
         /** The SavedModel signature key and MetaGraphDef tags (defaults serving_default and serve). */

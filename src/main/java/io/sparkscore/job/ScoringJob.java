@@ -1,65 +1,45 @@
 package io.sparkscore.job;
 
-import io.sparkscore.ml.JobException;
-import io.sparkscore.ml.InputBinding;
-import io.sparkscore.ml.RowKey;
-import io.sparkscore.ml.FeatureMapping;
-import io.sparkscore.ml.RowChecks;
-import io.sparkscore.ml.OutputLayout;
-import io.sparkscore.ml.RowBatch;
-import io.sparkscore.ml.PartitionScorer;
-import io.sparkscore.ml.JobMetrics;
-import io.sparkscore.ml.TaskReport;
-import io.sparkscore.ml.FaultInjection;
-import io.sparkscore.ml.BuildInfo;
-import io.sparkscore.ml.ModelSource;
-import io.sparkscore.ml.CalibrationStage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkscore.calibration.CalibrationChart;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationTable;
 import io.sparkscore.calibration.Plan;
-import io.sparkscore.model.ModelException;
+import io.sparkscore.ml.BuildInfo;
+import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.JobMetrics;
+import io.sparkscore.ml.ScoringRun;
+import io.sparkscore.ml.TaskReport;
 import io.sparkscore.model.ModelSpec;
-import io.sparkscore.model.ModelReaders;
-import io.sparkscore.model.savedmodel.SavedModelOptions;
-import io.sparkscore.runtime.ModelSignature;
-import io.sparkscore.runtime.PredictionPath;
-import io.sparkscore.runtime.PredictionPaths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * The driver side of a scoring run.
+ * The driver side of a CLI scoring run: the scoring stage's core ({@link ScoringRun}, shared with the Spark ML
+ * stage {@code io.sparkscore.ml.SparkScoreModel}) plus the job's input, output, quarantine and summary.
  *
  * <pre>
  *  driver                                        executors (one model per JVM, cached by hash)
  *  ──────                                        ─────────────────────────────────────────────
- *  model file ─▶ ModelReaders     ─▶ ModelSpec ─▶ Broadcast ───────────────┐
- *  input (+where, +sample) ─▶ RowChecks: keep + features + reason          │
+ *  input (+where, +sample) ─▶ ScoringRun.prepare: model ─▶ Broadcast; RowChecks: keep + features + reason
  *        ├─ reason != null ─▶ BadRows: fail │ skip │ quarantine (_quarantine/)
- *        └─ good rows ─┬─▶ limit(sample) ─▶ CalibrationTask: ModelCache ─▶ Calibrator ─▶ Plan (PlanStore)
- *                      └─▶ mapPartitions(PartitionScorer): ModelCache ─▶ Predictor(plan.batch)
+ *        └─ good rows ─┬─▶ ScoringRun.choosePlan: CalibrationTask on sampled rows ─▶ Plan (PlanStore)
+ *                      └─▶ ScoringRun.score: mapPartitions(PartitionScorer): ModelCache ─▶ Predictor(plan.batch)
  *                               rows ─▶ float[][] ─▶ predict ─▶ rows(keep…, prediction…) ─▶ write (commit protocol)
  *  reconcile rows in = scored + bad ─▶ _sparkscore_summary.json, _sparkscore_calibration.{json,png}
  * </pre>
@@ -97,43 +77,28 @@ public final class ScoringJob {
     public record Result(RunSummary summary, CalibrationReport calibration) {
     }
 
-    /** What the driver resolved before any partition runs; everything checked, nothing scored yet. */
-    private record Prepared(ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
-                            Dataset<Row> input, Dataset<Row> checked, Dataset<Row> good, RowBatch.Factory batches,
-                            StructType outSchema, ModelSource model) {
-    }
-
     /** Validates, calibrates (unless the plan is fixed), scores, writes the output and the side files. */
     public Result run() {
         long start = System.currentTimeMillis();
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         checkOutputIsWritable(hadoop);
-        Prepared p = prepare(hadoop);
-        CalibrationStage calibrationStage = new CalibrationStage(spark, options);
-        BadRows bad = new BadRows(options, p.checked());
+        Dataset<Row> input = InputSource.open(spark, options);
+        ScoringRun run = prepare(input);
+        BadRows bad = new BadRows(options, run.checkedRows());
         spark.sparkContext().setJobDescription("sparkscore: check for bad rows (--bad-rows fail)");
         bad.failOnFirst();
         // an independent count of the input, taken when calibration needs the job's size anyway
         Optional<Long> counted = Optional.empty();
         if (options.calibrates()) {
             spark.sparkContext().setJobDescription("sparkscore: count input rows");
-            counted = Optional.of(p.input().count());
+            counted = Optional.of(input.count());
         }
 
-        CalibrationReport calibration = null;
-        String planSource = "fixed";
-        Plan plan;
-        if (options.calibrates()) {
-            CalibrationStage.Outcome outcome = calibrationStage.choosePlan(p.good(), p.batches(), p.model(),
-                    p.spec(), p.paths(), p.excluded(), counted.get());
-            calibration = outcome.report();
-            planSource = outcome.source();
-            plan = calibration.chosen();
+        ScoringRun.ChosenPlan chosen = run.choosePlan(counted.orElse(0L));
+        CalibrationReport calibration = chosen.report();
+        Plan plan = chosen.plan();
+        if (calibration != null) {
             System.out.print(CalibrationTable.render(calibration));
-        } else {
-            plan = new Plan(options.path().orElse(p.paths().get(0)),
-                    options.batchSize().orElse(JobOptions.DEFAULT_BATCH_WITHOUT_CALIBRATION),
-                    calibrationStage.taskCpus());
         }
         LOG.info("Scoring with {}", plan);
 
@@ -142,12 +107,10 @@ public final class ScoringJob {
                 + plan);
         long scoringStart = System.currentTimeMillis();
         // scoring reads every checked row: it scores the good ones and counts the bad ones in the same pass
-        Dataset<Row> scored = p.checked().mapPartitions(new PartitionScorer(p.model(), p.spec().hash(), plan,
-                p.batches(), p.checked().schema().fieldIndex(RowChecks.REASON_CODE), metrics,
-                FaultInjection.from(spark.conf())), Encoders.row(p.outSchema()));
+        Dataset<Row> scored = run.score(plan, metrics);
         try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
                 counted.orElse(0L), progressMillis, progressSink)) {
-            OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
+            OutputSink.write(withMetadata(scored, run.spec()), options, options.outputPath(),
                     options.outputTable());
             progressSink.accept(progress.line());
         }
@@ -167,7 +130,7 @@ public final class ScoringJob {
                     + " scored and " + rowsBad + " bad (" + badByReason + "); the output at "
                     + options.outputName() + " is incomplete - rerun with --mode overwrite");
         }
-        RunSummary summary = summarize(p, plan, planSource, calibration,
+        RunSummary summary = summarize(run, chosen,
                 new RunSummary.Rows(rowsIn, rowsScored,
                         options.badRows() == BadRowPolicy.QUARANTINE ? rowsBad : 0,
                         options.badRows() == BadRowPolicy.SKIP ? rowsBad : 0, badByReason),
@@ -178,9 +141,7 @@ public final class ScoringJob {
 
     /** Runs only the calibration stage (the {@code calibrate} command); writes nothing. */
     public CalibrationReport calibrateOnly() {
-        Prepared p = prepare(spark.sparkContext().hadoopConfiguration());
-        return new CalibrationStage(spark, options).calibrate(p.good(), p.batches(), p.model(), p.spec(),
-                p.paths(), p.excluded(), 0);
+        return prepare(InputSource.open(spark, options)).calibrate();
     }
 
     private void checkOutputIsWritable(Configuration hadoop) {
@@ -203,67 +164,16 @@ public final class ScoringJob {
         }
     }
 
-    private Prepared prepare(Configuration hadoop) {
-        ModelSpec spec = readModel(options.modelPath(), options.savedModel(), hadoop);
-        ModelSignature signature = ModelSignature.of(spec);
-        Map<String, String> excluded = new LinkedHashMap<>();
-        List<PredictionPath> paths = runnablePaths(spec, excluded);
-
-        Dataset<Row> input = InputSource.open(spark, options);
-        checkColumnsExist(input.schema());
-        List<InputBinding> bindings = InputBinding.inModelOrder(options.bindings(), signature.inputNames());
-        int[] inputSizes = new int[signature.inputCount()];
-        for (int i = 0; i < inputSizes.length; i++) {
-            inputSizes[i] = signature.inputSize(i);
-        }
-        Dataset<Row> checked = RowChecks.checked(input, options.keptColumns(), bindings, inputSizes,
-                options.allowNaN(), options.inputTable() == null && options.inputFormat().equalsIgnoreCase("csv"));
-        Dataset<Row> good = checked.filter(col(RowChecks.REASON).isNull())
-                .drop(RowChecks.REASON, RowChecks.REASON_CODE);
-        StructType schema = good.schema();
-        FeatureMapping features = FeatureMapping.resolve(schema, bindings, signature, options.allowNaN());
-        List<String> kept = options.keptColumns();
-        int[] keepIndexes = kept.stream().mapToInt(schema::fieldIndex).toArray();
-        RowKey rowKey = new RowKey(keepIndexes, kept.toArray(String[]::new));
-        OutputLayout output = OutputLayout.of(signature, options.predictionColumns(), "prediction",
-                options.outputMode());
-        StructType outSchema = output.schema(keptFields(schema, keepIndexes));
-
-        ModelSource model = ModelSource.of(spark.sparkContext(), spec, options.modelPath(), options.savedModel(),
-                options.broadcastThresholdBytes());
-        LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
-                spec.shortHash(), model.route());
-        return new Prepared(spec, paths, excluded, input, checked, good,
-                new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, model);
+    /** The stage's scoring core on this job's input: kept columns pass through, CSV strings are parsed. */
+    private ScoringRun prepare(Dataset<Row> input) {
+        checkKeptColumnsExist(input.schema());
+        ModelSpec spec = ScoringRun.readModel(options.modelPath(), options.savedModel(),
+                spark.sparkContext().hadoopConfiguration());
+        return ScoringRun.prepare(spark, options.scoring(), spec, input, options.keptColumns(),
+                options.inputTable() == null && options.inputFormat().equalsIgnoreCase("csv"));
     }
 
-    static ModelSpec readModel(String path, SavedModelOptions savedModel, Configuration hadoop) {
-        long t0 = System.currentTimeMillis();
-        ModelSpec spec = ModelReaders.read(path, hadoop, savedModel);
-        LOG.info("Read model {} from {} in {} ms: {}", spec.name(), path, System.currentTimeMillis() - t0, spec);
-        return spec;
-    }
-
-    /** The candidate paths: those the user allows and that support every layer. */
-    private List<PredictionPath> runnablePaths(ModelSpec spec, Map<String, String> excluded) {
-        Map<PredictionPath, String> unsupported = PredictionPaths.unsupportedPaths(spec);
-        List<PredictionPath> paths = new ArrayList<>();
-        for (PredictionPath p : PredictionPath.values()) {
-            if (options.path().isPresent() && options.path().get() != p) {
-                excluded.put(p.id(), "--path " + options.path().get().id() + " was requested");
-            } else if (unsupported.containsKey(p)) {
-                excluded.put(p.id(), unsupported.get(p));
-            } else {
-                paths.add(p);
-            }
-        }
-        if (paths.isEmpty()) {
-            throw new ModelException("no prediction path can run model " + options.modelPath() + ": " + excluded);
-        }
-        return paths;
-    }
-
-    private void checkColumnsExist(StructType schema) {
+    private void checkKeptColumnsExist(StructType schema) {
         List<String> available = List.of(schema.fieldNames());
         for (String k : options.keptColumns()) {
             if (!available.contains(k)) {
@@ -271,20 +181,6 @@ public final class ScoringJob {
                         + " columns: " + String.join(", ", available));
             }
         }
-        for (String f : FeatureMapping.columnsOf(options.bindings())) {
-            if (!available.contains(f)) {
-                throw JobException.data("feature column '" + f + "' is not in the input; available columns: "
-                        + String.join(", ", available));
-            }
-        }
-    }
-
-    private static StructType keptFields(StructType schema, int[] keepIndexes) {
-        StructField[] fields = new StructField[keepIndexes.length];
-        for (int i = 0; i < keepIndexes.length; i++) {
-            fields[i] = schema.fields()[keepIndexes[i]];
-        }
-        return new StructType(fields);
     }
 
     private Dataset<Row> withMetadata(Dataset<Row> scored, ModelSpec spec) {
@@ -296,16 +192,17 @@ public final class ScoringJob {
                 .withColumn("scored_at", lit(new Timestamp(System.currentTimeMillis())));
     }
 
-    private RunSummary summarize(Prepared p, Plan plan, String planSource, CalibrationReport calibration,
-                                 RunSummary.Rows rows, long millis, long scoringMillis, JobMetrics metrics) {
-        ModelSpec spec = p.spec();
+    private RunSummary summarize(ScoringRun run, ScoringRun.ChosenPlan chosen, RunSummary.Rows rows, long millis,
+                                 long scoringMillis, JobMetrics metrics) {
+        ModelSpec spec = run.spec();
+        Plan plan = chosen.plan();
         List<TaskReport> reports = metrics.tasks().value().stream().map(TaskReport::parse).toList();
         return new RunSummary(
                 new RunSummary.Model(options.modelPath(), spec.name(), spec.hash(), spec.sourceFormat(),
-                        spec.kerasVersion(), spec.paramCount(), p.model().route()),
+                        spec.kerasVersion(), spec.paramCount(), run.modelRoute()),
                 options.inputName(), options.outputName(),
-                new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), planSource,
-                        planSource.equals("calibrated") ? calibration.durationMillis() : 0),
+                new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), chosen.source(),
+                        chosen.source().equals("calibrated") ? chosen.report().durationMillis() : 0),
                 rows, Math.max(1, millis), rows.scored() * 1000.0 / scoringMillis,
                 ExecutorUsage.summarise(reports), spark.sparkContext().applicationId(),
                 Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),

@@ -1,6 +1,5 @@
 package io.sparkscore.ml;
 
-import io.sparkscore.job.JobOptions;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.HardwareSignature;
@@ -27,18 +26,18 @@ import java.util.Optional;
  * hardware signature when there is one (and calibration is {@code auto}), otherwise runs the calibration stage — one
  * Spark task over sampled input rows — and stores its result.
  */
-public final class CalibrationStage {
+final class CalibrationStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CalibrationStage.class);
 
     /** A plan and where it came from: {@code calibrated} or {@code stored}. */
-    public record Outcome(CalibrationReport report, String source) {
+    record Outcome(CalibrationReport report, String source) {
     }
 
     private final SparkSession spark;
-    private final JobOptions options;
+    private final ScoringConfig options;
 
-    public CalibrationStage(SparkSession spark, JobOptions options) {
+    CalibrationStage(SparkSession spark, ScoringConfig options) {
         this.spark = spark;
         this.options = options;
     }
@@ -46,14 +45,14 @@ public final class CalibrationStage {
     /**
      * @param expectedRows rows the job will score, to keep calibration's cost to a small share of the job
      */
-    public Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
+    Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
                        ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded, long expectedRows) {
         Optional<PlanStore> store = Optional.ofNullable(options.planStore())
                 .map(dir -> new PlanStore(dir, spark.sparkContext().hadoopConfiguration()));
         // the executors' hardware is only needed to key stored plans
         Optional<HardwareSignature> hardware = store.map(s -> HardwareProbe.ofExecutors(spark));
         String planKey = planKey(spec);
-        if (options.calibration() == JobOptions.Calibration.AUTO && store.isPresent()) {
+        if (options.calibration() == Calibration.AUTO && store.isPresent()) {
             Optional<CalibrationReport> stored = store.get().find(planKey, hardware.get());
             if (stored.isPresent()) {
                 LOG.info("Reusing the stored plan for model {} on this hardware: {}", spec.shortHash(),
@@ -75,7 +74,7 @@ public final class CalibrationStage {
         }
     }
 
-    public CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
+    CalibrationReport calibrate(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
                                 ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
                                 long expectedRows) {
         CalibrationSettings settings = CalibrationSettings.defaults()
@@ -104,7 +103,7 @@ public final class CalibrationStage {
                 + options.path().map(PredictionPath::id).orElse("auto") + "|rows=" + options.calibrationRows();
     }
 
-    public int taskCpus() {
+    int taskCpus() {
         return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
     }
 }

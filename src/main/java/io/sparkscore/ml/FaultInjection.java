@@ -16,7 +16,7 @@ public record FaultInjection(int partition) implements Serializable {
 
     public static final String KEY = "spark.sparkscore.faultInjection.failFirstAttemptOfPartition";
 
-    public static FaultInjection from(RuntimeConfig conf) {
+    static FaultInjection from(RuntimeConfig conf) {
         return new FaultInjection(Integer.parseInt(conf.get(KEY, "-1")));
     }
 

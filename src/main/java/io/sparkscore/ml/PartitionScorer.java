@@ -22,7 +22,7 @@ import java.util.Iterator;
  *
  * <p>The closure holds only the broadcast handle, the model hash and small resolved config.
  */
-public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
+final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
 
@@ -35,7 +35,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final FaultInjection faults;
 
     /** @param reasonCodeIndex where the rows carry {@link RowChecks#REASON_CODE}; bad rows are counted, not scored */
-    public PartitionScorer(ModelSource model, String modelHash, Plan plan, RowBatch.Factory batches, int reasonCodeIndex,
+    PartitionScorer(ModelSource model, String modelHash, Plan plan, RowBatch.Factory batches, int reasonCodeIndex,
                     JobMetrics metrics, FaultInjection faults) {
         this.reasonCodeIndex = reasonCodeIndex;
         this.faults = faults;

@@ -10,10 +10,10 @@ import java.util.Arrays;
  * column values copied aside (Spark may reuse row objects), and the output buffers the predictor fills. Scoring and
  * calibration both use it, so calibration times exactly the conversions scoring performs. Not thread-safe.
  */
-public final class RowBatch {
+final class RowBatch {
 
     /** Everything needed to make batches of any capacity; small, serialisable, travels in task closures. */
-    public record Factory(FeatureMapping features, RowKey rowKey, int[] keepIndexes, OutputLayout output, int[] inputSizes)
+    record Factory(FeatureMapping features, RowKey rowKey, int[] keepIndexes, OutputLayout output, int[] inputSizes)
             implements java.io.Serializable {
 
         RowBatch create(int capacity) {

@@ -1,5 +1,6 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.Calibration;
 import io.sparkscore.ml.JobException;
 import io.sparkscore.ml.ModelCache;
 import io.sparkscore.runtime.PredictionPath;
@@ -114,7 +115,7 @@ class ScoringJobTest {
         JobOptions second = first.toBuilder().optOutput(dir.resolve("out-plan-2").toString()).build();
         ScoringJob.Result reused = new ScoringJob(spark, second).run();
         JobOptions forced = second.toBuilder().optOutput(dir.resolve("out-plan-3").toString())
-                .optCalibration(JobOptions.Calibration.FORCE).build();
+                .optCalibration(Calibration.FORCE).build();
         ScoringJob.Result recalibrated = new ScoringJob(spark, forced).run();
 
         assertThat(calibrated.summary().plan().source()).isEqualTo("calibrated");

@@ -1,0 +1,269 @@
+package io.sparkscore.ml;
+
+import io.sparkscore.calibration.CalibrationReport;
+import io.sparkscore.calibration.Plan;
+import io.sparkscore.model.ModelException;
+import io.sparkscore.model.ModelReaders;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.savedmodel.SavedModelOptions;
+import io.sparkscore.runtime.ModelSignature;
+import io.sparkscore.runtime.PredictionPath;
+import io.sparkscore.runtime.PredictionPaths;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BinaryOperator;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * The scoring core that {@link SparkScoreModel} and the CLI job share: everything the driver resolves before a
+ * partition runs, then calibration and the batched {@code mapPartitions}.
+ *
+ * <pre>
+ *  driver                                            executors (one model per JVM, cached by hash)
+ *  model file ─▶ ModelReaders ─▶ ModelSpec ─▶ ModelSource (Broadcast or shared FS) ─────┐
+ *  input ─▶ RowChecks: kept + features + reason                                          │
+ *        └─ good rows ─┬─▶ limit(sample) ─▶ CalibrationTask: ModelCache ─▶ Plan (once)   │
+ *  checked rows ───────┴─▶ mapPartitions(PartitionScorer): ModelCache ◀───────────────────┘
+ *                               rows ─▶ float[][] ─▶ Predictor(plan.batch) ─▶ rows(kept…, prediction…)
+ * </pre>
+ *
+ * Create with {@link #prepare}: it checks that a path can run it and that the input fits it, and
+ * ships the model spec; nothing is scored until the Dataset from {@link #score} is computed. Driver-side only, not
+ * thread-safe.
+ */
+public final class ScoringRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringRun.class);
+    /** Kept columns that are also converted features (vectors, CSV strings) pass through under this prefix. */
+    private static final String KEPT_PREFIX = "_sparkscore_kept_";
+
+    private final SparkSession spark;
+    private final ScoringConfig config;
+    private final ModelSpec spec;
+    private final List<PredictionPath> paths;
+    private final Map<String, String> excluded;
+    private final Checked checked;
+    private final ModelSource model;
+
+    /** The row checks and conversions for one input, resolved against one model; no Spark job runs. */
+    private record Checked(Dataset<Row> rows, Dataset<Row> good, RowBatch.Factory batches, StructType outSchema,
+                           Map<String, String> keptAliases) {
+    }
+
+    private ScoringRun(SparkSession spark, ScoringConfig config, ModelSpec spec, List<PredictionPath> paths,
+                       Map<String, String> excluded, Checked checked, ModelSource model) {
+        this.spark = spark;
+        this.config = config;
+        this.spec = spec;
+        this.paths = paths;
+        this.excluded = excluded;
+        this.checked = checked;
+        this.model = model;
+    }
+
+    /**
+     * Checks the model (read by {@link #readModel}) against the input and ships it to the executors.
+     *
+     * @param keep         input columns passed through to the output, in order
+     * @param parseStrings whether string feature columns hold numbers as text (CSV)
+     */
+    public static ScoringRun prepare(SparkSession spark, ScoringConfig config, ModelSpec spec, Dataset<Row> input,
+                                     List<String> keep, boolean parseStrings) {
+        Map<String, String> excluded = new LinkedHashMap<>();
+        List<PredictionPath> paths = runnablePaths(spec, config, excluded);
+        Checked checked = check(config, spec, input, keep, parseStrings);
+        ModelSource model = ModelSource.of(spark.sparkContext(), spec, config.modelPath(), config.savedModel(),
+                config.broadcastThresholdBytes());
+        LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
+                spec.shortHash(), model.route());
+        return new ScoringRun(spark, config, spec, paths, excluded, checked, model);
+    }
+
+    /**
+     * The schema {@link #score} produces for this input, checked as {@link #prepare} checks it, without shipping the
+     * model or running anything.
+     */
+    static StructType outputSchema(ScoringConfig config, ModelSpec spec, Dataset<Row> input, List<String> keep,
+                                   boolean parseStrings) {
+        Checked checked = check(config, spec, input, keep, parseStrings);
+        StructField[] fields = checked.outSchema().fields().clone();
+        for (int i = 0; i < fields.length; i++) {
+            String original = checked.keptAliases().get(fields[i].name());
+            if (original != null) {
+                fields[i] = new StructField(original, fields[i].dataType(), fields[i].nullable(), fields[i].metadata());
+            }
+        }
+        return new StructType(fields);
+    }
+
+    /** Reads and checks the model file; the spec is what {@link #prepare} ships. */
+    public static ModelSpec readModel(String path, SavedModelOptions savedModel, Configuration hadoop) {
+        long t0 = System.currentTimeMillis();
+        ModelSpec spec = ModelReaders.read(path, hadoop, savedModel);
+        LOG.info("Read model {} from {} in {} ms: {}", spec.name(), path, System.currentTimeMillis() - t0, spec);
+        return spec;
+    }
+
+    /** The candidate paths: those the config allows and that support every layer. */
+    private static List<PredictionPath> runnablePaths(ModelSpec spec, ScoringConfig config,
+                                                      Map<String, String> excluded) {
+        Map<PredictionPath, String> unsupported = PredictionPaths.unsupportedPaths(spec);
+        List<PredictionPath> paths = new ArrayList<>();
+        for (PredictionPath p : PredictionPath.values()) {
+            if (config.path().isPresent() && config.path().get() != p) {
+                excluded.put(p.id(), "path " + config.path().get().id() + " was requested");
+            } else if (unsupported.containsKey(p)) {
+                excluded.put(p.id(), unsupported.get(p));
+            } else {
+                paths.add(p);
+            }
+        }
+        if (paths.isEmpty()) {
+            throw new ModelException("no prediction path can run model " + config.modelPath() + ": " + excluded);
+        }
+        return paths;
+    }
+
+    private static Checked check(ScoringConfig config, ModelSpec spec, Dataset<Row> input, List<String> keep,
+                                 boolean parseStrings) {
+        ModelSignature signature = ModelSignature.of(spec);
+        StructType schema = input.schema();
+        for (String f : FeatureMapping.columnsOf(config.bindings())) {
+            if (!List.of(schema.fieldNames()).contains(f)) {
+                throw JobException.data("feature column '" + f + "' is not in the input; available columns: "
+                        + String.join(", ", schema.fieldNames()));
+            }
+        }
+        List<InputBinding> bindings = InputBinding.inModelOrder(config.bindings(), signature.inputNames());
+        int[] inputSizes = new int[signature.inputCount()];
+        for (int i = 0; i < inputSizes.length; i++) {
+            inputSizes[i] = signature.inputSize(i);
+        }
+        // a kept column that is also a feature RowChecks converts keeps its own type in the output
+        Map<String, String> aliases = new LinkedHashMap<>();
+        Dataset<Row> source = input;
+        List<String> keptColumns = new ArrayList<>();
+        List<String> features = FeatureMapping.columnsOf(bindings);
+        for (String k : keep) {
+            if (features.contains(k) && isConverted(schema.apply(k).dataType(), parseStrings)) {
+                String alias = KEPT_PREFIX + k;
+                source = source.withColumn(alias, col(RowChecks.quote(k)));
+                aliases.put(alias, k);
+                keptColumns.add(alias);
+            } else {
+                keptColumns.add(k);
+            }
+        }
+        Dataset<Row> rows = RowChecks.checked(source, keptColumns, bindings, inputSizes, config.allowNaN(),
+                parseStrings);
+        Dataset<Row> good = rows.filter(col(RowChecks.REASON).isNull()).drop(RowChecks.REASON, RowChecks.REASON_CODE);
+        StructType goodSchema = good.schema();
+        FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, config.allowNaN());
+        int[] keepIndexes = keptColumns.stream().mapToInt(goodSchema::fieldIndex).toArray();
+        RowKey rowKey = new RowKey(keepIndexes, keep.toArray(String[]::new));
+        OutputLayout output = OutputLayout.of(signature, config.predictionColumns(),
+                ScoringConfig.DEFAULT_PREDICTION_COLUMN, config.outputMode());
+        StructField[] kept = new StructField[keepIndexes.length];
+        for (int i = 0; i < keepIndexes.length; i++) {
+            kept[i] = goodSchema.fields()[keepIndexes[i]];
+        }
+        return new Checked(rows, good, new RowBatch.Factory(mapping, rowKey, keepIndexes, output, inputSizes),
+                output.schema(new StructType(kept)), aliases);
+    }
+
+    private static boolean isConverted(DataType type, boolean parseStrings) {
+        return RowChecks.isVector(type) || parseStrings && type instanceof StringType;
+    }
+
+    /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}. */
+    public record ChosenPlan(Plan plan, String source, CalibrationReport report) {
+    }
+
+    /**
+     * The plan to score with: fixed by the config, or chosen by calibration (one Spark job over sampled good rows)
+     * or taken from the plan store.
+     *
+     * @param expectedRows rows the run will score (0: unknown), to keep calibration's cost a small share of it
+     */
+    public ChosenPlan choosePlan(long expectedRows) {
+        CalibrationStage stage = new CalibrationStage(spark, config);
+        if (!config.calibrates()) {
+            return new ChosenPlan(new Plan(config.path().orElse(paths.get(0)),
+                    config.batchSize().orElse(ScoringConfig.DEFAULT_BATCH_WITHOUT_CALIBRATION), stage.taskCpus()),
+                    "fixed", null);
+        }
+        CalibrationStage.Outcome outcome = stage.choosePlan(checked.good(), checked.batches(), model, spec, paths,
+                excluded, expectedRows);
+        return new ChosenPlan(outcome.report().chosen(), outcome.source(), outcome.report());
+    }
+
+    /** Calibrates regardless of the plan store and writes nothing (the {@code calibrate} command). */
+    public CalibrationReport calibrate() {
+        return new CalibrationStage(spark, config).calibrate(checked.good(), checked.batches(), model, spec, paths,
+                excluded, 0);
+    }
+
+    /**
+     * The good rows scored (kept columns, then the prediction columns), lazily; the scoring tasks count every row
+     * they read, scored and bad, into {@code metrics}.
+     */
+    public Dataset<Row> score(Plan plan, JobMetrics metrics) {
+        return score(plan, metrics, (reason, code) -> code);
+    }
+
+    /**
+     * As {@link #score(Plan, JobMetrics)}, with the reason code the scoring tasks see replaced by
+     * {@code codeRule(reason, code)}: a rule that raises an error for bad rows fails the task that meets one.
+     */
+    Dataset<Row> score(Plan plan, JobMetrics metrics, BinaryOperator<Column> codeRule) {
+        Dataset<Row> rows = checked.rows().withColumn(RowChecks.REASON_CODE,
+                codeRule.apply(col(RowChecks.REASON), col(RowChecks.REASON_CODE)));
+        Dataset<Row> scored = rows.mapPartitions(new PartitionScorer(model, spec.hash(), plan, checked.batches(),
+                        rows.schema().fieldIndex(RowChecks.REASON_CODE), metrics, FaultInjection.from(spark.conf())),
+                Encoders.row(checked.outSchema()));
+        for (Map.Entry<String, String> alias : checked.keptAliases().entrySet()) {
+            scored = scored.withColumnRenamed(alias.getKey(), alias.getValue());
+        }
+        return scored;
+    }
+
+    /** Every input row with its kept columns, its converted features and, for bad rows, {@code reason(_code)}. */
+    public Dataset<Row> checkedRows() {
+        return checked.rows();
+    }
+
+    /** The column that holds kept column {@code name} in {@link #checkedRows()}. */
+    String keptColumnInChecked(String name) {
+        for (Map.Entry<String, String> alias : checked.keptAliases().entrySet()) {
+            if (alias.getValue().equals(name)) {
+                return alias.getKey();
+            }
+        }
+        return name;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** How executors get the model: {@code broadcast} or {@code shared-fs}. */
+    public String modelRoute() {
+        return model.route();
+    }
+}
