@@ -31,7 +31,7 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * The driver side of a CLI scoring run: the scoring stage's core ({@link ScoringRun}, shared with the Spark ML
- * stage {@code io.sparkscore.ml.SparkScoreModel}) plus the job's input, output, quarantine and summary.
+ * stage {@link io.sparkscore.ml.SparkScoreModel}) plus the job's input, output, quarantine and summary.
  *
  * <pre>
  *  driver                                        executors (one model per JVM, cached by hash)

@@ -15,8 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -50,7 +48,7 @@ import static org.apache.spark.sql.functions.col;
 public final class ScoringRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringRun.class);
-    /** Kept columns that are also converted features (vectors, CSV strings) pass through under this prefix. */
+    /** Kept columns that are also features pass through under this prefix. */
     private static final String KEPT_PREFIX = "_sparkscore_kept_";
 
     private final SparkSession spark;
@@ -155,13 +153,14 @@ public final class ScoringRun {
         for (int i = 0; i < inputSizes.length; i++) {
             inputSizes[i] = signature.inputSize(i);
         }
-        // a kept column that is also a feature RowChecks converts keeps its own type in the output
+        // A kept column that is also a feature passes through as a copy: RowChecks checks and converts the feature
+        // under its own name (vectors to arrays, CSV strings to numbers), the copy keeps the input's value and type.
         Map<String, String> aliases = new LinkedHashMap<>();
         Dataset<Row> source = input;
         List<String> keptColumns = new ArrayList<>();
         List<String> features = FeatureMapping.columnsOf(bindings);
         for (String k : keep) {
-            if (features.contains(k) && isConverted(schema.apply(k).dataType(), parseStrings)) {
+            if (features.contains(k)) {
                 String alias = KEPT_PREFIX + k;
                 source = source.withColumn(alias, col(RowChecks.quote(k)));
                 aliases.put(alias, k);
@@ -185,10 +184,6 @@ public final class ScoringRun {
         }
         return new Checked(rows, good, new RowBatch.Factory(mapping, rowKey, keepIndexes, output, inputSizes),
                 output.schema(new StructType(kept)), aliases);
-    }
-
-    private static boolean isConverted(DataType type, boolean parseStrings) {
-        return RowChecks.isVector(type) || parseStrings && type instanceof StringType;
     }
 
     /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}. */

@@ -21,15 +21,15 @@ import java.util.Random;
  * The seed's tiny model written as a real .keras file by the project's writer, a seeded dataset for it, and an
  * independent reference forward pass written out by hand (relu, then sigmoid) to check predictions against.
  */
-final class TinyModelFixture {
+public final class TinyModelFixture {
 
-    static final long SEED = 7;
-    final ModelSpec spec = SampleModels.tiny(SEED);
-    final Path modelFile;
-    final Path inputDir;
-    final List<float[]> rows = new ArrayList<>();
+    public static final long SEED = 7;
+    public final ModelSpec spec = SampleModels.tiny(SEED);
+    public final Path modelFile;
+    public final Path inputDir;
+    public final List<float[]> rows = new ArrayList<>();
 
-    TinyModelFixture(Path dir, int rowCount, int partitions) throws IOException {
+    public TinyModelFixture(Path dir, int rowCount, int partitions) throws IOException {
         modelFile = dir.resolve("tiny.keras");
         KerasArchiveWriter.write(spec, modelFile);
         inputDir = dir.resolve("input.parquet");
@@ -54,7 +54,7 @@ final class TinyModelFixture {
     }
 
     /** sigmoid(W2 · relu(W1 · x + b1) + b2), computed in double straight from the weights. */
-    double expected(long id) {
+    public double expected(long id) {
         float[] x = rows.get((int) id);
         Tensor k1 = spec.layer("dense").weight("kernel");
         Tensor b1 = spec.layer("dense").weight("bias");
