@@ -40,6 +40,16 @@ final class ClusterTesting {
         }
     }
 
+    /** The spark-submit jar {@code mvn package} built. */
+    static Path shadedJar() {
+        try (Stream<Path> files = Files.list(projectDir().resolve("target"))) {
+            return files.filter(f -> f.getFileName().toString().matches("sparkscore-.*-spark\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target/sparkscore-*-spark.jar; run mvn package"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Compile+provided and runtime classpaths of the build, written by {@code mvn package}. */
     static List<Path> classpathFiles() {
         Path target = projectDir().resolve("target");

@@ -1,15 +1,21 @@
 package io.sparkscore.cluster;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
 
 /**
- * One run of {@code scripts/submit.sh} against a {@link StandaloneCluster}: client mode, driver bound to 127.0.0.1,
+ * One run of {@code scripts/submit.sh} (or of spark-submit with a user's application) against a
+ * {@link StandaloneCluster}: client mode, driver bound to 127.0.0.1,
  * one executor of one core per Worker. Its output goes to a log file. Owns the spark-submit process tree (the
  * launcher script execs the driver JVM): {@link #close()} kills what is still running.
  */
@@ -24,11 +30,55 @@ final class Submission implements AutoCloseable {
     }
 
     static Submission start(ClusterExtension.TestCluster testCluster, Path log, List<String> appArgs) {
-        StandaloneCluster cluster = testCluster.cluster();
-        int executors = cluster.workers().size();
         List<String> cmd = new ArrayList<>(List.of("bash",
-                ClusterTesting.projectDir().resolve("scripts/submit.sh").toString(),
-                "--master", cluster.masterUrl(), "--deploy-mode", "client",
+                ClusterTesting.projectDir().resolve("scripts/submit.sh").toString()));
+        cmd.addAll(clusterOptions(testCluster.cluster()));
+        cmd.add("--");
+        cmd.addAll(appArgs);
+        return run(testCluster, log, cmd);
+    }
+
+    /**
+     * A user's own application that uses sparkscore as a library, submitted with plain spark-submit as the README
+     * says: the application jar holds {@code appClasses} (compiled test classes), sparkscore's jar goes with
+     * {@code --jars}.
+     */
+    static Submission startUserApp(ClusterExtension.TestCluster testCluster, Path log, Path appJar, Class<?> mainClass,
+                                   List<Class<?>> appClasses, List<String> appArgs) {
+        String jvmFlags;
+        try {
+            jvmFlags = Files.readAllLines(ClusterTesting.jvmOptions()).stream().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.joining(" "));
+            writeJar(appJar, appClasses);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(testCluster.sparkHome().sparkSubmit().toString()));
+        cmd.addAll(clusterOptions(testCluster.cluster()));
+        cmd.addAll(List.of("--class", mainClass.getName(), "--jars", ClusterTesting.shadedJar().toString(),
+                "--conf", "spark.driver.extraJavaOptions=" + jvmFlags,
+                "--conf", "spark.executor.extraJavaOptions=" + jvmFlags,
+                appJar.toString()));
+        cmd.addAll(appArgs);
+        return run(testCluster, log, cmd);
+    }
+
+    private static void writeJar(Path jar, List<Class<?>> classes) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Class<?> c : classes) {
+                String entry = c.getName().replace('.', '/') + ".class";
+                out.putNextEntry(new JarEntry(entry));
+                try (InputStream in = c.getClassLoader().getResourceAsStream(entry)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static List<String> clusterOptions(StandaloneCluster cluster) {
+        int executors = cluster.workers().size();
+        return List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
                 "--driver-memory", "1g", "--executor-memory", "512m", "--executor-cores", "1",
                 "--total-executor-cores", String.valueOf(executors),
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
@@ -38,9 +88,10 @@ final class Submission implements AutoCloseable {
                 "--conf", "spark.sql.files.maxPartitionBytes=4m",
                 // Wait for every executor before the first task, so that both JVMs take part.
                 "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
-                "--"));
-        cmd.addAll(appArgs);
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s");
+    }
+
+    private static Submission run(ClusterExtension.TestCluster testCluster, Path log, List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(testCluster.sparkHome().environment());
         try {
