@@ -18,7 +18,17 @@ import picocli.CommandLine.Command;
 public final class SparkScoreCli {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        // In YARN cluster mode this main runs inside the ApplicationMaster, which reports success only when main
+        // returns: exiting, even with 0, makes YARN record the application as failed.
+        if (code != 0 || !inYarnApplicationMaster()) {
+            System.exit(code);
+        }
+    }
+
+    /** Spark's ApplicationMaster sets this property only when it runs the driver (cluster mode). */
+    private static boolean inYarnApplicationMaster() {
+        return System.getProperty("spark.yarn.app.id") != null;
     }
 
     /** Runs a command line and returns its exit code, without exiting; tests use this. */
