@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -35,7 +37,7 @@ final class Submission implements AutoCloseable {
         cmd.addAll(clusterOptions(testCluster.cluster()));
         cmd.add("--");
         cmd.addAll(appArgs);
-        return run(testCluster, log, cmd);
+        return run(testCluster.sparkHome().environment(), log, cmd);
     }
 
     /**
@@ -60,7 +62,7 @@ final class Submission implements AutoCloseable {
                 "--conf", "spark.executor.extraJavaOptions=" + jvmFlags,
                 appJar.toString()));
         cmd.addAll(appArgs);
-        return run(testCluster, log, cmd);
+        return run(testCluster.sparkHome().environment(), log, cmd);
     }
 
     private static void writeJar(Path jar, List<Class<?>> classes) throws IOException {
@@ -74,6 +76,37 @@ final class Submission implements AutoCloseable {
                 out.closeEntry();
             }
         }
+    }
+
+    /**
+     * {@code scripts/submit.sh --master yarn} in {@code deployMode} to the cluster {@code yarn} describes, from
+     * {@code sparkHome}: two executors of one core; the containers use the Spark jars where they are (same machine)
+     * instead of an upload of them to HDFS per submission.
+     */
+    static Submission startOnYarn(SparkHome sparkHome, YarnCluster yarn, String deployMode, Path log,
+                                  List<String> appArgs) {
+        String java = System.getProperty("java.home");
+        List<String> cmd = new ArrayList<>(List.of("bash",
+                ClusterTesting.projectDir().resolve("scripts/submit.sh").toString(),
+                "--master", "yarn", "--deploy-mode", deployMode,
+                "--driver-memory", "512m", "--executor-memory", "512m", "--executor-cores", "1",
+                "--num-executors", "2",
+                "--conf", "spark.yarn.jars=local:" + sparkHome.jarsGlob(),
+                "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + java, "--conf", "spark.executorEnv.JAVA_HOME=" + java,
+                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+                "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.sql.files.maxPartitionBytes=4m",
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"));
+        if (deployMode.equals("client")) {
+            cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"));
+        }
+        cmd.add("--");
+        cmd.addAll(appArgs);
+        Map<String, String> env = new LinkedHashMap<>(sparkHome.environment());
+        env.put("HADOOP_CONF_DIR", yarn.confDir().toString());
+        return run(env, log, cmd);
     }
 
     private static List<String> clusterOptions(StandaloneCluster cluster) {
@@ -91,9 +124,9 @@ final class Submission implements AutoCloseable {
                 "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s");
     }
 
-    private static Submission run(ClusterExtension.TestCluster testCluster, Path log, List<String> cmd) {
+    private static Submission run(Map<String, String> env, Path log, List<String> cmd) {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(testCluster.sparkHome().environment());
+        pb.environment().putAll(env);
         try {
             return new Submission(pb.start(), log);
         } catch (IOException e) {
