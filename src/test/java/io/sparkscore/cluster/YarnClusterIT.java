@@ -22,11 +22,14 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * sparkscore submitted with {@code scripts/submit.sh --master yarn} to a real YARN (an in-process MiniYARNCluster
  * whose containers are separate JVMs) with the model, input and output on HDFS, in client and in cluster deploy
- * mode, as a user would run it on a Hadoop cluster.
+ * mode, as a user would run it on a Hadoop cluster; in cluster mode the command is the one the Airflow DAG in
+ * {@code jobs/} renders for a day.
  */
 class YarnClusterIT {
 
@@ -66,27 +69,29 @@ class YarnClusterIT {
         }
     }
 
-    /** Scores /data/input into /scores/{@code name} on YARN; fails with the driver's log tail if it does not. */
-    static String submitAndSucceed(String deployMode, String name) {
-        String out = "hdfs:///scores/" + name;
-        List<String> args = new ArrayList<>(List.of("score", "--model", "hdfs:///models/tiny.keras",
-                "--input", "hdfs:///data/input", "--output", out, "--features", "f1,f2,f3,f4", "--keep", "id",
-                "--path", "jvm", "--batch-size", "64"));
+    /** Submits {@code args} to YARN in {@code deployMode}; fails with the driver's log tail if the run fails. */
+    static void submitAndSucceed(String deployMode, String name, List<String> args) {
         try (Submission run = Submission.startOnYarn(sparkHome, yarn, deployMode, logs.resolve(name + ".log"),
                 args)) {
             int code = run.await(JOB_TIMEOUT);
             assertThat(code).as("spark-submit exit code\n%s\ncontainer logs under %s", run.logTail(),
                     yarn.containerLogs()).isZero();
         }
-        return yarn.hdfs().root() + "/scores/" + name;
     }
 
-    void assertScoredOnTwoExecutorJvms(String out) throws IOException {
-        Map<Long, Float> byId = new HashMap<>();
-        List<Row> scored = LocalSpark.get().read().parquet(out).select("id", "prediction").collectAsList();
-        scored.forEach(r -> byId.put(r.getLong(0), r.getFloat(1)));
+    /** Every row scored once, within {@code tolerance} of the in-process jvm path; returns the run summary. */
+    JsonNode assertEveryRowScored(String out, String column, float tolerance) throws IOException {
+        List<Row> scored = LocalSpark.get().read().parquet(yarn.hdfs().root() + out).select("id", column)
+                .collectAsList();
         assertThat(scored).hasSize(data.rows());
-        assertThat(byId).isEqualTo(data.inProcessPredictions(64, data.rows()));
+        Map<Long, Float> reference = data.inProcessPredictions(64, data.rows());
+        Map<Long, Float> byId = new HashMap<>();
+        for (Row r : scored) {
+            byId.put(r.getLong(0), r.getFloat(1));
+            assertThat(r.getFloat(1)).as("row %d", r.getLong(0)).isCloseTo(reference.get(r.getLong(0)),
+                    within(tolerance));
+        }
+        assertThat(byId).hasSize(data.rows());
 
         JsonNode summary;
         try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(out + "/" + ScoringJob.SUMMARY_FILE))) {
@@ -101,20 +106,46 @@ class YarnClusterIT {
             pids.add(e.get("pid").asLong());
             tasks += e.get("tasks").asLong();
             assertThat(e.get("executorId").asText()).as("executor %s", e).isNotEqualTo("driver");
-            assertThat(e.get("modelBuilds").asLong()).as("model builds in executor %s", e).isEqualTo(1);
         }
         assertThat(pids).as("executor JVMs").hasSize(2).doesNotHaveDuplicates()
                 .doesNotContain(ProcessHandle.current().pid());
         assertThat(tasks).as("scoring tasks, one per input partition").isEqualTo(4);
+        return summary;
     }
 
     @Test
-    void clientModeScoresFromHdfsToHdfsOnTwoYarnContainers() throws IOException {
-        assertScoredOnTwoExecutorJvms(submitAndSucceed("client", "client"));
+    void clientModeScoresFromHdfsToHdfsOnTwoYarnContainersThatEachBuildTheModelOnce() throws IOException {
+        submitAndSucceed("client", "client", List.of("score", "--model", "hdfs:///models/tiny.keras",
+                "--input", "hdfs:///data/input", "--output", "hdfs:///scores/client", "--features", "f1,f2,f3,f4",
+                "--keep", "id", "--path", "jvm", "--batch-size", "64"));
+
+        JsonNode summary = assertEveryRowScored("/scores/client", "prediction", 0);
+        assertThat(summary.at("/plan/source").asText()).isEqualTo("fixed");
+        for (JsonNode e : summary.get("executors")) {
+            assertThat(e.get("modelBuilds").asLong()).as("model builds in executor %s", e).isEqualTo(1);
+        }
     }
 
     @Test
-    void clusterModeRunsTheDriverInTheApplicationMaster() throws IOException {
-        assertScoredOnTwoExecutorJvms(submitAndSucceed("cluster", "cluster"));
+    void clusterModeRunsTheAirflowDagsRenderedCommandWithTheDriverInTheApplicationMaster() throws IOException {
+        assumeTrue(AirflowDag.pythonAvailable(), "python3 is not installed; the Airflow DAG cannot be rendered");
+        List<String> dagArgs = AirflowDag.prepare(dir.resolve("airflow")).renderedApplicationArgs("2025-03-04");
+        assertThat(dagArgs).contains("hdfs:///models/churn/v3/churn.keras", "hdfs:///data/events/dt=2025-03-04",
+                "hdfs:///scores/churn/dt=2025-03-04");
+        hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(data.modelFile.toUri()),
+                new org.apache.hadoop.fs.Path("/models/churn/v3/churn.keras"));
+        hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(data.input.toUri()),
+                new org.apache.hadoop.fs.Path("/data/events/dt=2025-03-04"));
+
+        submitAndSucceed("cluster", "airflow-dag", dagArgs);
+
+        // the DAG calibrates; calibration checked that both paths agree, so either path is close to the jvm one
+        JsonNode summary = assertEveryRowScored("/scores/churn/dt=2025-03-04", "churn_probability", 1e-5f);
+        assertThat(summary.at("/plan/source").asText()).isEqualTo("calibrated");
+        for (JsonNode e : summary.get("executors")) {
+            assertThat(e.get("modelBuilds").asLong()).as("model builds (one per calibrated path at most) in"
+                    + " executor %s", e).isBetween(1L, 2L);
+        }
+        assertThat(hdfs.exists(new org.apache.hadoop.fs.Path("/sparkscore/plans"))).as("plan store").isTrue();
     }
 }
