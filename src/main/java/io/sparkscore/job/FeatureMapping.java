@@ -3,6 +3,8 @@ package io.sparkscore.job;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.runtime.ModelSignature;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -21,8 +23,9 @@ import java.util.Set;
  * Turns input rows into the model's flat float32 input buffers: the "rows to buffers" role of a batch.
  *
  * <p>Resolved once on the driver against the input schema and the model signature, so that a missing column, a
- * non-numeric type or a wrong feature count fails before any partition runs; executors then only read values.
- * Immutable and serialisable (it travels in the task closure).
+ * non-numeric type or a wrong feature count fails before any partition runs; executors then only read values, from
+ * external {@link Row}s or from Spark's internal rows, to the same float32 values. Immutable and serialisable (it
+ * travels in the task closure).
  */
 public final class FeatureMapping implements Serializable {
 
@@ -31,14 +34,17 @@ public final class FeatureMapping implements Serializable {
 
     private final int[][] columnIndexes;
     private final String[][] columnNames;
+    /** Each column's type, or its elements' type for an array column: how internal rows are read. */
+    private final DataType[][] valueTypes;
     private final boolean[] fromArray;
     private final int[] inputSizes;
     private final boolean allowNaN;
 
-    private FeatureMapping(int[][] columnIndexes, String[][] columnNames, boolean[] fromArray, int[] inputSizes,
-                           boolean allowNaN) {
+    private FeatureMapping(int[][] columnIndexes, String[][] columnNames, DataType[][] valueTypes, boolean[] fromArray,
+                           int[] inputSizes, boolean allowNaN) {
         this.columnIndexes = columnIndexes;
         this.columnNames = columnNames;
+        this.valueTypes = valueTypes;
         this.fromArray = fromArray;
         this.inputSizes = inputSizes;
         this.allowNaN = allowNaN;
@@ -55,6 +61,7 @@ public final class FeatureMapping implements Serializable {
         bindings = InputBinding.inModelOrder(bindings, signature.inputNames());
         int[][] indexes = new int[n][];
         String[][] names = new String[n][];
+        DataType[][] types = new DataType[n][];
         boolean[] arrays = new boolean[n];
         int[] sizes = new int[n];
         for (int i = 0; i < n; i++) {
@@ -65,8 +72,11 @@ public final class FeatureMapping implements Serializable {
             List<String> cols = b.columns();
             indexes[i] = new int[cols.size()];
             names[i] = cols.toArray(String[]::new);
+            types[i] = new DataType[cols.size()];
             for (int c = 0; c < cols.size(); c++) {
                 indexes[i][c] = checkColumn(schema, cols.get(c), b.arrayColumn() != null);
+                DataType t = schema.fields()[indexes[i][c]].dataType();
+                types[i][c] = t instanceof ArrayType at ? at.elementType() : t;
             }
             if (b.arrayColumn() != null) {
                 arrays[i] = true;
@@ -76,7 +86,7 @@ public final class FeatureMapping implements Serializable {
                         + "; pass exactly " + size + " columns (reshaped in C order) or an array column");
             }
         }
-        return new FeatureMapping(indexes, names, arrays, sizes, allowNaN);
+        return new FeatureMapping(indexes, names, types, arrays, sizes, allowNaN);
     }
 
     private static int checkColumn(StructType schema, String column, boolean array) {
@@ -139,7 +149,11 @@ public final class FeatureMapping implements Serializable {
             if (v == null) {
                 throw new BadRowException(keyOf.describe(row), name, "has a null at position " + k);
             }
-            buffer[base + k] = check(toFloat(v), row, name + "[" + k + "]", keyOf);
+            float f = toFloat(v);
+            if (rejects(f)) {
+                throw new BadRowException(keyOf.describe(row), name + "[" + k + "]", "is " + f);
+            }
+            buffer[base + k] = f;
         }
     }
 
@@ -147,14 +161,68 @@ public final class FeatureMapping implements Serializable {
         if (row.isNullAt(col)) {
             throw new BadRowException(keyOf.describe(row), name, "is null");
         }
-        return check(toFloat(row.get(col)), row, name, keyOf);
-    }
-
-    private float check(float v, Row row, String name, RowKey keyOf) {
-        if (Float.isNaN(v) ? !allowNaN : Float.isInfinite(v)) {
+        float v = toFloat(row.get(col));
+        if (rejects(v)) {
             throw new BadRowException(keyOf.describe(row), name, "is " + v);
         }
         return v;
+    }
+
+    /**
+     * The same for one of Spark's internal rows (which Spark reuses: nothing of it is kept), with the same values,
+     * checks and messages.
+     */
+    public void read(InternalRow row, float[][] buffers, int rowInBatch, RowKey keyOf) {
+        for (int i = 0; i < columnIndexes.length; i++) {
+            float[] buffer = buffers[i];
+            int base = rowInBatch * inputSizes[i];
+            if (fromArray[i]) {
+                readArray(row, i, buffer, base, keyOf);
+            } else {
+                int[] cols = columnIndexes[i];
+                DataType[] types = valueTypes[i];
+                for (int c = 0; c < cols.length; c++) {
+                    int col = cols[c];
+                    if (row.isNullAt(col)) {
+                        throw new BadRowException(keyOf.describe(row), columnNames[i][c], "is null");
+                    }
+                    float v = InternalValues.toFloat(row, col, types[c]);
+                    if (rejects(v)) {
+                        throw new BadRowException(keyOf.describe(row), columnNames[i][c], "is " + v);
+                    }
+                    buffer[base + c] = v;
+                }
+            }
+        }
+    }
+
+    private void readArray(InternalRow row, int input, float[] buffer, int base, RowKey keyOf) {
+        int col = columnIndexes[input][0];
+        String name = columnNames[input][0];
+        if (row.isNullAt(col)) {
+            throw new BadRowException(keyOf.describe(row), name, "is null");
+        }
+        ArrayData values = row.getArray(col);
+        int n = values.numElements();
+        if (n != inputSizes[input]) {
+            throw new BadRowException(keyOf.describe(row), name, "has " + n + " values but the model input expects "
+                    + inputSizes[input]);
+        }
+        DataType type = valueTypes[input][0];
+        for (int k = 0; k < n; k++) {
+            if (values.isNullAt(k)) {
+                throw new BadRowException(keyOf.describe(row), name, "has a null at position " + k);
+            }
+            float f = InternalValues.toFloat(values, k, type);
+            if (rejects(f)) {
+                throw new BadRowException(keyOf.describe(row), name + "[" + k + "]", "is " + f);
+            }
+            buffer[base + k] = f;
+        }
+    }
+
+    private boolean rejects(float v) {
+        return Float.isNaN(v) ? !allowNaN : Float.isInfinite(v);
     }
 
     private static float toFloat(Object v) {

@@ -15,7 +15,6 @@ import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.PredictionPaths;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
@@ -47,6 +46,7 @@ import static org.apache.spark.sql.functions.lit;
  *        └─ good rows ─┬─▶ limit(sample) ─▶ CalibrationTask: ModelCache ─▶ Calibrator ─▶ Plan (PlanStore)
  *                      └─▶ mapPartitions(PartitionScorer): ModelCache ─▶ Predictor(plan.batch)
  *                               rows ─▶ float[][] ─▶ predict ─▶ rows(keep…, prediction…) ─▶ write (commit protocol)
+ *                               (Spark's internal rows where the session allows it, else Rows: RowFormat)
  *  reconcile rows in = scored + bad ─▶ _sparkscore_summary.json, _sparkscore_calibration.{json,png}
  * </pre>
  *
@@ -128,9 +128,9 @@ public final class ScoringJob {
                 + plan);
         long scoringStart = System.currentTimeMillis();
         // scoring reads every checked row: it scores the good ones and counts the bad ones in the same pass
-        Dataset<Row> scored = p.checked().mapPartitions(new PartitionScorer(p.model(), p.spec().hash(), plan,
-                p.batches(), p.checked().schema().fieldIndex(RowChecks.REASON_CODE), metrics,
-                FaultInjection.from(spark.conf())), Encoders.row(p.outSchema()));
+        Dataset<Row> scored = p.batches().format().score(p.checked(), new PartitionScorer(p.model(),
+                p.spec().hash(), plan, p.batches(), p.checked().schema().fieldIndex(RowChecks.REASON_CODE), metrics,
+                FaultInjection.from(spark.conf())), p.outSchema());
         try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
                 counted.orElse(0L), progressMillis, progressSink)) {
             OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
@@ -210,17 +210,19 @@ public final class ScoringJob {
         FeatureMapping features = FeatureMapping.resolve(schema, bindings, signature, options.allowNaN());
         List<String> kept = options.keptColumns();
         int[] keepIndexes = kept.stream().mapToInt(schema::fieldIndex).toArray();
-        RowKey rowKey = new RowKey(keepIndexes, kept.toArray(String[]::new));
+        StructType keptFields = keptFields(schema, keepIndexes);
+        RowKey rowKey = new RowKey(keepIndexes, keptFields);
         OutputLayout output = OutputLayout.of(signature, options.predictionColumns(), "prediction",
                 options.outputMode());
-        StructType outSchema = output.schema(keptFields(schema, keepIndexes));
+        StructType outSchema = output.schema(keptFields);
 
         ModelSource model = ModelSource.of(spark.sparkContext(), spec, options.modelPath(), options.savedModel(),
                 options.broadcastThresholdBytes());
         LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
                 spec.shortHash(), model.route());
         return new Prepared(spec, paths, excluded, input, checked, good,
-                new RowBatch.Factory(features, rowKey, keepIndexes, output, inputSizes), outSchema, model);
+                new RowBatch.Factory(features, rowKey, keepIndexes, keptFields, output, inputSizes,
+                        RowFormat.choose(spark)), outSchema, model);
     }
 
     static ModelSpec readModel(String path, SavedModelOptions savedModel, Configuration hadoop) {
