@@ -3,6 +3,7 @@ package io.sparkscore.bench;
 import io.sparkscore.calibration.Plan;
 import io.sparkscore.job.InputBinding;
 import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.RowFormat;
 import io.sparkscore.job.RunSummary;
 import io.sparkscore.job.ScoringJob;
 import org.apache.spark.sql.SaveMode;
@@ -82,6 +83,16 @@ final class JobRuns {
                     + rows);
         }
         return new Run(rows, seconds, result.summary());
+    }
+
+    /** Runs a sparkscore job on the external-Row path ({@link RowFormat#KEY}), for comparison. */
+    static Run withExternalRows(SparkSession spark, java.util.function.Supplier<Run> job) {
+        spark.conf().set(RowFormat.KEY, "external");
+        try {
+            return job.get();
+        } finally {
+            spark.conf().unset(RowFormat.KEY);
+        }
     }
 
     /** Times a plain Spark action. */
