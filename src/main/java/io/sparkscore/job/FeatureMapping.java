@@ -2,9 +2,6 @@ package io.sparkscore.job;
 
 import io.sparkscore.model.Shapes;
 import io.sparkscore.runtime.ModelSignature;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -13,7 +10,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +20,7 @@ import java.util.Set;
  *
  * <p>Resolved once on the driver against the input schema and the model signature, so that a missing column, a
  * non-numeric type or a wrong feature count fails before any partition runs; executors then only read values, from
- * external {@link Row}s or from Spark's internal rows, to the same float32 values. Immutable and serialisable (it
+ * external {@code Row}s or from Spark's internal rows alike ({@link FeatureValues}). Immutable and serialisable (it
  * travels in the task closure).
  */
 public final class FeatureMapping implements Serializable {
@@ -118,121 +114,49 @@ public final class FeatureMapping implements Serializable {
      * @throws BadRowException when a value is null, NaN/infinite (unless NaN is allowed) or an array has the wrong
      *                         length; {@code keyOf} names the row in the message
      */
-    public void read(Row row, float[][] buffers, int rowInBatch, RowKey keyOf) {
+    public void read(FeatureValues row, float[][] buffers, int rowInBatch, RowKey keyOf) {
         for (int i = 0; i < columnIndexes.length; i++) {
             float[] buffer = buffers[i];
             int base = rowInBatch * inputSizes[i];
             if (fromArray[i]) {
                 readArray(row, i, buffer, base, keyOf);
-            } else {
-                int[] cols = columnIndexes[i];
-                for (int c = 0; c < cols.length; c++) {
-                    buffer[base + c] = value(row, cols[c], columnNames[i][c], keyOf);
+                continue;
+            }
+            int[] cols = columnIndexes[i];
+            for (int c = 0; c < cols.length; c++) {
+                if (row.isNullAt(cols[c])) {
+                    throw new BadRowException(row.describe(keyOf), columnNames[i][c], "is null");
                 }
+                buffer[base + c] = checked(row.number(cols[c], valueTypes[i][c]), row, columnNames[i][c], keyOf);
             }
         }
     }
 
-    private void readArray(Row row, int input, float[] buffer, int base, RowKey keyOf) {
+    private void readArray(FeatureValues row, int input, float[] buffer, int base, RowKey keyOf) {
         int col = columnIndexes[input][0];
         String name = columnNames[input][0];
         if (row.isNullAt(col)) {
-            throw new BadRowException(keyOf.describe(row), name, "is null");
+            throw new BadRowException(row.describe(keyOf), name, "is null");
         }
-        List<Object> values = row.getList(col);
-        if (values.size() != inputSizes[input]) {
-            throw new BadRowException(keyOf.describe(row), name, "has " + values.size() + " values but the model"
-                    + " input expects " + inputSizes[input]);
-        }
-        for (int k = 0; k < values.size(); k++) {
-            Object v = values.get(k);
-            if (v == null) {
-                throw new BadRowException(keyOf.describe(row), name, "has a null at position " + k);
-            }
-            float f = toFloat(v);
-            if (rejects(f)) {
-                throw new BadRowException(keyOf.describe(row), name + "[" + k + "]", "is " + f);
-            }
-            buffer[base + k] = f;
-        }
-    }
-
-    private float value(Row row, int col, String name, RowKey keyOf) {
-        if (row.isNullAt(col)) {
-            throw new BadRowException(keyOf.describe(row), name, "is null");
-        }
-        float v = toFloat(row.get(col));
-        if (rejects(v)) {
-            throw new BadRowException(keyOf.describe(row), name, "is " + v);
-        }
-        return v;
-    }
-
-    /**
-     * The same for one of Spark's internal rows (which Spark reuses: nothing of it is kept), with the same values,
-     * checks and messages.
-     */
-    public void read(InternalRow row, float[][] buffers, int rowInBatch, RowKey keyOf) {
-        for (int i = 0; i < columnIndexes.length; i++) {
-            float[] buffer = buffers[i];
-            int base = rowInBatch * inputSizes[i];
-            if (fromArray[i]) {
-                readArray(row, i, buffer, base, keyOf);
-            } else {
-                int[] cols = columnIndexes[i];
-                DataType[] types = valueTypes[i];
-                for (int c = 0; c < cols.length; c++) {
-                    int col = cols[c];
-                    if (row.isNullAt(col)) {
-                        throw new BadRowException(keyOf.describe(row), columnNames[i][c], "is null");
-                    }
-                    float v = InternalValues.toFloat(row, col, types[c]);
-                    if (rejects(v)) {
-                        throw new BadRowException(keyOf.describe(row), columnNames[i][c], "is " + v);
-                    }
-                    buffer[base + c] = v;
-                }
-            }
-        }
-    }
-
-    private void readArray(InternalRow row, int input, float[] buffer, int base, RowKey keyOf) {
-        int col = columnIndexes[input][0];
-        String name = columnNames[input][0];
-        if (row.isNullAt(col)) {
-            throw new BadRowException(keyOf.describe(row), name, "is null");
-        }
-        ArrayData values = row.getArray(col);
-        int n = values.numElements();
+        int n = row.openArray(col);
         if (n != inputSizes[input]) {
-            throw new BadRowException(keyOf.describe(row), name, "has " + n + " values but the model input expects "
+            throw new BadRowException(row.describe(keyOf), name, "has " + n + " values but the model input expects "
                     + inputSizes[input]);
         }
         DataType type = valueTypes[input][0];
         for (int k = 0; k < n; k++) {
-            if (values.isNullAt(k)) {
-                throw new BadRowException(keyOf.describe(row), name, "has a null at position " + k);
+            if (row.elementIsNull(k)) {
+                throw new BadRowException(row.describe(keyOf), name, "has a null at position " + k);
             }
-            float f = InternalValues.toFloat(values, k, type);
-            if (rejects(f)) {
-                throw new BadRowException(keyOf.describe(row), name + "[" + k + "]", "is " + f);
-            }
-            buffer[base + k] = f;
+            buffer[base + k] = checked(row.element(k, type), row, name + "[" + k + "]", keyOf);
         }
     }
 
-    private boolean rejects(float v) {
-        return Float.isNaN(v) ? !allowNaN : Float.isInfinite(v);
-    }
-
-    private static float toFloat(Object v) {
-        if (v instanceof Float f) {
-            return f;
+    private float checked(float v, FeatureValues row, String name, RowKey keyOf) {
+        if (Float.isNaN(v) ? !allowNaN : Float.isInfinite(v)) {
+            throw new BadRowException(row.describe(keyOf), name, "is " + v);
         }
-        if (v instanceof BigDecimal d) {
-            return d.floatValue();
-        }
-        return ((Number) v).floatValue();
+        return v;
     }
 
     /** All columns read, in binding order, for projections. */

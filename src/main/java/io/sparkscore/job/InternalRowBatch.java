@@ -18,6 +18,7 @@ final class InternalRowBatch extends ScoringBatch<InternalRow, InternalRow> {
     private final OutputLayout output;
     private final InternalValues.Copier[] copiers;
     private final SpecificInternalRow[] slots;
+    private final FeatureValues.OfInternalRow values = new FeatureValues.OfInternalRow();
 
     InternalRowBatch(RowBatch.Factory f, int capacity) {
         super(f.inputSizes(), f.output(), capacity);
@@ -39,7 +40,7 @@ final class InternalRowBatch extends ScoringBatch<InternalRow, InternalRow> {
 
     @Override
     void fill(InternalRow row, int slot) {
-        features.read(row, inputs(), slot, rowKey);
+        features.read(values.of(row), inputs(), slot, rowKey);
         SpecificInternalRow out = slots[slot];
         for (int i = 0; i < keepIndexes.length; i++) {
             copiers[i].copy(row, keepIndexes[i], out, i);

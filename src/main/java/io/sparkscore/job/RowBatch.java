@@ -36,6 +36,7 @@ final class RowBatch extends ScoringBatch<Row, Row> {
     private final int[] keepIndexes;
     private final OutputLayout output;
     private final Object[][] kept;
+    private final FeatureValues.OfRow values = new FeatureValues.OfRow();
 
     private RowBatch(Factory f, int capacity) {
         super(f.inputSizes(), f.output(), capacity);
@@ -48,7 +49,7 @@ final class RowBatch extends ScoringBatch<Row, Row> {
 
     @Override
     void fill(Row row, int slot) {
-        features.read(row, inputs(), slot, rowKey);
+        features.read(values.of(row), inputs(), slot, rowKey);
         Object[] k = kept[slot];
         for (int i = 0; i < keepIndexes.length; i++) {
             k[i] = row.get(keepIndexes[i]);

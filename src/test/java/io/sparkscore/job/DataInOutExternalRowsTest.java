@@ -1,21 +1,8 @@
 package io.sparkscore.job;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/**
- * Every {@link DataInOutTest} case again with {@code spark.sparkscore.rowFormat=external}: scoring on external Rows
- * behaves exactly as scoring on Spark's internal rows (the default there).
- */
+/** Every {@link DataInOutTest} case again on external Rows: both row formats behave exactly the same. */
+@ExtendWith(ExternalRows.class)
 class DataInOutExternalRowsTest extends DataInOutTest {
-
-    @BeforeAll
-    static void scoreExternalRows() {
-        spark.conf().set(RowFormat.KEY, "external");
-    }
-
-    @AfterAll
-    static void backToTheDefault() {
-        spark.conf().unset(RowFormat.KEY);
-    }
 }

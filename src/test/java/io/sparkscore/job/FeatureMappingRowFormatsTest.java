@@ -66,8 +66,8 @@ class FeatureMappingRowFormatsTest {
     private static int[][] readBoth(FeatureMapping mapping, StructType schema, Row row) {
         float[][] external = {new float[8]};
         float[][] internal = {new float[8]};
-        mapping.read(row, external, 1, KEY);
-        mapping.read(internal(schema, row), internal, 1, KEY);
+        mapping.read(new FeatureValues.OfRow().of(row), external, 1, KEY);
+        mapping.read(new FeatureValues.OfInternalRow().of(internal(schema, row)), internal, 1, KEY);
         int[][] bits = new int[2][4];
         for (int k = 0; k < 4; k++) {
             bits[0][k] = Float.floatToRawIntBits(external[0][4 + k]);
@@ -126,9 +126,10 @@ class FeatureMappingRowFormatsTest {
         RowKey key = schema == SCALARS ? KEY : new RowKey(new int[] {0}, new StructType()
                 .add("id", DataTypes.StringType));
         float[][] buffers = {new float[4]};
-        assertThatThrownBy(() -> mapping.read(row, buffers, 0, key)).isInstanceOf(BadRowException.class)
+        assertThatThrownBy(() -> mapping.read(new FeatureValues.OfRow().of(row), buffers, 0, key)).isInstanceOf(BadRowException.class)
                 .hasMessage(message);
-        assertThatThrownBy(() -> mapping.read(internal(schema, row), buffers, 0, key))
+        assertThatThrownBy(() -> mapping.read(new FeatureValues.OfInternalRow().of(internal(schema, row)), buffers,
+                0, key))
                 .isInstanceOf(BadRowException.class).hasMessage(message);
     }
 }

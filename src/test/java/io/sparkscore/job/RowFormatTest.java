@@ -1,10 +1,8 @@
 package io.sparkscore.job;
 
-import io.sparkscore.model.InputSpec;
-import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
-import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.SampleModels;
+import io.sparkscore.model.SequentialBuilder;
 import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.runtime.PredictionPath;
 import org.apache.spark.sql.Dataset;
@@ -166,14 +164,9 @@ class RowFormatTest {
 
     @Test
     void arrayFeaturesAndArrayOutputsAreBitIdenticalOnBothFormatsAndTfAgrees() throws IOException {
-        Random random = new Random(11);
-        LayerSpec classes = SampleModels.dense("classes", 4, 3, "softmax", random);
-        LayerSpec score = SampleModels.dense("score", 4, 1, "sigmoid", random);
-        ModelSpec spec = new ModelSpec("two_heads", "programmatic", "3",
-                List.of(new InputSpec("x", new int[] {4}, "float32")), List.of(classes, score),
-                List.of(new NodeSpec("classes", "classes", List.of("x")), new NodeSpec("score", "score", List.of("x"))),
-                List.of("classes", "score"));
-        Path model = dir.resolve("two_heads.keras");
+        ModelSpec spec = new SequentialBuilder("classes", new int[] {4})
+                .add(SampleModels.dense("classes", 4, 3, "softmax", new Random(11))).build();
+        Path model = dir.resolve("classes.keras");
         KerasArchiveWriter.write(spec, model);
         String input = dir.resolve("arrays.parquet").toString();
         spark.read().parquet(tiny.inputDir.toString())
@@ -181,26 +174,33 @@ class RowFormatTest {
                 .write().parquet(input);
 
         Map<String, Map<Long, Row>> outputs = new HashMap<>();
-        for (PredictionPath path : PredictionPath.values()) {
-            for (String format : List.of("internal", "external")) {
-                String out = dir.resolve("heads-" + path.id() + "-" + format).toString();
-                run(JobOptions.builder().setModel(model.toString()).setInput(input)
-                        .setBindings(List.of(InputBinding.array(InputBinding.SINGLE_INPUT, "x")))
-                        .optKeep(List.of("id")).optOutput(out).optBatchSize(Optional.of(32))
-                        .optPath(Optional.of(path)).build(), format);
-                outputs.put(path.id() + "-" + format, byId(out));
+        for (String mode : List.of("probabilities", "threshold=0.3")) {
+            for (PredictionPath path : PredictionPath.values()) {
+                for (String format : List.of("internal", "external")) {
+                    String name = mode.charAt(0) + "-" + path.id() + "-" + format;
+                    String out = dir.resolve("classes-" + name).toString();
+                    run(JobOptions.builder().setModel(model.toString()).setInput(input)
+                            .setBindings(List.of(InputBinding.array(InputBinding.SINGLE_INPUT, "x")))
+                            .optKeep(List.of("id")).optOutput(out).optBatchSize(Optional.of(32))
+                            .optPath(Optional.of(path)).optOutputMode(mode).build(), format);
+                    outputs.put(name, byId(out));
+                }
             }
         }
-        Map<Long, Row> jvm = outputs.get("jvm-internal");
+        Map<Long, Row> jvm = outputs.get("p-jvm-internal");
         assertThat(jvm).hasSize(200);
         for (long id : jvm.keySet()) {
-            Row r = jvm.get(id);
-            Row ex = outputs.get("jvm-external").get(id);
-            assertThat(bits(r.<Float>getList(1))).as("row %d", id).isEqualTo(bits(ex.<Float>getList(1)));
-            assertThat(Float.floatToRawIntBits(r.getFloat(2))).isEqualTo(Float.floatToRawIntBits(ex.getFloat(2)));
-            Row tf = outputs.get("tf-internal").get(id);
-            assertThat(tf).isEqualTo(outputs.get("tf-external").get(id));
-            assertThat((double) tf.getFloat(2)).isCloseTo(r.getFloat(2), within(1e-6));
+            List<Float> p = jvm.get(id).getList(1);
+            assertThat(bits(p)).as("row %d", id).isEqualTo(bits(outputs.get("p-jvm-external").get(id).getList(1)));
+            assertThat(p.stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, within(1e-6));
+            List<Float> tf = outputs.get("p-tf-internal").get(id).getList(1);
+            assertThat(tf).isEqualTo(outputs.get("p-tf-external").get(id).getList(1));
+            for (int k = 0; k < 3; k++) {
+                assertThat(tf.get(k)).isCloseTo(p.get(k), within(1e-6f));
+            }
+            List<Integer> flags = outputs.get("t-jvm-internal").get(id).getList(1);
+            assertThat(flags).isEqualTo(outputs.get("t-jvm-external").get(id).getList(1))
+                    .isEqualTo(p.stream().map(v -> v >= 0.3f ? 1 : 0).toList());
         }
     }
 
