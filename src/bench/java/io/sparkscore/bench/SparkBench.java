@@ -88,17 +88,24 @@ final class SparkBench {
         double[] noop = new double[reps];
         double[] sql = new double[reps];
         double[] copy = new double[reps];
+        double[] scoredCpu = new double[reps];
+        double[] noopCpu = new double[reps];
+        double[] sqlCpu = new double[reps];
         ModelSpec tiny = BenchModels.tiny();
         for (int r = 0; r < reps; r++) {
-            noop[r] = JobRuns.time(rows, () -> Baselines.noop(s, input, work.resolve("out-noop")))
-                    .rowsPerSecond();
-            sql[r] = JobRuns.time(rows, () -> Baselines.sqlExpression(s, tiny, input, work.resolve("out-sql")))
-                    .rowsPerSecond();
+            JobRuns.Run noopRun = JobRuns.time(rows, () -> Baselines.noop(s, input, work.resolve("out-noop")));
+            noop[r] = noopRun.rowsPerSecond();
+            noopCpu[r] = noopRun.rowsPerCpuSecond();
+            JobRuns.Run sqlRun = JobRuns.time(rows, () -> Baselines.sqlExpression(s, tiny, input,
+                    work.resolve("out-sql")));
+            sql[r] = sqlRun.rowsPerSecond();
+            sqlCpu[r] = sqlRun.rowsPerCpuSecond();
             copy[r] = JobRuns.time(rows, () -> Baselines.copy(s, input, work.resolve("out-copy"))).rowsPerSecond();
             external[r] = JobRuns.withExternalRows(s, () -> JobRuns.sparkscore(s, model, input,
                     work.resolve("out-external"), rows, Optional.of(plan))).rowsPerSecond();
             JobRuns.Run run = JobRuns.sparkscore(s, model, input, work.resolve("out-fixed"), rows, Optional.of(plan));
             scored[r] = run.rowsPerSecond();
+            scoredCpu[r] = run.rowsPerCpuSecond();
             scoringStage[r] = run.summary().scoringRowsPerSecond();
         }
         String how = String.format("%,d rows, %d Parquet files, local[2]; median of %d runs, the jobs interleaved,"
@@ -122,6 +129,11 @@ final class SparkBench {
         out.accept(Figure.atLeast(2, "tiny, sparkscore rows/s / no-op job rows/s", sparkscoreRowsPerSecond / noopRate,
                 "x", 1.0, "ratio of the two medians above, whole jobs by the wall clock; per run: "
                         + ratios(scored, noop)));
+        out.accept(Figure.context(2, "tiny, sparkscore rows per CPU-second / SQL-expression job's", median(scoredCpu)
+                / median(sqlCpu), "x", "the same jobs by this JVM's CPU time (less sensitive to other load than the"
+                + " wall clock); per run: " + ratios(scoredCpu, sqlCpu)));
+        out.accept(Figure.context(2, "tiny, sparkscore rows per CPU-second / no-op job's", median(scoredCpu)
+                / median(noopCpu), "x", "per run: " + ratios(scoredCpu, noopCpu)));
         out.accept(Figure.context(2, "tiny, sparkscore internal rows / external Rows", sparkscoreRowsPerSecond
                 / median(external), "x", "ratio of the two sparkscore medians above; per run: "
                 + ratios(scored, external)));
