@@ -61,7 +61,6 @@ class RowFormatTest {
                 col("f1"), col("f2").cast("double").as("f2"),
                 // a decimal with 7 fractional digits holds the float's value to ~1e-7
                 col("f3").cast("decimal(20, 7)").as("f3"),
-                // the tiny fixture's f4 is drawn like the others; integer features exercise int conversion
                 when(col("id").equalTo(150), null).otherwise(col("f4")).as("f4"))
                 .withColumn("f1", when(col("id").equalTo(151), Float.NaN).otherwise(col("f1")))
                 .withColumn("f2", when(col("id").equalTo(152), Double.POSITIVE_INFINITY).otherwise(col("f2")))
