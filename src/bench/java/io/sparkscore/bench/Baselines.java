@@ -9,6 +9,7 @@ import io.sparkscore.runtime.RuntimeOptions;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -26,9 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.apache.spark.sql.functions.call_udf;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
 
 /**
- * What users write without sparkscore, and the no-op job: each reads the same tabular Parquet input and writes
+ * What users write without sparkscore, and Spark's own bars (the no-op job, the model as a SQL expression, a plain
+ * copy): each reads the same tabular Parquet input and writes
  * (id, prediction) as Parquet, like a sparkscore job keeping {@code id}.
  */
 final class Baselines {
@@ -46,6 +51,34 @@ final class Baselines {
     /** The same read → mapPartitions → write pipeline as a sparkscore job, with a predictor that does nothing. */
     static void noop(SparkSession spark, Path input, Path output) {
         read(spark, input).mapPartitions(new NoopScorer(), Encoders.row(OUT))
+                .write().mode(SaveMode.Overwrite).parquet(output.toString());
+    }
+
+    /**
+     * The tiny model written by hand as a Spark SQL expression, {@code sigmoid(W2 · relu(W1 · x + b1) + b2)} in
+     * float32 like Keras: what Spark itself does for this model (whole-stage codegen over the vectorized reader).
+     */
+    static void sqlExpression(SparkSession spark, ModelSpec tiny, Path input, Path output) {
+        float[] k1 = tiny.layer("dense").weight("kernel").data();
+        float[] b1 = tiny.layer("dense").weight("bias").data();
+        float[] k2 = tiny.layer("dense_1").weight("kernel").data();
+        float[] b2 = tiny.layer("dense_1").weight("bias").data();
+        Column z = lit(b2[0]);
+        for (int u = 0; u < b1.length; u++) {
+            Column h = lit(b1[u]);
+            for (int i = 0; i < 4; i++) {
+                h = h.plus(col("f" + (i + 1)).multiply(lit(k1[i * b1.length + u])));
+            }
+            z = z.plus(greatest(lit(0f), h).multiply(lit(k2[u])));
+        }
+        Column sigmoid = lit(1.0).divide(lit(1.0).plus(exp(z.unary_$minus()))).cast(DataTypes.FloatType);
+        read(spark, input).select(col("id"), sigmoid.as("prediction"))
+                .write().mode(SaveMode.Overwrite).parquet(output.toString());
+    }
+
+    /** Read, keep {@code id} and one feature as the "prediction", write: the cheapest job with this output. */
+    static void copy(SparkSession spark, Path input, Path output) {
+        read(spark, input).select(col("id"), col("f1").as("prediction"))
                 .write().mode(SaveMode.Overwrite).parquet(output.toString());
     }
 

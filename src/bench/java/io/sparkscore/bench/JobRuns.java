@@ -3,6 +3,7 @@ package io.sparkscore.bench;
 import io.sparkscore.calibration.Plan;
 import io.sparkscore.ml.InputBinding;
 import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.RowFormat;
 import io.sparkscore.job.RunSummary;
 import io.sparkscore.job.ScoringJob;
 import org.apache.spark.sql.SaveMode;
@@ -21,13 +22,24 @@ final class JobRuns {
 
     static final List<String> FEATURES = List.of("f1", "f2", "f3", "f4");
 
-    /** A finished job: its wall time and, for sparkscore jobs, the run summary. */
-    record Run(long rows, double seconds, RunSummary summary) {
+    /**
+     * A finished job: its wall time, the CPU time this JVM spent meanwhile (driver and local executors; less
+     * sensitive than wall time to other processes on a loaded machine) and, for sparkscore jobs, the run summary.
+     */
+    record Run(long rows, double seconds, double cpuSeconds, RunSummary summary) {
 
         double rowsPerSecond() {
             return rows / seconds;
         }
+
+        double rowsPerCpuSecond() {
+            return rows / cpuSeconds;
+        }
     }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
 
     private JobRuns() {
     }
@@ -74,20 +86,30 @@ final class JobRuns {
     }
 
     private static Run timed(SparkSession spark, JobOptions options, long rows) {
-        long t0 = System.nanoTime();
-        ScoringJob.Result result = new ScoringJob(spark, options).run();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (result.summary().rows().scored() != rows) {
-            throw new IllegalStateException("sparkscore scored " + result.summary().rows().scored() + " rows, expected "
-                    + rows);
+        ScoringJob.Result[] result = new ScoringJob.Result[1];
+        Run run = time(rows, () -> result[0] = new ScoringJob(spark, options).run());
+        if (result[0].summary().rows().scored() != rows) {
+            throw new IllegalStateException("sparkscore scored " + result[0].summary().rows().scored()
+                    + " rows, expected " + rows);
         }
-        return new Run(rows, seconds, result.summary());
+        return new Run(rows, run.seconds(), run.cpuSeconds(), result[0].summary());
+    }
+
+    /** Runs a sparkscore job on the external-Row path ({@link RowFormat#KEY}), for comparison. */
+    static Run withExternalRows(SparkSession spark, java.util.function.Supplier<Run> job) {
+        spark.conf().set(RowFormat.KEY, "external");
+        try {
+            return job.get();
+        } finally {
+            spark.conf().unset(RowFormat.KEY);
+        }
     }
 
     /** Times a plain Spark action. */
     static Run time(long rows, Runnable job) {
+        long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         job.run();
-        return new Run(rows, (System.nanoTime() - t0) / 1e9, null);
+        return new Run(rows, (System.nanoTime() - t0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9, null);
     }
 }

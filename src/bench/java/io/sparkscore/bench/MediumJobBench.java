@@ -1,6 +1,7 @@
 package io.sparkscore.bench;
 
 import io.sparkscore.calibration.Plan;
+import io.sparkscore.job.RowFormat;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.runtime.ModelSignature;
@@ -53,10 +54,13 @@ final class MediumJobBench {
 
         int reps = quick ? 1 : 2;
         double[] scored = new double[reps];
+        double[] external = new double[reps];
         double[] noop = new double[reps];
         for (int r = 0; r < reps; r++) {
             noop[r] = JobRuns.time(rows, () -> Baselines.noopArrays(s, input, work.resolve("out-medium-noop")))
                     .rowsPerSecond();
+            external[r] = JobRuns.withExternalRows(s, () -> JobRuns.sparkscoreArrays(s, model, inputName, input,
+                    work.resolve("out-medium-external"), rows, Optional.of(plan))).rowsPerSecond();
             scored[r] = JobRuns.sparkscoreArrays(s, model, inputName, input, work.resolve("out-medium"), rows,
                     Optional.of(plan)).rowsPerSecond();
         }
@@ -70,6 +74,9 @@ final class MediumJobBench {
                 "rows/s", how));
         out.accept(Figure.context(2, m.name() + ", sparkscore rows/s / no-op job rows/s", scoredRate / noopRate,
                 "x", "ratio of the two medians above (the model's own compute is included, so < 1 is expected)"));
+        out.accept(Figure.atLeast(2, m.name() + ", sparkscore internal rows / external Rows", scoredRate
+                / median(external), "x", 0.95, "no regression: the same job on " + RowFormat.KEY + "=external,"
+                + " interleaved; median of " + reps + " runs each (5% noise allowance)"));
     }
 
     private static double median(double[] values) {

@@ -1,7 +1,5 @@
 package io.sparkscore.ml;
 
-import org.apache.spark.sql.Row;
-
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -10,41 +8,48 @@ import java.util.TreeMap;
 /**
  * Passes on the rows {@link RowChecks} found good and counts the bad ones by reason code, so that scoring accounts
  * for every row in the same pass that scores it. Not thread-safe (one per task).
+ *
+ * @param <R> the row type, external or internal: a row passed on stays valid until the next {@link #hasNext()}
  */
-final class BadRowFilter implements Iterator<Row> {
+final class BadRowFilter<R> implements Iterator<R> {
 
-    private final Iterator<Row> rows;
-    private final int reasonCodeIndex;
+    /** Reads a row's {@link RowChecks#REASON_CODE}: null for a good row. */
+    interface ReasonCode<R> {
+        String of(R row);
+    }
+
+    private final Iterator<R> rows;
+    private final ReasonCode<R> reasonCode;
     private final Map<String, Long> badByCode = new TreeMap<>();
     private long rowsSeen;
-    private Row next;
+    private R next;
 
-    /** @param reasonCodeIndex where {@link RowChecks#REASON_CODE} is in the rows (null for good rows) */
-    BadRowFilter(Iterator<Row> rows, int reasonCodeIndex) {
+    BadRowFilter(Iterator<R> rows, ReasonCode<R> reasonCode) {
         this.rows = rows;
-        this.reasonCodeIndex = reasonCodeIndex;
+        this.reasonCode = reasonCode;
     }
 
     @Override
     public boolean hasNext() {
         while (next == null && rows.hasNext()) {
-            Row row = rows.next();
+            R row = rows.next();
             rowsSeen++;
-            if (row.isNullAt(reasonCodeIndex)) {
+            String code = reasonCode.of(row);
+            if (code == null) {
                 next = row;
             } else {
-                badByCode.merge(row.getString(reasonCodeIndex), 1L, Long::sum);
+                badByCode.merge(code, 1L, Long::sum);
             }
         }
         return next != null;
     }
 
     @Override
-    public Row next() {
+    public R next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        Row row = next;
+        R row = next;
         next = null;
         return row;
     }

@@ -1,14 +1,13 @@
 package io.sparkscore.ml;
 
 import io.sparkscore.runtime.Predictor;
-import org.apache.spark.sql.Row;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * Lazily scores a partition batch by batch: pulls up to one batch of rows into a {@link RowBatch}, makes one
- * prediction call, then emits the kept columns joined with the predictions.
+ * Lazily scores a partition batch by batch: pulls up to one batch of rows into a {@link ScoringBatch}, makes one
+ * prediction call, then emits the kept columns joined with the predictions. The same loop serves both row formats.
  *
  * <pre>
  *   rows ──▶ FeatureMapping ──▶ float[][] in ──▶ Predictor ──▶ float[][] out ──▶ rows(kept…, prediction…)
@@ -17,15 +16,15 @@ import java.util.NoSuchElementException;
  *
  * <p>Only one batch is buffered, so memory stays bounded whatever the partition size. Not thread-safe (one per task).
  */
-final class BatchScoringIterator implements Iterator<Row> {
+final class BatchScoringIterator<I, O> implements Iterator<O> {
 
-    private final Iterator<Row> input;
+    private final Iterator<I> input;
     private final Predictor predictor;
-    private final RowBatch batch;
+    private final ScoringBatch<I, O> batch;
     private int cursor;
     private long rowsScored;
 
-    BatchScoringIterator(Iterator<Row> input, Predictor predictor, RowBatch batch) {
+    BatchScoringIterator(Iterator<I> input, Predictor predictor, ScoringBatch<I, O> batch) {
         this.input = input;
         this.predictor = predictor;
         this.batch = batch;
@@ -41,11 +40,11 @@ final class BatchScoringIterator implements Iterator<Row> {
     }
 
     @Override
-    public Row next() {
+    public O next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        return batch.outputRow(cursor++);
+        return batch.output(cursor++);
     }
 
     private void refill() {

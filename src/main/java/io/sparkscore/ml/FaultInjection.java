@@ -2,7 +2,6 @@ package io.sparkscore.ml;
 
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.TaskContext;
-import org.apache.spark.sql.Row;
 
 import java.io.Serializable;
 import java.util.Iterator;
@@ -20,7 +19,7 @@ public record FaultInjection(int partition) implements Serializable {
         return new FaultInjection(Integer.parseInt(conf.get(KEY, "-1")));
     }
 
-    Iterator<Row> wrap(Iterator<Row> rows, TaskContext task) {
+    <R> Iterator<R> wrap(Iterator<R> rows, TaskContext task) {
         if (task.partitionId() != partition || task.attemptNumber() > 0) {
             return rows;
         }
@@ -33,7 +32,7 @@ public record FaultInjection(int partition) implements Serializable {
             }
 
             @Override
-            public Row next() {
+            public R next() {
                 if (emitted++ == 1) {
                     throw new IllegalStateException("fault injected by " + KEY + " in partition " + partition
                             + ", attempt 0");

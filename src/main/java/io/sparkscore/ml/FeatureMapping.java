@@ -2,7 +2,6 @@ package io.sparkscore.ml;
 
 import io.sparkscore.model.Shapes;
 import io.sparkscore.runtime.ModelSignature;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -11,7 +10,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +19,9 @@ import java.util.Set;
  * Turns input rows into the model's flat float32 input buffers: the "rows to buffers" role of a batch.
  *
  * <p>Resolved once on the driver against the input schema and the model signature, so that a missing column, a
- * non-numeric type or a wrong feature count fails before any partition runs; executors then only read values.
- * Immutable and serialisable (it travels in the task closure).
+ * non-numeric type or a wrong feature count fails before any partition runs; executors then only read values, from
+ * external {@code Row}s or from Spark's internal rows alike ({@link FeatureValues}). Immutable and serialisable (it
+ * travels in the task closure).
  */
 public final class FeatureMapping implements Serializable {
 
@@ -31,14 +30,17 @@ public final class FeatureMapping implements Serializable {
 
     private final int[][] columnIndexes;
     private final String[][] columnNames;
+    /** Each column's type, or its elements' type for an array column: how internal rows are read. */
+    private final DataType[][] valueTypes;
     private final boolean[] fromArray;
     private final int[] inputSizes;
     private final boolean allowNaN;
 
-    private FeatureMapping(int[][] columnIndexes, String[][] columnNames, boolean[] fromArray, int[] inputSizes,
-                           boolean allowNaN) {
+    private FeatureMapping(int[][] columnIndexes, String[][] columnNames, DataType[][] valueTypes, boolean[] fromArray,
+                           int[] inputSizes, boolean allowNaN) {
         this.columnIndexes = columnIndexes;
         this.columnNames = columnNames;
+        this.valueTypes = valueTypes;
         this.fromArray = fromArray;
         this.inputSizes = inputSizes;
         this.allowNaN = allowNaN;
@@ -55,6 +57,7 @@ public final class FeatureMapping implements Serializable {
         bindings = InputBinding.inModelOrder(bindings, signature.inputNames());
         int[][] indexes = new int[n][];
         String[][] names = new String[n][];
+        DataType[][] types = new DataType[n][];
         boolean[] arrays = new boolean[n];
         int[] sizes = new int[n];
         for (int i = 0; i < n; i++) {
@@ -65,8 +68,11 @@ public final class FeatureMapping implements Serializable {
             List<String> cols = b.columns();
             indexes[i] = new int[cols.size()];
             names[i] = cols.toArray(String[]::new);
+            types[i] = new DataType[cols.size()];
             for (int c = 0; c < cols.size(); c++) {
                 indexes[i][c] = checkColumn(schema, cols.get(c), b.arrayColumn() != null);
+                DataType t = schema.fields()[indexes[i][c]].dataType();
+                types[i][c] = t instanceof ArrayType at ? at.elementType() : t;
             }
             if (b.arrayColumn() != null) {
                 arrays[i] = true;
@@ -76,7 +82,7 @@ public final class FeatureMapping implements Serializable {
                         + "; pass exactly " + size + " columns (reshaped in C order) or an array column");
             }
         }
-        return new FeatureMapping(indexes, names, arrays, sizes, allowNaN);
+        return new FeatureMapping(indexes, names, types, arrays, sizes, allowNaN);
     }
 
     private static int checkColumn(StructType schema, String column, boolean array) {
@@ -108,63 +114,49 @@ public final class FeatureMapping implements Serializable {
      * @throws BadRowException when a value is null, NaN/infinite (unless NaN is allowed) or an array has the wrong
      *                         length; {@code keyOf} names the row in the message
      */
-    public void read(Row row, float[][] buffers, int rowInBatch, RowKey keyOf) {
+    public void read(FeatureValues row, float[][] buffers, int rowInBatch, RowKey keyOf) {
         for (int i = 0; i < columnIndexes.length; i++) {
             float[] buffer = buffers[i];
             int base = rowInBatch * inputSizes[i];
             if (fromArray[i]) {
                 readArray(row, i, buffer, base, keyOf);
-            } else {
-                int[] cols = columnIndexes[i];
-                for (int c = 0; c < cols.length; c++) {
-                    buffer[base + c] = value(row, cols[c], columnNames[i][c], keyOf);
+                continue;
+            }
+            int[] cols = columnIndexes[i];
+            for (int c = 0; c < cols.length; c++) {
+                if (row.isNullAt(cols[c])) {
+                    throw new BadRowException(row.describe(keyOf), columnNames[i][c], "is null");
                 }
+                buffer[base + c] = checked(row.number(cols[c], valueTypes[i][c]), row, columnNames[i][c], keyOf);
             }
         }
     }
 
-    private void readArray(Row row, int input, float[] buffer, int base, RowKey keyOf) {
+    private void readArray(FeatureValues row, int input, float[] buffer, int base, RowKey keyOf) {
         int col = columnIndexes[input][0];
         String name = columnNames[input][0];
         if (row.isNullAt(col)) {
-            throw new BadRowException(keyOf.describe(row), name, "is null");
+            throw new BadRowException(row.describe(keyOf), name, "is null");
         }
-        List<Object> values = row.getList(col);
-        if (values.size() != inputSizes[input]) {
-            throw new BadRowException(keyOf.describe(row), name, "has " + values.size() + " values but the model"
-                    + " input expects " + inputSizes[input]);
+        int n = row.openArray(col);
+        if (n != inputSizes[input]) {
+            throw new BadRowException(row.describe(keyOf), name, "has " + n + " values but the model input expects "
+                    + inputSizes[input]);
         }
-        for (int k = 0; k < values.size(); k++) {
-            Object v = values.get(k);
-            if (v == null) {
-                throw new BadRowException(keyOf.describe(row), name, "has a null at position " + k);
+        DataType type = valueTypes[input][0];
+        for (int k = 0; k < n; k++) {
+            if (row.elementIsNull(k)) {
+                throw new BadRowException(row.describe(keyOf), name, "has a null at position " + k);
             }
-            buffer[base + k] = check(toFloat(v), row, name + "[" + k + "]", keyOf);
+            buffer[base + k] = checked(row.element(k, type), row, name + "[" + k + "]", keyOf);
         }
     }
 
-    private float value(Row row, int col, String name, RowKey keyOf) {
-        if (row.isNullAt(col)) {
-            throw new BadRowException(keyOf.describe(row), name, "is null");
-        }
-        return check(toFloat(row.get(col)), row, name, keyOf);
-    }
-
-    private float check(float v, Row row, String name, RowKey keyOf) {
+    private float checked(float v, FeatureValues row, String name, RowKey keyOf) {
         if (Float.isNaN(v) ? !allowNaN : Float.isInfinite(v)) {
-            throw new BadRowException(keyOf.describe(row), name, "is " + v);
+            throw new BadRowException(row.describe(keyOf), name, "is " + v);
         }
         return v;
-    }
-
-    private static float toFloat(Object v) {
-        if (v instanceof Float f) {
-            return f;
-        }
-        if (v instanceof BigDecimal d) {
-            return d.floatValue();
-        }
-        return ((Number) v).floatValue();
     }
 
     /** All columns read, in binding order, for projections. */

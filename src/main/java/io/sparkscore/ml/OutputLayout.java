@@ -1,6 +1,9 @@
 package io.sparkscore.ml;
 
 import io.sparkscore.runtime.ModelSignature;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -126,30 +129,61 @@ public final class OutputLayout implements Serializable {
         }
     }
 
-    private Object decode(float[] out, int from, int size) {
-        switch (mode) {
-            case ARGMAX -> {
-                int best = 0;
-                for (int k = 1; k < size; k++) {
-                    if (out[from + k] > out[from + best]) {
-                        best = k;
+    /** The same values written into field {@code at} onwards of an internal row, primitives unboxed. */
+    void write(float[][] outputs, int r, InternalRow target, int at) {
+        for (int j = 0; j < sizes.length; j++) {
+            int size = sizes[j];
+            float[] out = outputs[j];
+            int from = r * size;
+            switch (mode) {
+                case ARGMAX -> target.setInt(at + j, argmax(out, from, size));
+                case THRESHOLD -> {
+                    if (size == 1) {
+                        target.setInt(at + j, flag(out[from]));
+                    } else {
+                        target.update(at + j, UnsafeArrayData.fromPrimitiveArray(flags(out, from, size)));
                     }
                 }
-                return best;
-            }
-            case THRESHOLD -> {
-                if (size == 1) {
-                    return out[from] >= threshold ? 1 : 0;
+                default -> {
+                    if (size == 1) {
+                        target.setFloat(at + j, out[from]);
+                    } else {
+                        // straight from the output buffer, one copy
+                        target.update(at + j, UnsafeArrayData.fromPrimitiveArray(out, Platform.FLOAT_ARRAY_OFFSET
+                                + from * Float.BYTES, size, Float.BYTES));
+                    }
                 }
-                int[] flags = new int[size];
-                for (int k = 0; k < size; k++) {
-                    flags[k] = out[from + k] >= threshold ? 1 : 0;
-                }
-                return flags;
-            }
-            default -> {
-                return size == 1 ? (Object) out[from] : Arrays.copyOfRange(out, from, from + size);
             }
         }
+    }
+
+    private Object decode(float[] out, int from, int size) {
+        return switch (mode) {
+            case ARGMAX -> argmax(out, from, size);
+            case THRESHOLD -> size == 1 ? (Object) flag(out[from]) : flags(out, from, size);
+            default -> size == 1 ? (Object) out[from] : Arrays.copyOfRange(out, from, from + size);
+        };
+    }
+
+    private static int argmax(float[] out, int from, int size) {
+        int best = 0;
+        for (int k = 1; k < size; k++) {
+            if (out[from + k] > out[from + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private int flag(float v) {
+        return v >= threshold ? 1 : 0;
+    }
+
+    private int[] flags(float[] out, int from, int size) {
+        int[] flags = new int[size];
+        for (int k = 0; k < size; k++) {
+            flags[k] = flag(out[from + k]);
+        }
+        return flags;
     }
 }

@@ -6,19 +6,23 @@ import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.Predictor;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.function.IntFunction;
 
 /**
  * The executor side of scoring, one instance per task: takes the JVM's cached model for the plan, opens a predictor
  * for the plan's batch size and scores the partition lazily through {@link BatchScoringIterator}. The predictor is
  * closed by a task-completion listener, so it is released even when the output iterator is not drained (failures,
- * limits, empty partitions).
+ * limits, empty partitions). It scores external {@link Row}s as a {@code MapPartitionsFunction}, or Spark's internal
+ * rows through {@link #onInternalRows()} (see {@link RowFormat}); the loop, the checks and the counts are the same.
  *
  * <p>The closure holds only the broadcast handle, the model hash and small resolved config.
  */
@@ -48,6 +52,17 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
+        return score(rows, r -> r.isNullAt(reasonCodeIndex) ? null : r.getString(reasonCodeIndex), batches::create);
+    }
+
+    /** This scorer over Spark's internal rows, which it reads and writes without building external rows. */
+    FlatMapFunction<Iterator<InternalRow>, InternalRow> onInternalRows() {
+        return rows -> score(rows, r -> r.isNullAt(reasonCodeIndex) ? null
+                : r.getUTF8String(reasonCodeIndex).toString(), batches::createInternal);
+    }
+
+    private <I, O> Iterator<O> score(Iterator<I> rows, BadRowFilter.ReasonCode<I> reasonCode,
+                                     IntFunction<ScoringBatch<I, O>> newBatch) {
         TaskContext task = TaskContext.get();
         if (!rows.hasNext()) {
             report(task, 0);
@@ -56,8 +71,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
                 TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
         Predictor predictor = loaded.newPredictor(plan.batchSize());
-        BadRowFilter good = new BadRowFilter(rows, reasonCodeIndex);
-        BatchScoringIterator scoring = new BatchScoringIterator(good, predictor, batches.create(plan.batchSize()));
+        BadRowFilter<I> good = new BadRowFilter<>(rows, reasonCode);
+        BatchScoringIterator<I, O> scoring = new BatchScoringIterator<>(good, predictor,
+                newBatch.apply(plan.batchSize()));
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
         task.addTaskCompletionListener(ctx -> {
             predictor.close();

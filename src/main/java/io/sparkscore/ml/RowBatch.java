@@ -2,22 +2,32 @@ package io.sparkscore.ml;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 
 import java.util.Arrays;
 
 /**
- * One batch of rows on its way through the model: the feature values mapped into reusable input buffers, the kept
- * column values copied aside (Spark may reuse row objects), and the output buffers the predictor fills. Scoring and
- * calibration both use it, so calibration times exactly the conversions scoring performs. Not thread-safe.
+ * A batch of external {@link Row}s: the kept column values are copied aside (Spark may reuse row objects) and each
+ * output is a new {@code Row}. Not thread-safe.
  */
-final class RowBatch {
+final class RowBatch extends ScoringBatch<Row, Row> {
 
-    /** Everything needed to make batches of any capacity; small, serialisable, travels in task closures. */
-    record Factory(FeatureMapping features, RowKey rowKey, int[] keepIndexes, OutputLayout output, int[] inputSizes)
-            implements java.io.Serializable {
+    /**
+     * Everything needed to make batches of any capacity, in either row format; small, serialisable, travels in task
+     * closures.
+     *
+     * @param keptFields the kept columns' fields, in {@code keepIndexes} order
+     * @param format     the row format scoring reads, so that calibration times the same conversions
+     */
+    record Factory(FeatureMapping features, RowKey rowKey, int[] keepIndexes, StructType keptFields,
+                   OutputLayout output, int[] inputSizes, RowFormat format) implements java.io.Serializable {
 
         RowBatch create(int capacity) {
-            return new RowBatch(features, rowKey, keepIndexes, output, inputSizes, capacity);
+            return new RowBatch(this, capacity);
+        }
+
+        InternalRowBatch createInternal(int capacity) {
+            return new InternalRowBatch(this, capacity);
         }
     }
 
@@ -25,55 +35,31 @@ final class RowBatch {
     private final RowKey rowKey;
     private final int[] keepIndexes;
     private final OutputLayout output;
-    private final float[][] inputs;
-    private final float[][] outputs;
     private final Object[][] kept;
-    private int size;
+    private final FeatureValues.OfRow values = new FeatureValues.OfRow();
 
-    RowBatch(FeatureMapping features, RowKey rowKey, int[] keepIndexes, OutputLayout output, int[] inputSizes,
-             int capacity) {
-        this.features = features;
-        this.rowKey = rowKey;
-        this.keepIndexes = keepIndexes;
-        this.output = output;
-        this.inputs = new float[inputSizes.length][];
-        for (int i = 0; i < inputSizes.length; i++) {
-            inputs[i] = new float[capacity * inputSizes[i]];
-        }
-        this.outputs = output.allocate(capacity);
+    private RowBatch(Factory f, int capacity) {
+        super(f.inputSizes(), f.output(), capacity);
+        this.features = f.features();
+        this.rowKey = f.rowKey();
+        this.keepIndexes = f.keepIndexes();
+        this.output = f.output();
         this.kept = new Object[capacity][keepIndexes.length];
     }
 
-    void clear() {
-        size = 0;
-    }
-
-    int size() {
-        return size;
-    }
-
-    /** Maps the row into the next slot; a bad row throws {@link BadRowException} and leaves the batch unchanged. */
-    void add(Row row) {
-        features.read(row, inputs, size, rowKey);
-        Object[] k = kept[size];
+    @Override
+    void fill(Row row, int slot) {
+        features.read(values.of(row), inputs(), slot, rowKey);
+        Object[] k = kept[slot];
         for (int i = 0; i < keepIndexes.length; i++) {
             k[i] = row.get(keepIndexes[i]);
         }
-        size++;
     }
 
-    float[][] inputs() {
-        return inputs;
-    }
-
-    float[][] outputs() {
-        return outputs;
-    }
-
-    /** The output row for slot {@code r}: kept values, then one value per prediction column. */
-    Row outputRow(int r) {
+    @Override
+    Row output(int r) {
         Object[] values = Arrays.copyOf(kept[r], keepIndexes.length + output.columnCount());
-        output.write(outputs, r, values, keepIndexes.length);
+        output.write(outputs(), r, values, keepIndexes.length);
         return RowFactory.create(values);
     }
 }

@@ -175,15 +175,19 @@ public final class ScoringRun {
         StructType goodSchema = good.schema();
         FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, config.allowNaN());
         int[] keepIndexes = keptColumns.stream().mapToInt(goodSchema::fieldIndex).toArray();
-        RowKey rowKey = new RowKey(keepIndexes, keep.toArray(String[]::new));
         OutputLayout output = OutputLayout.of(signature, config.predictionColumns(),
                 ScoringConfig.DEFAULT_PREDICTION_COLUMN, config.outputMode());
         StructField[] kept = new StructField[keepIndexes.length];
+        StructField[] keyFields = new StructField[keepIndexes.length];
         for (int i = 0; i < keepIndexes.length; i++) {
             kept[i] = goodSchema.fields()[keepIndexes[i]];
+            // error messages name the user's column, not its alias
+            keyFields[i] = kept[i].copy(keep.get(i), kept[i].dataType(), kept[i].nullable(), kept[i].metadata());
         }
-        return new Checked(rows, good, new RowBatch.Factory(mapping, rowKey, keepIndexes, output, inputSizes),
-                output.schema(new StructType(kept)), aliases);
+        StructType keptFields = new StructType(kept);
+        RowKey rowKey = new RowKey(keepIndexes, new StructType(keyFields));
+        return new Checked(rows, good, new RowBatch.Factory(mapping, rowKey, keepIndexes, keptFields, output,
+                inputSizes, RowFormat.choose(input.sparkSession())), output.schema(keptFields), aliases);
     }
 
     /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}. */
@@ -229,9 +233,9 @@ public final class ScoringRun {
     Dataset<Row> score(Plan plan, JobMetrics metrics, BinaryOperator<Column> codeRule) {
         Dataset<Row> rows = checked.rows().withColumn(RowChecks.REASON_CODE,
                 codeRule.apply(col(RowChecks.REASON), col(RowChecks.REASON_CODE)));
-        Dataset<Row> scored = rows.mapPartitions(new PartitionScorer(model, spec.hash(), plan, checked.batches(),
-                        rows.schema().fieldIndex(RowChecks.REASON_CODE), metrics, FaultInjection.from(spark.conf())),
-                Encoders.row(checked.outSchema()));
+        Dataset<Row> scored = checked.batches().format().score(rows, new PartitionScorer(model, spec.hash(), plan,
+                        checked.batches(), rows.schema().fieldIndex(RowChecks.REASON_CODE), metrics,
+                        FaultInjection.from(spark.conf())), checked.outSchema());
         for (Map.Entry<String, String> alias : checked.keptAliases().entrySet()) {
             scored = scored.withColumnRenamed(alias.getKey(), alias.getValue());
         }

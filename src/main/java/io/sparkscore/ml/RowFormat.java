@@ -1,0 +1,66 @@
+package io.sparkscore.ml;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.Locale;
+
+/**
+ * The rows the scoring pass hands to {@link PartitionScorer}: Spark's own internal rows where the session allows it,
+ * external {@link Row}s elsewhere. The checks, counts and predictions are the same either way; only the conversions
+ * around the model differ.
+ *
+ * <pre>
+ *  INTERNAL: checked query (whole-stage codegen over the columnar reader) ─▶ toRdd: InternalRow
+ *              ─▶ mapPartitions: floats straight from the row, predictions into reused mutable rows
+ *              ─▶ internalCreateDataFrame ─▶ write
+ *  EXTERNAL: checked query ─▶ Row deserializer ─▶ mapPartitions: Row in, new Row out ─▶ Row serializer ─▶ write
+ * </pre>
+ *
+ * <p>{@code spark.sparkscore.rowFormat} ({@code auto}, {@code internal}, {@code external}) overrides the choice, to
+ * compare the two or to step around a problem in one of them.
+ */
+public enum RowFormat {
+
+    /** A Row encoder both ways: works on any session. */
+    EXTERNAL,
+    /** The checked query's internal rows in, internal rows out: needs a classic (not Spark Connect) session. */
+    INTERNAL;
+
+    public static final String KEY = "spark.sparkscore.rowFormat";
+
+    static RowFormat choose(SparkSession spark) {
+        String asked = spark.conf().get(KEY, "auto");
+        boolean classic = spark instanceof org.apache.spark.sql.classic.SparkSession;
+        switch (asked.trim().toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return classic ? INTERNAL : EXTERNAL;
+            case "external":
+                return EXTERNAL;
+            case "internal":
+                if (!classic) {
+                    throw JobException.config(KEY + "=internal needs a classic Spark session, but this session is a "
+                            + spark.getClass().getName() + "; set it to auto or external");
+                }
+                return INTERNAL;
+            default:
+                throw JobException.config("unknown " + KEY + " '" + asked + "'; expected auto, internal or external");
+        }
+    }
+
+    /** The scored rows of {@code checked}, lazily: nothing runs until they are written. */
+    Dataset<Row> score(Dataset<Row> checked, PartitionScorer scorer, StructType outSchema) {
+        if (this == EXTERNAL) {
+            return checked.mapPartitions(scorer, Encoders.row(outSchema));
+        }
+        JavaRDD<InternalRow> rows = checked.queryExecution().toRdd().toJavaRDD();
+        JavaRDD<InternalRow> scored = rows.mapPartitions(scorer.onInternalRows());
+        return ((org.apache.spark.sql.classic.SparkSession) checked.sparkSession())
+                .internalCreateDataFrame(scored.rdd(), outSchema, false);
+    }
+}
