@@ -93,7 +93,7 @@ final class CalibrationStage {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(result.get(0)))) {
             return (CalibrationReport) in.readObject();
         } catch (IOException | ClassNotFoundException e) {
-            throw new JobException(JobException.RUNTIME, "calibration result could not be read back", e);
+            throw new JobFailedException("calibration result could not be read back", e);
         }
     }
 

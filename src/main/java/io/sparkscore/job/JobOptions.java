@@ -153,6 +153,15 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         };
     }
 
+    /** The SavedModel options as given on the command line, refused as a configuration error when invalid. */
+    public static SavedModelOptions savedModelOptions(String signature, List<String> tags) {
+        try {
+            return new SavedModelOptions(signature, tags);
+        } catch (IllegalArgumentException e) {
+            throw JobException.config(e.getMessage());
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -225,11 +234,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
 
         /** The SavedModel signature key and MetaGraphDef tags (defaults serving_default and serve). */
         public Builder optSavedModel(String signature, List<String> tags) {
-            try {
-                savedModel = new SavedModelOptions(signature, tags);
-            } catch (IllegalArgumentException e) {
-                throw JobException.config(e.getMessage());
-            }
+            savedModel = savedModelOptions(signature, tags);
             return this;
         }
 
