@@ -1,5 +1,6 @@
 package io.sparkscore.job;
 
+import io.sparkscore.calibration.CalibrationException;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.HardwareSignature;
@@ -69,7 +70,7 @@ final class CalibrationStage {
     private static void save(PlanStore store, String planKey, HardwareSignature hardware, CalibrationReport report) {
         try {
             store.save(planKey, hardware, report);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (CalibrationException e) {
             LOG.warn("Calibrated plan not stored: {}", e.getMessage());
         }
     }
