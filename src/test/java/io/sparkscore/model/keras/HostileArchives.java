@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
  */
 final class HostileArchives {
 
-    static final long GIB = 1L << 30;
+    static final int GIB_IN_MIB = 1024;
 
     private HostileArchives() {
     }
@@ -67,30 +67,104 @@ final class HostileArchives {
     }
 
     /**
-     * The writer's config.json and metadata.json, then a deflated {@code model.weights.h5} of {@code size} bytes:
-     * {@code prefix} followed by zeros. A 3 GiB entry takes about 3 MB in the archive.
+     * The writer's metadata.json and config.json (stored), then a deflated {@code model.weights.h5}: {@code prefix}
+     * followed by {@code zeroMiB} MiB of zeros. The zeros are one compressed block repeated, so a 3 GiB entry is
+     * written in a second or two and takes about 3 MB. The archive is a valid zip: sizes and CRCs are right.
      */
-    static Path bomb(Path target, ModelSpec spec, byte[] prefix, long size) throws IOException {
+    static Path bomb(Path target, ModelSpec spec, byte[] prefix, int zeroMiB) throws IOException {
         Map<String, byte[]> entries = entriesOf(spec);
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(target))) {
-            zip.setLevel(Deflater.BEST_SPEED);
+        byte[] zeros = new byte[1 << 20];
+        CRC32 crc = new CRC32();
+        crc.update(prefix);
+        for (int i = 0; i < zeroMiB; i++) {
+            crc.update(zeros);
+        }
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        byte[] head;
+        byte[] block;
+        byte[] tail;
+        try {
+            head = deflate(deflater, prefix, false);
+            block = deflate(deflater, zeros, false);
+            tail = deflate(deflater, new byte[0], true);
+        } finally {
+            deflater.end();
+        }
+        long compressed = head.length + (long) block.length * zeroMiB + tail.length;
+        long size = prefix.length + ((long) zeroMiB << 20);
+        try (RawZip zip = new RawZip(Files.newOutputStream(target))) {
             for (String name : new String[] {"metadata.json", "config.json"}) {
-                zip.putNextEntry(new ZipEntry(name));
-                zip.write(entries.get(name));
-                zip.closeEntry();
+                byte[] data = entries.get(name);
+                CRC32 c = new CRC32();
+                c.update(data);
+                zip.entry(name, 0, c.getValue(), data.length, data.length);
+                zip.out.write(data);
             }
-            zip.putNextEntry(new ZipEntry("model.weights.h5"));
-            zip.write(prefix);
-            writeZeros(zip, size - prefix.length);
-            zip.closeEntry();
+            zip.entry("model.weights.h5", 8, crc.getValue(), compressed, size);
+            zip.out.write(head);
+            for (int i = 0; i < zeroMiB; i++) {
+                zip.out.write(block);
+            }
+            zip.out.write(tail);
         }
         return target;
     }
 
-    private static void writeZeros(OutputStream out, long n) throws IOException {
-        byte[] zeros = new byte[1 << 20];
-        for (long left = n; left > 0; left -= zeros.length) {
-            out.write(zeros, 0, (int) Math.min(zeros.length, left));
+    /** Raw deflate of {@code data}, ending byte-aligned and self-contained (full flush), or the final block. */
+    private static byte[] deflate(Deflater deflater, byte[] data, boolean last) {
+        deflater.setInput(data);
+        if (last) {
+            deflater.finish();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        do {
+            n = deflater.deflate(buffer, 0, buffer.length, last ? Deflater.NO_FLUSH : Deflater.FULL_FLUSH);
+            out.write(buffer, 0, n);
+        } while (n == buffer.length || (last && !deflater.finished()));
+        return out.toByteArray();
+    }
+
+    /** A minimal zip writer for entries whose compressed bytes are given: local headers, then the directory. */
+    private static final class RawZip implements AutoCloseable {
+        final java.io.DataOutputStream out;
+        private final ByteArrayOutputStream directory = new ByteArrayOutputStream();
+        private int count;
+
+        RawZip(OutputStream target) {
+            this.out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(target, 1 << 16));
+        }
+
+        void entry(String name, int method, long crc, long compressed, long size) throws IOException {
+            byte[] n = name.getBytes(StandardCharsets.UTF_8);
+            long offset = out.size();
+            ByteBuffer local = ByteBuffer.allocate(30).order(ByteOrder.LITTLE_ENDIAN);
+            local.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) method)
+                    .putInt(0).putInt((int) crc).putInt((int) compressed).putInt((int) size)
+                    .putShort((short) n.length).putShort((short) 0);
+            out.write(local.array());
+            out.write(n);
+            ByteBuffer central = ByteBuffer.allocate(46).order(ByteOrder.LITTLE_ENDIAN);
+            central.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0)
+                    .putShort((short) method).putInt(0).putInt((int) crc).putInt((int) compressed).putInt((int) size)
+                    .putShort((short) n.length).putShort((short) 0).putShort((short) 0).putShort((short) 0)
+                    .putShort((short) 0).putInt(0).putInt((int) offset);
+            directory.write(central.array());
+            directory.write(n);
+            count++;
+        }
+
+        @Override
+        public void close() throws IOException {
+            long start = Integer.toUnsignedLong(out.size());
+            byte[] dir = directory.toByteArray();
+            out.write(dir);
+            ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
+            end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) count)
+                    .putShort((short) count).putInt(dir.length).putInt((int) start).putShort((short) 0);
+            out.write(end.array());
+            out.close();
         }
     }
 

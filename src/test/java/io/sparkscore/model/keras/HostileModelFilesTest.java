@@ -46,7 +46,7 @@ class HostileModelFilesTest {
 
     @Test
     void aWeightsEntryThatIsNotHdf5IsRefusedFromItsFirstBytes() throws IOException {
-        Path file = HostileArchives.bomb(tmp.resolve("zeros.keras"), tiny, new byte[0], 64L << 20);
+        Path file = HostileArchives.bomb(tmp.resolve("zeros.keras"), tiny, new byte[0], 64);
 
         assertThatThrownBy(() -> read(file))
                 .isInstanceOf(ModelFormatException.class)
@@ -57,7 +57,7 @@ class HostileModelFilesTest {
     @Test
     void aDecompressionBombIsRefusedOnceItsRatioShows() throws IOException {
         byte[] weights = HostileArchives.entriesOf(tiny).get("model.weights.h5");
-        Path file = HostileArchives.bomb(tmp.resolve("bomb.keras"), tiny, weights, 256L << 20);
+        Path file = HostileArchives.bomb(tmp.resolve("bomb.keras"), tiny, weights, 256);
 
         assertThatThrownBy(() -> read(file))
                 .isInstanceOf(ModelFormatException.class)
