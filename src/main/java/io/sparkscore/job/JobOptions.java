@@ -122,7 +122,9 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
             return quarantinePath;
         }
         if (outputPath == null) {
-            throw JobException.config("--bad-rows quarantine with --output-table needs --quarantine PATH");
+            throw JobException.config("--bad-rows quarantine (the default) with --output-table needs --quarantine"
+                    + " PATH: a table has no directory to keep the bad rows in; pass --quarantine, or --bad-rows skip"
+                    + " or fail");
         }
         return outputPath.replaceAll("/+$", "") + "/" + QUARANTINE_DIR;
     }

@@ -2,6 +2,7 @@ package io.sparkscore.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkscore.SparkScoreException;
 import io.sparkscore.calibration.CalibrationChart;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationTable;
@@ -133,8 +134,14 @@ public final class ScoringJob {
                 FaultInjection.from(spark.conf())), Encoders.row(p.outSchema()));
         try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
                 counted.orElse(0L), progressMillis, progressSink)) {
-            OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
-                    options.outputTable());
+            try {
+                OutputSink.write(withMetadata(scored, p.spec()), options, options.outputPath(),
+                        options.outputTable());
+            } catch (SparkScoreException e) {
+                throw e; // refused on the driver before the write began
+            } catch (Exception e) { // Spark throws its checked SparkException undeclared
+                throw scoringFailed(e, start, hadoop);
+            }
             progressSink.accept(progress.line());
         }
         long scoringMillis = Math.max(1, System.currentTimeMillis() - scoringStart);
@@ -171,6 +178,9 @@ public final class ScoringJob {
 
     private void checkOutputIsWritable(Configuration hadoop) {
         options.requireOutput();
+        if (options.badRows() == BadRowPolicy.QUARANTINE) {
+            options.effectiveQuarantinePath(); // refuses, before anything is written, a target with no quarantine
+        }
         if (options.mode() != JobOptions.WriteMode.ERROR) {
             return;
         }
@@ -214,6 +224,7 @@ public final class ScoringJob {
         OutputLayout output = OutputLayout.of(signature, options.predictionColumns(), "prediction",
                 options.outputMode());
         StructType outSchema = output.schema(keptFields(schema, keepIndexes));
+        OutputSink.requireFormatHolds(outSchema, options);
 
         ModelSource model = ModelSource.of(spark.sparkContext(), spec, options.modelPath(), options.savedModel(),
                 options.broadcastThresholdBytes());
@@ -297,6 +308,41 @@ public final class ScoringJob {
                 Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),
                         "tensorflow-java", BuildInfo.tensorflowJavaVersion(),
                         "java", System.getProperty("java.version")));
+    }
+
+    /**
+     * The scoring job failed (a task failed every attempt): Spark's commit protocol committed nothing, so the output
+     * location is as it was. Says so, and leaves a failed-run summary in the output directory when it can.
+     */
+    private JobFailedException scoringFailed(Exception cause, long start, Configuration hadoop) {
+        String why = firstLine(cause);
+        // saveAsTable in overwrite mode drops the old table before its job starts; path outputs are kept
+        String previous = options.outputTable() != null && options.mode() == JobOptions.WriteMode.OVERWRITE
+                ? "Spark dropped the table's previous contents when the write began"
+                : "the output at " + options.outputName() + " is as it was before this run";
+        JobFailedException failed = new JobFailedException("scoring failed (" + why + "); nothing was committed,"
+                + " " + previous + "; fix the cause and rerun (with --mode overwrite if the output directory is now"
+                + " there)", cause);
+        if (options.outputPath() != null) {
+            try {
+                OutputFiles.writeText(options.outputPath(), SUMMARY_FILE, FailedRun.of(options, why,
+                        System.currentTimeMillis() - start, spark.sparkContext().applicationId()).toJson(), hadoop);
+            } catch (RuntimeException e) {
+                LOG.warn("The failed run's summary could not be written: {}", e.getMessage());
+                failed.addSuppressed(e);
+            }
+        }
+        return failed;
+    }
+
+    /** The innermost cause's message, the part of Spark's wrapping that says what went wrong. */
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
     }
 
     private void writeSideFiles(RunSummary summary, CalibrationReport calibration, Configuration hadoop) {
