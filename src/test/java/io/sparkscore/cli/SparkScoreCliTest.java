@@ -86,6 +86,29 @@ class SparkScoreCliTest {
     }
 
     @Test
+    void aConfigIntegerBeyondTheIntRangeExitsWithModelErrorCodeInOneLine() throws IOException {
+        Path edited = dir.resolve("huge-units.keras");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(model));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(edited))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                byte[] data = in.readAllBytes();
+                if (e.getName().equals("config.json")) {
+                    String json = new String(data, StandardCharsets.UTF_8);
+                    assertThat(json).contains("\"units\":2");
+                    data = json.replace("\"units\":2", "\"units\":4294967298").getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(data);
+            }
+        }
+        Run r = run("inspect", "--model", edited.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.output()).isEqualTo("sparkscore: error: layer 'dense' (Dense): config 'units' is 4294967298,"
+                + " beyond the largest integer (2147483647) a layer option can be; the config is damaged or was"
+                + " altered (model file " + edited + ")" + System.lineSeparator());
+    }
+
+    @Test
     void badBatchSizeIsAUsageError() {
         Run r = run("score", "--model", model.toString(), "--input", "x", "--output", "y", "--features", "a",
                 "--batch-size", "lots");

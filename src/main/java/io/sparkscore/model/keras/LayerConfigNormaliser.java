@@ -1,9 +1,7 @@
 package io.sparkscore.model.keras;
 
 import io.sparkscore.model.Activation;
-import io.sparkscore.model.JsonInts;
 import io.sparkscore.model.LayerConfig;
-import io.sparkscore.model.UnsupportedLayerException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,31 +38,10 @@ final class LayerConfigNormaliser {
             if (ACTIVATION_KEYS.contains(key)) {
                 out.put(key, Activation.canonicalName(value, kerasMajor, layerName, className));
             } else {
-                requireIntRange(layerName, className, key, value);
                 out.put(key, harmless(value));
             }
         });
         return out;
-    }
-
-    /**
-     * Refuses, at read time, an integer option (units, filters, kernel sizes, shapes) that no int can hold: read
-     * later it would have to be wrapped or rejected on an executor. Seeds may legitimately be large and are left
-     * alone; they do not change what a trained layer computes.
-     */
-    private static void requireIntRange(String layerName, String className, String key, Object value) {
-        if ("seed".equals(key)) {
-            return;
-        }
-        List<?> values = value instanceof List<?> l ? l : java.util.Collections.singletonList(value);
-        for (Object v : values) {
-            boolean integerLiteral = v instanceof Long || v instanceof java.math.BigInteger;
-            if (integerLiteral && JsonInts.exact(v) == null) {
-                throw new UnsupportedLayerException(layerName, className, "config '" + key + "' is " + value
-                        + ", beyond the largest integer (" + Integer.MAX_VALUE + ") a layer option can be; the"
-                        + " config is damaged or was altered");
-            }
-        }
     }
 
     private static boolean isTrainingOnly(String key) {

@@ -142,7 +142,7 @@ class HostileModelFilesTest {
         assertThatThrownBy(() -> read(file))
                 .isInstanceOf(UnsupportedLayerException.class)
                 .hasMessage("layer 'dense' (Dense): config 'units' is 4294967298, beyond the largest integer"
-                        + " (2147483647) a layer option can be; the config is damaged or was altered");
+                        + " (2147483647) a layer option can be; the config is damaged or was altered (model file " + file + ")");
     }
 
     @Test
