@@ -22,7 +22,7 @@ final class ExitCodes {
     }
 
     static int of(Throwable failure) {
-        SparkScoreException own = innermostOwn(failure);
+        SparkScoreException own = outermostOwn(failure);
         if (own instanceof ConfigurationException) {
             return USAGE;
         }
@@ -36,10 +36,11 @@ final class ExitCodes {
     }
 
     /**
-     * The first sparkscore exception in the cause chain, or null. Spark wraps executor-side failures in its own
-     * exceptions; the user needs the sparkscore error inside.
+     * The first sparkscore exception down the cause chain, or null. Spark wraps executor-side failures in its own
+     * exceptions, and the user needs the sparkscore error inside; where sparkscore wraps one of its own (a failed
+     * scoring job around a task's error), the outer one says what the run as a whole did.
      */
-    static SparkScoreException innermostOwn(Throwable failure) {
+    static SparkScoreException outermostOwn(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SparkScoreException own) {
                 return own;
@@ -53,7 +54,7 @@ final class ExitCodes {
      * sparkscore did not anticipate), its type and message marked as unexpected, so it is never mistaken for advice.
      */
     static String describe(Throwable failure) {
-        SparkScoreException own = innermostOwn(failure);
+        SparkScoreException own = outermostOwn(failure);
         String line;
         if (own != null) {
             line = own.getMessage();

@@ -26,7 +26,7 @@ public final class SparkScoreCli {
         CommandLine cli = new CommandLine(new SparkScoreCli());
         cli.setDefaultValueProvider(new SparkConfDefaults());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (ExitCodes.innermostOwn(e) == null) {
+            if (ExitCodes.outermostOwn(e) == null) {
                 LOG.error("unexpected failure", e);
             }
             cmd.getErr().println("sparkscore: error: " + ExitCodes.describe(e));

@@ -51,8 +51,11 @@ import static org.apache.spark.sql.functions.lit;
  *  reconcile rows in = scored + bad ─▶ _sparkscore_summary.json, _sparkscore_calibration.{json,png}
  * </pre>
  *
- * Everything that can be checked before scoring is checked first: the model is readable and runnable on the chosen
- * path(s), the features fit the model, the output may be written.
+ * Everything that can be checked before scoring is checked first, on the driver, before any Spark job: the model is
+ * readable and runnable on the chosen path(s) (graph limits included), the features fit the model, the output format
+ * can hold the scored columns, the output and quarantine locations are resolved and may be written. A failure once
+ * writing began commits nothing (Spark's commit protocol; {@link StagedOverwrite} for {@code --mode overwrite}),
+ * leaves a failed-run summary and says so ({@link JobFailedException}).
  */
 public final class ScoringJob {
 

@@ -158,8 +158,8 @@ public final class LayerConfig implements Serializable {
         for (int i = 0; i < r.length; i++) {
             Object e = list.get(i);
             Integer d = JsonInts.exact(e);
-            if (e != null && (d == null || d < 0)) {
-                throw wrongType(key, "a shape list (non-negative integers or null)", v);
+            if (e != null && (d == null || d < Shapes.UNKNOWN)) {
+                throw wrongType(key, "a shape list (integers of at least -1, or null)", v);
             }
             r[i] = e == null ? Shapes.UNKNOWN : d;
         }
