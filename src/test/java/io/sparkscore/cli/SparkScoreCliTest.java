@@ -130,4 +130,32 @@ class SparkScoreCliTest {
         assertThat(r.output()).contains("sparkscore: error: pass exactly one of --input (a path) and --input-table"
                 + " (a catalog table)");
     }
+
+    @Test
+    void aRunWhoseTaskFailsEveryAttemptExitsWithRuntimeCodeAndARerunSucceeds() {
+        String data = dir.resolve("every-attempt").toString();
+        assertThat(run("sample", "--out", data, "--rows", "200", "--master", "local[2,2]").code()).isZero();
+        String output = dir.resolve("every-attempt-out").toString();
+        String[] score = {"score", "--model", data + "/tiny.keras", "--input", data + "/sample.parquet",
+                "--features", "f1,f2,f3,f4", "--keep", "id", "--output", output, "--mode", "overwrite",
+                "--batch-size", "16", "--path", "jvm", "--plan-store", "none", "--master", "local[2,2]"};
+        assertThat(run(score).code()).isZero();
+
+        String key = "spark.sparkscore.faultInjection.failEveryAttemptOfPartition";
+        System.setProperty(key, "0");
+        Run failed;
+        try {
+            failed = run(score);
+        } finally {
+            System.clearProperty(key);
+        }
+
+        assertThat(failed.code()).as(failed.output()).isEqualTo(5);
+        assertThat(failed.output()).contains("sparkscore: error: scoring failed (fault injected by " + key
+                + " in partition 0, attempt 1); nothing was committed, the output at " + output + " is as it was"
+                + " before this run; fix the cause and rerun");
+        Run rerun = run(score);
+        assertThat(rerun.code()).as(rerun.output()).isZero();
+        assertThat(rerun.output()).contains("scored 200");
+    }
 }
