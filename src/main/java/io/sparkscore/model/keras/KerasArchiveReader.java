@@ -22,63 +22,72 @@ final class KerasArchiveReader {
 
     static final String FORMAT = "keras-v3";
     private static final String WEIGHTS_ENTRY = "model.weights.h5";
+    private static final String WEIGHTS_IN_ARCHIVE = WEIGHTS_ENTRY + " of a .keras archive";
 
     private KerasArchiveReader() {
     }
 
     static ModelSpec read(InputStream in, String file) {
-        String config = null;
-        String metadata = null;
-        List<String> entries = new ArrayList<>();
         try (GuardedZip zip = new GuardedZip(in, file);
-             SpooledHdf5 weights = new SpooledHdf5(file, WEIGHTS_ENTRY + " of a .keras archive")) {
-            boolean hasWeights = false;
-            try {
-                ZipEntry e;
-                while ((e = zip.next()) != null) {
-                    entries.add(e.getName());
-                    switch (e.getName()) {
-                        case "config.json" -> config = zip.text(ReadLimits.MAX_JSON_BYTES);
-                        case "metadata.json" -> metadata = zip.text(ReadLimits.MAX_JSON_BYTES);
-                        case WEIGHTS_ENTRY -> {
-                            zip.copyTo(weights, Long.MAX_VALUE);
-                            hasWeights = true;
-                        }
-                        // assets and other entries carry nothing a forward pass needs
-                        default -> zip.skip();
-                    }
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ModelFormatException(file, "is a truncated or corrupt .keras zip archive (" + e.getMessage()
-                        + " after entries " + entries + "); expected config.json, metadata.json and "
-                        + WEIGHTS_ENTRY, e);
-            }
-            if (config == null || !hasWeights) {
-                String missing = config == null ? "config.json" : WEIGHTS_ENTRY;
-                String hint = entries.contains("model.weights.json")
-                        ? "; sharded weights (model.weights.json) are not supported, save the model unsharded"
-                        : "; the archive may be truncated or is not a Keras 3 model";
-                throw new ModelFormatException(file, "is a zip archive without " + missing + " (entries found: "
-                        + entries + ")" + hint);
-            }
+             SpooledHdf5 weights = new SpooledHdf5(file, WEIGHTS_IN_ARCHIVE)) {
+            Entries entries = readEntries(zip, weights, file);
             String kerasVersion = "3";
-            if (metadata != null) {
-                Object v = KerasJson.parseObject(metadata, file, "metadata.json").get("keras_version");
+            if (entries.metadata != null) {
+                Object v = KerasJson.parseObject(entries.metadata, file, "metadata.json").get("keras_version");
                 if (v instanceof String s) {
                     kerasVersion = s;
                 }
             }
-            Map<String, Object> modelConfig = KerasJson.parseObject(config, file, "config.json");
-            try (HdfFile h5 = LegacyH5Reader.openHdf5(weights, file, WEIGHTS_ENTRY + " of a .keras archive")) {
+            Map<String, Object> modelConfig = KerasJson.parseObject(entries.config, file, "config.json");
+            try (HdfFile h5 = LegacyH5Reader.openHdf5(weights, file, WEIGHTS_IN_ARCHIVE)) {
                 return build(modelConfig, h5, kerasVersion, file, FORMAT, ModelFiles.baseName(file));
             } catch (ModelException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw LegacyH5Reader.corrupt(file, WEIGHTS_ENTRY + " of a .keras archive", e);
+                throw LegacyH5Reader.corrupt(file, WEIGHTS_IN_ARCHIVE, e);
             }
         } catch (IOException e) {
             throw new ModelFormatException(file, "cannot be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The JSON entries of an archive whose weights went to {@code weights}; config and weights are required. */
+    private record Entries(String config, String metadata) {
+    }
+
+    private static Entries readEntries(GuardedZip zip, SpooledHdf5 weights, String file) {
+        String config = null;
+        String metadata = null;
+        boolean hasWeights = false;
+        List<String> names = new ArrayList<>();
+        try {
+            ZipEntry e;
+            while ((e = zip.next()) != null) {
+                names.add(e.getName());
+                switch (e.getName()) {
+                    case "config.json" -> config = zip.text(ReadLimits.MAX_JSON_BYTES);
+                    case "metadata.json" -> metadata = zip.text(ReadLimits.MAX_JSON_BYTES);
+                    case WEIGHTS_ENTRY -> {
+                        zip.copyTo(weights, Long.MAX_VALUE); // bounded by the compression ratio and the file
+                        hasWeights = true;
+                    }
+                    // assets and other entries carry nothing a forward pass needs
+                    default -> zip.skip();
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelFormatException(file, "is a truncated or corrupt .keras zip archive (" + e.getMessage()
+                    + " after entries " + names + "); expected config.json, metadata.json and " + WEIGHTS_ENTRY, e);
+        }
+        if (config == null || !hasWeights) {
+            String missing = config == null ? "config.json" : WEIGHTS_ENTRY;
+            String hint = names.contains("model.weights.json")
+                    ? "; sharded weights (model.weights.json) are not supported, save the model unsharded"
+                    : "; the archive may be truncated or is not a Keras 3 model";
+            throw new ModelFormatException(file, "is a zip archive without " + missing + " (entries found: "
+                    + names + ")" + hint);
+        }
+        return new Entries(config, metadata);
     }
 
     /** Parses the config, attaches Keras 3 weights and assembles the spec (see {@link LegacyH5Reader#build}). */
