@@ -1,7 +1,8 @@
 package io.sparkscore.cli;
 
-import io.sparkscore.model.ModelSpec;
+import io.sparkscore.job.JobOptions;
 import io.sparkscore.model.ModelReaders;
+import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec spec = ModelReaders.read(model, new Configuration(), new SavedModelOptions(signature, tags));
+        ModelSpec spec = ModelReaders.read(model, new Configuration(), JobOptions.savedModelOptions(signature, tags));
         System.out.print(ModelSummary.render(spec));
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.sparkscore.cli;
 
+import io.sparkscore.ml.JobException;
 import io.sparkscore.job.SparkSessions;
 import io.sparkscore.model.SampleModels;
 import io.sparkscore.model.keras.KerasArchiveWriter;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,9 +47,14 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Files.createDirectories(out);
         Path model = out.resolve(MODEL_FILE);
-        KerasArchiveWriter.write(SampleModels.tiny(seed), model);
+        try {
+            Files.createDirectories(out);
+            KerasArchiveWriter.write(SampleModels.tiny(seed), model);
+        } catch (IOException | UncheckedIOException e) {
+            throw JobException.config("cannot write the sample model to " + model + " (" + e.getMessage() + ");"
+                    + " choose a writable --out directory");
+        }
         try (SparkSession spark = SparkSessions.create("sparkscore sample", master)) {
             List<Column> cols = new ArrayList<>();
             cols.add(col("id"));

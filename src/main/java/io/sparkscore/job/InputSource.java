@@ -1,5 +1,7 @@
 package io.sparkscore.job;
 
+import io.sparkscore.ml.ConfigurationException;
+import io.sparkscore.ml.DataException;
 import io.sparkscore.ml.JobException;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
@@ -31,7 +33,7 @@ public final class InputSource {
             try {
                 input = input.where(options.where());
             } catch (Exception e) {
-                throw new JobException(JobException.USAGE, "--where '" + options.where() + "' is not a valid SQL"
+                throw new ConfigurationException("--where '" + options.where() + "' is not a valid SQL"
                         + " predicate for this input: " + firstLine(e), e);
             }
         }
@@ -55,9 +57,9 @@ public final class InputSource {
             return reader.load(path);
         } catch (Exception e) {
             if (String.valueOf(e.getMessage()).contains("PATH_NOT_FOUND")) {
-                throw new JobException(JobException.DATA, "input path " + path + " does not exist; check --input", e);
+                throw new DataException(null, "input path " + path + " does not exist; check --input", e);
             }
-            throw new JobException(JobException.DATA, "cannot read input " + path + " as " + fmt + ": "
+            throw new DataException(null, "cannot read input " + path + " as " + fmt + ": "
                     + firstLine(e), e);
         }
     }
@@ -67,7 +69,7 @@ public final class InputSource {
             return spark.table(name);
         } catch (Exception e) {
             if (e instanceof AnalysisException) {
-                throw new JobException(JobException.DATA, "input table " + name + " cannot be read: "
+                throw new DataException(null, "input table " + name + " cannot be read: "
                         + firstLine(e) + "; check --input-table and the catalog", e);
             }
             throw e;

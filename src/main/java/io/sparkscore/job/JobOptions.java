@@ -110,7 +110,9 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
             return quarantinePath;
         }
         if (outputPath == null) {
-            throw JobException.config("--bad-rows quarantine with --output-table needs --quarantine PATH");
+            throw JobException.config("--bad-rows quarantine (the default) with --output-table needs --quarantine"
+                    + " PATH: a table has no directory to keep the bad rows in; pass --quarantine, or --bad-rows skip"
+                    + " or fail");
         }
         return outputPath.replaceAll("/+$", "") + "/" + QUARANTINE_DIR;
     }
@@ -141,6 +143,15 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
     public ScoringConfig scoring() {
         return new ScoringConfig(modelPath, savedModel, bindings, predictionColumns, outputMode, batchSize, path,
                 calibration, calibrationRows, calibrationBudgetMillis, planStore, allowNaN, broadcastThresholdBytes);
+    }
+
+    /** The SavedModel options as given on the command line, refused as a configuration error when invalid. */
+    public static SavedModelOptions savedModelOptions(String signature, List<String> tags) {
+        try {
+            return new SavedModelOptions(signature, tags);
+        } catch (IllegalArgumentException e) {
+            throw JobException.config(e.getMessage());
+        }
     }
 
     public static Builder builder() {
@@ -215,11 +226,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
 
         /** The SavedModel signature key and MetaGraphDef tags (defaults serving_default and serve). */
         public Builder optSavedModel(String signature, List<String> tags) {
-            try {
-                savedModel = new SavedModelOptions(signature, tags);
-            } catch (IllegalArgumentException e) {
-                throw JobException.config(e.getMessage());
-            }
+            savedModel = savedModelOptions(signature, tags);
             return this;
         }
 

@@ -8,7 +8,6 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -32,8 +31,8 @@ public final class OutputFiles {
             Path p = new Path(path);
             return p.getFileSystem(conf).exists(p);
         } catch (IOException e) {
-            throw new JobException(JobException.RUNTIME, "cannot check whether " + path + " exists: "
-                    + e.getMessage(), e);
+            throw new JobFailedException("cannot check whether " + path + " exists: " + e.getMessage()
+                    + "; check that the file system is reachable and the path readable", e);
         }
     }
 
@@ -49,7 +48,8 @@ public final class OutputFiles {
                 writer.writeTo(out);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+            throw new JobFailedException("cannot write " + target + " (" + e.getMessage() + "); check that the"
+                    + " location is writable", e);
         }
     }
 }

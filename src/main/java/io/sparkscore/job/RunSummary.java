@@ -1,5 +1,6 @@
 package io.sparkscore.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -29,6 +30,12 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Always {@code succeeded}: a run that failed after writing began leaves a {@link FailedRun} instead. */
+    @JsonProperty(index = 0)
+    public String status() {
+        return "succeeded";
+    }
 
     public String toJson() {
         try {

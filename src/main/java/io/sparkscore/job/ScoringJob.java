@@ -2,6 +2,7 @@ package io.sparkscore.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkscore.SparkScoreException;
 import io.sparkscore.calibration.CalibrationChart;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationTable;
@@ -44,8 +45,11 @@ import static org.apache.spark.sql.functions.lit;
  *  reconcile rows in = scored + bad ─▶ _sparkscore_summary.json, _sparkscore_calibration.{json,png}
  * </pre>
  *
- * Everything that can be checked before scoring is checked first: the model is readable and runnable on the chosen
- * path(s), the features fit the model, the output may be written.
+ * Everything that can be checked before scoring is checked first, on the driver, before any Spark job: the model is
+ * readable and runnable on the chosen path(s) (graph limits included), the features fit the model, the output format
+ * can hold the scored columns, the output and quarantine locations are resolved and may be written. A failure once
+ * writing began commits nothing (Spark's commit protocol; {@link StagedOverwrite} for {@code --mode overwrite}),
+ * leaves a failed-run summary and says so ({@link JobFailedException}).
  */
 public final class ScoringJob {
 
@@ -110,8 +114,14 @@ public final class ScoringJob {
         Dataset<Row> scored = run.score(plan, metrics);
         try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), metrics.rowsScored(),
                 counted.orElse(0L), progressMillis, progressSink)) {
-            OutputSink.write(withMetadata(scored, run.spec()), options, options.outputPath(),
-                    options.outputTable());
+            try {
+                OutputSink.write(withMetadata(scored, run.spec()), options, options.outputPath(),
+                        options.outputTable());
+            } catch (SparkScoreException e) {
+                throw e; // refused on the driver before the write began
+            } catch (Exception e) { // Spark throws its checked SparkException undeclared
+                throw scoringFailed(e, start, hadoop);
+            }
             progressSink.accept(progress.line());
         }
         long scoringMillis = Math.max(1, System.currentTimeMillis() - scoringStart);
@@ -146,6 +156,9 @@ public final class ScoringJob {
 
     private void checkOutputIsWritable(Configuration hadoop) {
         options.requireOutput();
+        if (options.badRows() == BadRowPolicy.QUARANTINE) {
+            options.effectiveQuarantinePath(); // refuses, before anything is written, a target with no quarantine
+        }
         if (options.mode() != JobOptions.WriteMode.ERROR) {
             return;
         }
@@ -169,8 +182,10 @@ public final class ScoringJob {
         checkKeptColumnsExist(input.schema());
         ModelSpec spec = ScoringRun.readModel(options.modelPath(), options.savedModel(),
                 spark.sparkContext().hadoopConfiguration());
-        return ScoringRun.prepare(spark, options.scoring(), spec, input, options.keptColumns(),
+        ScoringRun run = ScoringRun.prepare(spark, options.scoring(), spec, input, options.keptColumns(),
                 options.inputTable() == null && options.inputFormat().equalsIgnoreCase("csv"));
+        OutputSink.requireFormatHolds(run.outputSchema(), options);
+        return run;
     }
 
     private void checkKeptColumnsExist(StructType schema) {
@@ -208,6 +223,41 @@ public final class ScoringJob {
                 Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),
                         "tensorflow-java", BuildInfo.tensorflowJavaVersion(),
                         "java", System.getProperty("java.version")));
+    }
+
+    /**
+     * The scoring job failed (a task failed every attempt): Spark's commit protocol committed nothing, so the output
+     * location is as it was. Says so, and leaves a failed-run summary in the output directory when it can.
+     */
+    private JobFailedException scoringFailed(Exception cause, long start, Configuration hadoop) {
+        String why = firstLine(cause);
+        // saveAsTable in overwrite mode drops the old table before its job starts; path outputs are kept
+        String previous = options.outputTable() != null && options.mode() == JobOptions.WriteMode.OVERWRITE
+                ? "Spark dropped the table's previous contents when the write began"
+                : "the output at " + options.outputName() + " is as it was before this run";
+        JobFailedException failed = new JobFailedException("scoring failed (" + why + "); nothing was committed,"
+                + " " + previous + "; fix the cause and rerun (with --mode overwrite if the output directory is now"
+                + " there)", cause);
+        if (options.outputPath() != null) {
+            try {
+                OutputFiles.writeText(options.outputPath(), SUMMARY_FILE, FailedRun.of(options, why,
+                        System.currentTimeMillis() - start, spark.sparkContext().applicationId()).toJson(), hadoop);
+            } catch (RuntimeException e) {
+                LOG.warn("The failed run's summary could not be written: {}", e.getMessage());
+                failed.addSuppressed(e);
+            }
+        }
+        return failed;
+    }
+
+    /** The innermost cause's message, the part of Spark's wrapping that says what went wrong. */
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
     }
 
     private void writeSideFiles(RunSummary summary, CalibrationReport calibration, Configuration hadoop) {

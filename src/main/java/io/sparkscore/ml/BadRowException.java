@@ -1,22 +1,16 @@
 package io.sparkscore.ml;
 
 /** A row that cannot be scored (null, NaN or infinite feature, wrong array length); names the row key and column. */
-public class BadRowException extends JobException {
+public class BadRowException extends DataException {
 
     private final String rowKey;
-    private final String column;
 
     public BadRowException(String rowKey, String column, String reason) {
-        super(DATA, "row " + rowKey + ": column '" + column + "' " + reason);
+        super(column, "row " + rowKey + ": column '" + column + "' " + reason, null);
         this.rowKey = rowKey;
-        this.column = column;
     }
 
     public String rowKey() {
         return rowKey;
-    }
-
-    public String column() {
-        return column;
     }
 }

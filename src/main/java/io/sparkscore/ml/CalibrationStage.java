@@ -1,5 +1,6 @@
 package io.sparkscore.ml;
 
+import io.sparkscore.calibration.CalibrationException;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.HardwareSignature;
@@ -69,7 +70,7 @@ final class CalibrationStage {
     private static void save(PlanStore store, String planKey, HardwareSignature hardware, CalibrationReport report) {
         try {
             store.save(planKey, hardware, report);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (CalibrationException e) {
             LOG.warn("Calibrated plan not stored: {}", e.getMessage());
         }
     }
@@ -93,7 +94,7 @@ final class CalibrationStage {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(result.get(0)))) {
             return (CalibrationReport) in.readObject();
         } catch (IOException | ClassNotFoundException e) {
-            throw new JobException(JobException.RUNTIME, "calibration result could not be read back", e);
+            throw new CalibrationException("calibration result could not be read back", e);
         }
     }
 

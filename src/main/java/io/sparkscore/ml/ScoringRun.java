@@ -99,7 +99,15 @@ public final class ScoringRun {
      */
     static StructType outputSchema(ScoringConfig config, ModelSpec spec, Dataset<Row> input, List<String> keep,
                                    boolean parseStrings) {
-        Checked checked = check(config, spec, input, keep, parseStrings);
+        return userFacing(check(config, spec, input, keep, parseStrings));
+    }
+
+    /** The schema {@link #score} produces: kept columns under their input names, then the prediction columns. */
+    public StructType outputSchema() {
+        return userFacing(checked);
+    }
+
+    private static StructType userFacing(Checked checked) {
         StructField[] fields = checked.outSchema().fields().clone();
         for (int i = 0; i < fields.length; i++) {
             String original = checked.keptAliases().get(fields[i].name());

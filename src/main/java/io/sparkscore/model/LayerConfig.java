@@ -68,10 +68,11 @@ public final class LayerConfig implements Serializable {
         if (v instanceof List<?> l && l.size() == 1) {
             v = l.get(0);
         }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw wrongType(key, "an integer", v);
+        Integer i = JsonInts.exact(v);
+        if (i == null) {
+            throw wrongType(key, "an integer (at most " + Integer.MAX_VALUE + ")", v);
         }
-        return n.intValue();
+        return i;
     }
 
     public int requireInt(String key) {
@@ -138,11 +139,11 @@ public final class LayerConfig implements Serializable {
         }
         int[] r = new int[list.size()];
         for (int i = 0; i < r.length; i++) {
-            Object e = list.get(i);
-            if (!(e instanceof Number n)) {
-                throw wrongType(key, "a list of integers", v);
+            Integer e = JsonInts.exact(list.get(i));
+            if (e == null) {
+                throw wrongType(key, "a list of integers (each at most " + Integer.MAX_VALUE + ")", v);
             }
-            r[i] = n.intValue();
+            r[i] = e;
         }
         return r;
     }
@@ -156,7 +157,11 @@ public final class LayerConfig implements Serializable {
         int[] r = new int[list.size()];
         for (int i = 0; i < r.length; i++) {
             Object e = list.get(i);
-            r[i] = e == null ? Shapes.UNKNOWN : ((Number) e).intValue();
+            Integer d = JsonInts.exact(e);
+            if (e != null && (d == null || d < Shapes.UNKNOWN)) {
+                throw wrongType(key, "a shape list (integers of at least -1, or null)", v);
+            }
+            r[i] = e == null ? Shapes.UNKNOWN : d;
         }
         return r;
     }

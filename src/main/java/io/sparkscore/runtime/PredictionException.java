@@ -1,7 +1,9 @@
 package io.sparkscore.runtime;
 
+import io.sparkscore.SparkScoreException;
+
 /** Root of failures while building or running a prediction path (native errors, resources, closed objects). */
-public class PredictionException extends RuntimeException {
+public class PredictionException extends SparkScoreException {
 
     public PredictionException(String message) {
         super(message);

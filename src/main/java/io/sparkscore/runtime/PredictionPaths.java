@@ -34,7 +34,10 @@ public final class PredictionPaths {
         };
     }
 
-    /** For each path that cannot run the model, the first layer it lacks and why; absent paths can run it. */
+    /**
+     * For each path that cannot run the model, the first layer it lacks or the graph limit it passes, and why;
+     * absent paths can run it.
+     */
     public static Map<PredictionPath, String> unsupportedPaths(ModelSpec spec) {
         Map<PredictionPath, String> reasons = new LinkedHashMap<>();
         for (PredictionPath path : PredictionPath.values()) {
@@ -45,6 +48,9 @@ public final class PredictionPaths {
                     break;
                 }
             }
+        }
+        if (!reasons.containsKey(PredictionPath.TF)) {
+            TfSupport.whyUnsupported(spec).ifPresent(why -> reasons.put(PredictionPath.TF, why));
         }
         return reasons;
     }

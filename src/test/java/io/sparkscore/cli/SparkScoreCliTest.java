@@ -86,6 +86,29 @@ class SparkScoreCliTest {
     }
 
     @Test
+    void aConfigIntegerBeyondTheIntRangeExitsWithModelErrorCodeInOneLine() throws IOException {
+        Path edited = dir.resolve("huge-units.keras");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(model));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(edited))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                byte[] data = in.readAllBytes();
+                if (e.getName().equals("config.json")) {
+                    String json = new String(data, StandardCharsets.UTF_8);
+                    assertThat(json).contains("\"units\":2");
+                    data = json.replace("\"units\":2", "\"units\":4294967298").getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(data);
+            }
+        }
+        Run r = run("inspect", "--model", edited.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.output()).isEqualTo("sparkscore: error: layer 'dense' (Dense): config 'units' is 4294967298,"
+                + " beyond the largest integer (2147483647) a layer option can be; the config is damaged or was"
+                + " altered (model file " + edited + ")" + System.lineSeparator());
+    }
+
+    @Test
     void badBatchSizeIsAUsageError() {
         Run r = run("score", "--model", model.toString(), "--input", "x", "--output", "y", "--features", "a",
                 "--batch-size", "lots");
@@ -106,5 +129,33 @@ class SparkScoreCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.output()).contains("sparkscore: error: pass exactly one of --input (a path) and --input-table"
                 + " (a catalog table)");
+    }
+
+    @Test
+    void aRunWhoseTaskFailsEveryAttemptExitsWithRuntimeCodeAndARerunSucceeds() {
+        String data = dir.resolve("every-attempt").toString();
+        assertThat(run("sample", "--out", data, "--rows", "200", "--master", "local[2,2]").code()).isZero();
+        String output = dir.resolve("every-attempt-out").toString();
+        String[] score = {"score", "--model", data + "/tiny.keras", "--input", data + "/sample.parquet",
+                "--features", "f1,f2,f3,f4", "--keep", "id", "--output", output, "--mode", "overwrite",
+                "--batch-size", "16", "--path", "jvm", "--plan-store", "none", "--master", "local[2,2]"};
+        assertThat(run(score).code()).isZero();
+
+        String key = "spark.sparkscore.faultInjection.failEveryAttemptOfPartition";
+        System.setProperty(key, "0");
+        Run failed;
+        try {
+            failed = run(score);
+        } finally {
+            System.clearProperty(key);
+        }
+
+        assertThat(failed.code()).as(failed.output()).isEqualTo(5);
+        assertThat(failed.output()).contains("sparkscore: error: scoring failed (fault injected by " + key
+                + " in partition 0, attempt 1); nothing was committed, the output at " + output + " is as it was"
+                + " before this run; fix the cause and rerun");
+        Run rerun = run(score);
+        assertThat(rerun.code()).as(rerun.output()).isZero();
+        assertThat(rerun.output()).contains("scored 200");
     }
 }

@@ -14,7 +14,9 @@ final class Hdf5Arrays {
     private Hdf5Arrays() {
     }
 
-    static RawWeight read(Dataset ds, String storedName) {
+    /** Reads a weight dataset after charging it to {@code budget}, which refuses sizes the file cannot hold. */
+    static RawWeight read(Dataset ds, String storedName, DatasetBudget budget) {
+        budget.claim(ds);
         int[] shape = ds.isScalar() ? new int[0] : ds.getDimensions();
         return new RawWeight(storedName, shape, toFloats(ds.getDataFlat(), ds.getPath()));
     }

@@ -20,10 +20,12 @@ final class Keras3Weights {
 
     private final Group root;
     private final String file;
+    private final DatasetBudget budget;
 
     Keras3Weights(Group root, String file) {
         this.root = root;
         this.file = file;
+        this.budget = new DatasetBudget(file, root.getHdfFile().size());
     }
 
     void attach(ConfigModel model) {
@@ -81,7 +83,7 @@ final class Keras3Weights {
             if (!(group.getChild(n) instanceof Dataset ds)) {
                 throw new ModelFormatException(file, "model.weights.h5: '" + path + "/" + n + "' is not a dataset");
             }
-            r.add(Hdf5Arrays.read(ds, n));
+            r.add(Hdf5Arrays.read(ds, n, budget));
         }
         return r;
     }

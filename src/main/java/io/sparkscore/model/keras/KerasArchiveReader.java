@@ -7,71 +7,87 @@ import io.sparkscore.model.ModelSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
- * Reads a Keras 3 {@code .keras} archive by streaming it once (no temporary file): {@code config.json},
- * {@code metadata.json} and {@code model.weights.h5}, which is opened in memory.
+ * Reads a Keras 3 {@code .keras} archive by streaming it once through {@link GuardedZip} (entry count, sizes and
+ * compression ratio checked as the bytes come): {@code config.json}, {@code metadata.json} and
+ * {@code model.weights.h5}, whose HDF5 signature is checked from its first bytes and which is kept in memory or, when
+ * large, in a temporary file ({@link SpooledHdf5}).
  */
 final class KerasArchiveReader {
 
     static final String FORMAT = "keras-v3";
+    private static final String WEIGHTS_ENTRY = "model.weights.h5";
+    private static final String WEIGHTS_IN_ARCHIVE = WEIGHTS_ENTRY + " of a .keras archive";
 
     private KerasArchiveReader() {
     }
 
     static ModelSpec read(InputStream in, String file) {
+        try (GuardedZip zip = new GuardedZip(in, file);
+             SpooledHdf5 weights = new SpooledHdf5(file, WEIGHTS_IN_ARCHIVE)) {
+            Entries entries = readEntries(zip, weights, file);
+            String kerasVersion = "3";
+            if (entries.metadata != null) {
+                Object v = KerasJson.parseObject(entries.metadata, file, "metadata.json").get("keras_version");
+                if (v instanceof String s) {
+                    kerasVersion = s;
+                }
+            }
+            Map<String, Object> modelConfig = KerasJson.parseObject(entries.config, file, "config.json");
+            try (HdfFile h5 = LegacyH5Reader.openHdf5(weights, file, WEIGHTS_IN_ARCHIVE)) {
+                return build(modelConfig, h5, kerasVersion, file, FORMAT, ModelFiles.baseName(file));
+            } catch (ModelException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw LegacyH5Reader.corrupt(file, WEIGHTS_IN_ARCHIVE, e);
+            }
+        } catch (IOException e) {
+            throw new ModelFormatException(file, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The JSON entries of an archive whose weights went to {@code weights}; config and weights are required. */
+    private record Entries(String config, String metadata) {
+    }
+
+    private static Entries readEntries(GuardedZip zip, SpooledHdf5 weights, String file) {
         String config = null;
         String metadata = null;
-        byte[] weights = null;
-        List<String> entries = new ArrayList<>();
-        try (ZipInputStream zip = new ZipInputStream(in, StandardCharsets.UTF_8)) {
+        boolean hasWeights = false;
+        List<String> names = new ArrayList<>();
+        try {
             ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                entries.add(e.getName());
+            while ((e = zip.next()) != null) {
+                names.add(e.getName());
                 switch (e.getName()) {
-                    case "config.json" -> config = new String(zip.readAllBytes(), StandardCharsets.UTF_8);
-                    case "metadata.json" -> metadata = new String(zip.readAllBytes(), StandardCharsets.UTF_8);
-                    case "model.weights.h5" -> weights = zip.readAllBytes();
-                    default -> {
-                        // assets and other entries carry nothing a forward pass needs
+                    case "config.json" -> config = zip.text(ReadLimits.MAX_JSON_BYTES);
+                    case "metadata.json" -> metadata = zip.text(ReadLimits.MAX_JSON_BYTES);
+                    case WEIGHTS_ENTRY -> {
+                        zip.copyTo(weights, Long.MAX_VALUE); // bounded by the compression ratio and the file
+                        hasWeights = true;
                     }
+                    // assets and other entries carry nothing a forward pass needs
+                    default -> zip.skip();
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFormatException(file, "is a truncated or corrupt .keras zip archive (" + e.getMessage()
-                    + " after entries " + entries + "); expected config.json, metadata.json and model.weights.h5",
-                    e);
+                    + " after entries " + names + "); expected config.json, metadata.json and " + WEIGHTS_ENTRY, e);
         }
-        if (config == null || weights == null) {
-            String missing = config == null ? "config.json" : "model.weights.h5";
-            String hint = entries.contains("model.weights.json")
+        if (config == null || !hasWeights) {
+            String missing = config == null ? "config.json" : WEIGHTS_ENTRY;
+            String hint = names.contains("model.weights.json")
                     ? "; sharded weights (model.weights.json) are not supported, save the model unsharded"
                     : "; the archive may be truncated or is not a Keras 3 model";
             throw new ModelFormatException(file, "is a zip archive without " + missing + " (entries found: "
-                    + entries + ")" + hint);
+                    + names + ")" + hint);
         }
-        String kerasVersion = "3";
-        if (metadata != null) {
-            Object v = KerasJson.parseObject(metadata, file, "metadata.json").get("keras_version");
-            if (v instanceof String s) {
-                kerasVersion = s;
-            }
-        }
-        Map<String, Object> modelConfig = KerasJson.parseObject(config, file, "config.json");
-        HdfFile h5 = LegacyH5Reader.openHdf5(weights, file, "model.weights.h5 of a .keras archive");
-        try (h5) {
-            return build(modelConfig, h5, kerasVersion, file, FORMAT, ModelFiles.baseName(file));
-        } catch (ModelException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw LegacyH5Reader.corrupt(file, "model.weights.h5 of a .keras archive", e);
-        }
+        return new Entries(config, metadata);
     }
 
     /** Parses the config, attaches Keras 3 weights and assembles the spec (see {@link LegacyH5Reader#build}). */

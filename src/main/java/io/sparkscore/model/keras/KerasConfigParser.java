@@ -1,5 +1,6 @@
 package io.sparkscore.model.keras;
 
+import io.sparkscore.model.JsonInts;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.UnsupportedLayerException;
 
@@ -90,6 +91,7 @@ final class KerasConfigParser {
                 : cfg.get("input_dtype") instanceof String d2 ? d2 : null;
         List<ConfigLayer> wrapped = wrappedLayers(cls, name, cfg);
         Map<String, Object> normalised = LayerConfigNormaliser.normalise(name, cls, cfg, kerasMajor);
+        normalised.forEach((key, value) -> requireIntRange(name, cls, key, value));
         checkOptions(name, cls, normalised);
         return new ConfigLayer(cls, name, normalised, inbound, wrapped, null, batchShape, dtype);
     }
@@ -172,6 +174,25 @@ final class KerasConfigParser {
 
     String file() {
         return file;
+    }
+
+    /**
+     * Refuses, at read time, an integer option (units, filters, kernel sizes, shapes) that no int can hold: read
+     * later it would have to be wrapped or rejected on an executor. Seeds may legitimately be large and are left
+     * alone; they do not change what a trained layer computes.
+     */
+    private void requireIntRange(String layer, String cls, String key, Object value) {
+        if ("seed".equals(key)) {
+            return;
+        }
+        List<?> values = value instanceof List<?> l ? l : java.util.Collections.singletonList(value);
+        for (Object v : values) {
+            boolean integerLiteral = v instanceof Long || v instanceof java.math.BigInteger;
+            if (integerLiteral && JsonInts.exact(v) == null) {
+                throw unsupported(layer, cls, "config '" + key + "' is " + value + ", beyond the largest integer ("
+                        + Integer.MAX_VALUE + ") a layer option can be; the config is damaged or was altered");
+            }
+        }
     }
 
     UnsupportedLayerException unsupported(String layer, String cls, String problem) {

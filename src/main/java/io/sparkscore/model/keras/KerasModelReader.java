@@ -21,9 +21,14 @@ import java.util.Map;
  * ModelSpec spec = KerasModelReader.read("hdfs:///models/churn.keras", hadoopConf);
  * }</pre>
  *
- * <p>Source formats: {@code keras-v3} (zip, streamed; weights opened in memory), {@code keras-h5} (legacy full
- * model; Keras 1 configs and per-gate RNN weights are converted to the Keras 2 form, Theano convolution kernels are
- * flipped as Keras' own loader does), {@code keras-h5-weights+json}. Whole files are held in memory while reading.
+ * <p>Source formats: {@code keras-v3} (zip, streamed), {@code keras-h5} (legacy full model; Keras 1 configs and
+ * per-gate RNN weights are converted to the Keras 2 form, Theano convolution kernels are flipped as Keras' own loader
+ * does), {@code keras-h5-weights+json}.
+ *
+ * <p>Files are untrusted: nothing in them is executed or deserialised, and every size they declare is checked
+ * before memory is allocated for it ({@link ReadLimits}: zip entries, sizes and compression ratio checked while
+ * streaming, JSON size and nesting, weight shapes against the file's own size and the heap). HDF5 content is held in
+ * memory up to 64 MiB, beyond that in a local temporary file that is deleted after reading.
  *
  * <p>Stateless and thread-safe. Every failure is a {@code ModelFormatException} (file missing, not a model, corrupt)
  * or an {@code UnsupportedLayerException} (a layer or option sparkscore cannot score faithfully).
@@ -38,7 +43,7 @@ public final class KerasModelReader {
             byte[] head = ModelFiles.peek(in, FileSignature.LENGTH);
             return switch (FileSignature.of(head)) {
                 case ZIP -> KerasArchiveReader.read(in, pathOrUri);
-                case HDF5 -> LegacyH5Reader.read(in.readAllBytes(), pathOrUri);
+                case HDF5 -> LegacyH5Reader.read(in, pathOrUri);
                 case UNKNOWN -> throw new ModelFormatException(pathOrUri, "is not a Keras model file (expected a "
                         + ".keras zip or an HDF5 .h5 file; first bytes were " + FileSignature.describe(head) + ")");
             };
@@ -55,10 +60,9 @@ public final class KerasModelReader {
                                                        Configuration conf) {
         Map<String, Object> architecture = KerasJson.parseObject(readText(architectureJson, conf), architectureJson,
                 "the architecture JSON");
-        byte[] bytes = readHdf5Bytes(weightsH5, conf);
-        HdfFile h5 = LegacyH5Reader.openHdf5(bytes, weightsH5, "an HDF5 weights file");
         String pair = weightsH5 + " with architecture " + architectureJson;
-        try (h5) {
+        try (SpooledHdf5 spool = spoolHdf5(weightsH5, conf);
+             HdfFile h5 = LegacyH5Reader.openHdf5(spool, weightsH5, "an HDF5 weights file")) {
             String format = "keras-h5-weights+json";
             Group root = Hdf5Arrays.find(h5, "model_weights") instanceof Group g ? g : h5;
             String version = firstNonNull(Hdf5Arrays.string(root, "keras_version"),
@@ -74,27 +78,28 @@ public final class KerasModelReader {
                     firstNonNull(backend, "tensorflow"), pair, format, ModelFiles.baseName(weightsH5));
         } catch (ModelException e) {
             throw e;
+        } catch (IOException e) {
+            throw new ModelFormatException(weightsH5, "cannot be read (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
             throw LegacyH5Reader.corrupt(weightsH5, "an HDF5 weights file", e);
         }
     }
 
-    private static byte[] readHdf5Bytes(String path, Configuration conf) {
+    private static SpooledHdf5 spoolHdf5(String path, Configuration conf) throws IOException {
         try (BufferedInputStream in = ModelFiles.open(path, conf)) {
-            byte[] head = ModelFiles.peek(in, FileSignature.LENGTH);
-            if (FileSignature.of(head) != FileSignature.HDF5) {
-                throw new ModelFormatException(path, "is not an HDF5 weights file (first bytes were "
-                        + FileSignature.describe(head) + ")");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new ModelFormatException(path, "cannot be read (" + e.getMessage() + ")", e);
+            return SpooledHdf5.copyOf(in, path, "the HDF5 weights file");
         }
     }
 
+    /** A JSON file, read only up to the size a JSON document may have. */
     private static String readText(String path, Configuration conf) {
         try (BufferedInputStream in = ModelFiles.open(path, conf)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = in.readNBytes(ReadLimits.MAX_JSON_BYTES + 1);
+            if (bytes.length > ReadLimits.MAX_JSON_BYTES) {
+                throw new ModelFormatException(path, "is larger than the " + ReadLimits.MAX_JSON_BYTES + " bytes a"
+                        + " model architecture JSON may have; is it the right file?");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ModelFormatException(path, "cannot be read (" + e.getMessage() + ")", e);
         }

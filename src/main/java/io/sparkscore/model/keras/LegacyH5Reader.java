@@ -7,6 +7,8 @@ import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 
 /**
@@ -21,9 +23,17 @@ final class LegacyH5Reader {
     private LegacyH5Reader() {
     }
 
-    static ModelSpec read(byte[] bytes, String file) {
-        HdfFile h5 = openHdf5(bytes, file, "an HDF5 Keras model");
-        try (h5) {
+    static ModelSpec read(InputStream in, String file) {
+        try (SpooledHdf5 spool = SpooledHdf5.copyOf(in, file, "the file");
+             HdfFile h5 = openHdf5(spool, file, "an HDF5 Keras model")) {
+            return read(h5, file);
+        } catch (IOException e) {
+            throw new ModelFormatException(file, "cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ModelSpec read(HdfFile h5, String file) {
+        try {
             String modelConfig = Hdf5Arrays.string(h5, "model_config");
             if (modelConfig == null) {
                 if (h5.getAttribute("layer_names") != null) {
@@ -66,9 +76,11 @@ final class LegacyH5Reader {
         return new SpecAssembler(file, parser).assemble(model, name, format, kerasVersion);
     }
 
-    static HdfFile openHdf5(byte[] bytes, String file, String expected) {
+    static HdfFile openHdf5(SpooledHdf5 spool, String file, String expected) throws IOException {
         try {
-            return HdfFile.fromBytes(bytes);
+            return spool.open();
+        } catch (ModelException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw corrupt(file, expected, e);
         }

@@ -21,12 +21,14 @@ final class LegacyWeights {
 
     private final Group layersRoot;
     private final String file;
+    private final DatasetBudget budget;
     private final int kerasMajor;
     private final boolean theano;
 
     LegacyWeights(Group layersRoot, String file, int kerasMajor, boolean theano) {
         this.layersRoot = layersRoot;
         this.file = file;
+        this.budget = new DatasetBudget(file, layersRoot.getHdfFile().size());
         this.kerasMajor = kerasMajor;
         this.theano = theano;
     }
@@ -95,7 +97,7 @@ final class LegacyWeights {
                 throw new ModelFormatException(file, "weight '" + n + "' listed for layer '" + layerName
                         + "' is missing from " + group.getPath());
             }
-            r.add(Hdf5Arrays.read(ds, n));
+            r.add(Hdf5Arrays.read(ds, n, budget));
         }
         return r;
     }

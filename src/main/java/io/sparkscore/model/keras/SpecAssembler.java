@@ -1,6 +1,7 @@
 package io.sparkscore.model.keras;
 
 import io.sparkscore.model.InputSpec;
+import io.sparkscore.model.JsonInts;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelFormatException;
@@ -298,7 +299,13 @@ final class SpecAssembler {
         int[] shape = new int[batchShape.size() - 1];
         for (int i = 1; i < batchShape.size(); i++) {
             Object d = batchShape.get(i);
-            shape[i - 1] = d == null ? Shapes.UNKNOWN : ((Number) d).intValue();
+            Integer size = JsonInts.exact(d);
+            if (d != null && (size == null || size < 1)) {
+                throw new ModelFormatException(file, "layer '" + layer.name + "' declares the input shape "
+                        + batchShape + ", whose dimension " + i + " is not a positive integer of at most "
+                        + Integer.MAX_VALUE + " (or None)");
+            }
+            shape[i - 1] = d == null ? Shapes.UNKNOWN : size;
         }
         return shape;
     }

@@ -1,5 +1,6 @@
 package io.sparkscore.model.keras;
 
+import io.sparkscore.model.JsonInts;
 import io.sparkscore.model.ModelFormatException;
 
 import java.util.ArrayList;
@@ -18,12 +19,14 @@ record TensorRef(String layer, int nodeIndex, int tensorIndex) {
 
     /** Reads a triple {@code [name, node, tensor]} (a fourth kwargs element is ignored here). */
     static TensorRef of(List<?> triple, String file) {
-        if (triple.size() < 3 || !(triple.get(0) instanceof String name) || !(triple.get(1) instanceof Number node)
-                || !(triple.get(2) instanceof Number tensor)) {
+        Integer node = triple.size() < 3 ? null : JsonInts.exact(triple.get(1));
+        Integer tensor = triple.size() < 3 ? null : JsonInts.exact(triple.get(2));
+        if (triple.size() < 3 || !(triple.get(0) instanceof String name) || node == null || node < 0
+                || tensor == null || tensor < 0) {
             throw new ModelFormatException(file, "malformed tensor reference " + triple
                     + " (expected [layer name, node index, tensor index])");
         }
-        return new TensorRef(name, node.intValue(), tensor.intValue());
+        return new TensorRef(name, node, tensor);
     }
 
     /**

@@ -58,6 +58,11 @@ public final class SavedModelReader {
             DataType.DT_FLOAT, "float32", DataType.DT_DOUBLE, "float64",
             DataType.DT_INT32, "int32", DataType.DT_INT64, "int64");
 
+    /** A SavedModel holds a graph, a variables index, a few shards and assets; a thousand files are not one. */
+    private static final int MAX_FILES = 1_000;
+    /** Files and their zipped copy each sit in one Java array. */
+    private static final long MAX_TOTAL_BYTES = Integer.MAX_VALUE - (64L << 20);
+
     private SavedModelReader() {
     }
 
@@ -219,13 +224,36 @@ public final class SavedModelReader {
             Path root = fs.getFileStatus(dir).getPath();
             String prefix = root.toUri().getPath();
             prefix = prefix.endsWith("/") ? prefix : prefix + "/";
-            Map<String, byte[]> files = new TreeMap<>();
+            List<LocatedFileStatus> listed = new ArrayList<>();
+            long total = 0;
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
             while (it.hasNext()) {
-                Path file = it.next().getPath();
+                LocatedFileStatus status = it.next();
+                listed.add(status);
+                total += status.getLen();
+                if (listed.size() > MAX_FILES) {
+                    throw new ModelFormatException(dirUri, "holds more than " + MAX_FILES + " files, far more than a"
+                            + " SavedModel has; is it the right directory?");
+                }
+            }
+            // the files and their zipped copy are both held while the spec is built, in one array each
+            if (total > MAX_TOTAL_BYTES || 2 * total > Runtime.getRuntime().maxMemory()) {
+                throw new ModelFormatException(dirUri, "holds " + total + " bytes, more than sparkscore can carry"
+                        + " to executors in one SavedModel (at most " + MAX_TOTAL_BYTES + " bytes, and twice the"
+                        + " size must fit in the driver heap of " + Runtime.getRuntime().maxMemory() + " bytes)");
+            }
+            Map<String, byte[]> files = new TreeMap<>();
+            for (LocatedFileStatus status : listed) {
+                Path file = status.getPath();
                 String relative = file.toUri().getPath().substring(prefix.length());
                 try (InputStream in = fs.open(file)) {
-                    files.put(relative, in.readAllBytes());
+                    // a file that grew since it was listed is read only up to its listed length, then refused
+                    byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, status.getLen() + 1));
+                    if (bytes.length > status.getLen()) {
+                        throw new ModelFormatException(dirUri, relative + " grew while it was read; retry once"
+                                + " the SavedModel is no longer being written");
+                    }
+                    files.put(relative, bytes);
                 }
             }
             return files;

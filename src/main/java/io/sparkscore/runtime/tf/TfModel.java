@@ -21,6 +21,7 @@ import org.tensorflow.types.TFloat32;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -83,10 +84,10 @@ public final class TfModel implements LoadedModel, BatchRunner {
         for (LayerSpec layer : spec.layers()) {
             TfLayers.validated(layer);
         }
-        long weightBytes = spec.paramCount() * Float.BYTES;
-        if (weightBytes > MAX_CONSTANT_BYTES) {
-            throw new PredictionException("model '" + spec.name() + "' has " + weightBytes + " bytes of weights but"
-                    + " a TensorFlow graph can embed at most about 2 GiB of constants; score it on the jvm path");
+        Optional<String> graphLimit = TfSupport.whyUnsupported(spec);
+        if (graphLimit.isPresent()) {
+            throw new PredictionException("model '" + spec.name() + "' cannot be built on the tf path: "
+                    + graphLimit.get());
         }
         ConfigProto config = sessionConfig(options);
         Graph graph = new Graph();

@@ -134,7 +134,7 @@ public final class KerasFixtures {
             if (!(group.getChild(n) instanceof Dataset ds)) {
                 throw new IllegalStateException(h5.getFile() + " has no dataset " + groupName + "/" + n);
             }
-            RawWeight w = Hdf5Arrays.read(ds, n);
+            RawWeight w = Hdf5Arrays.read(ds, n, new DatasetBudget(String.valueOf(h5.getFile()), h5.size()));
             arrays.add(new Array(n, w.shape(), w.data()));
         }
         return arrays;

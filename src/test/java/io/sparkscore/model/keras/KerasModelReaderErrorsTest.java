@@ -188,7 +188,7 @@ class KerasModelReaderErrorsTest {
     private static float[] stored(Path file, String dataset) {
         try (HdfFile h5 = new HdfFile(file)) {
             Dataset ds = h5.getDatasetByPath(dataset);
-            return Hdf5Arrays.read(ds, dataset).data();
+            return Hdf5Arrays.read(ds, dataset, new DatasetBudget(file.toString(), h5.size())).data();
         }
     }
 

@@ -128,4 +128,19 @@ class SavedModelReaderTest {
                 + " at least one tag to pick a MetaGraphDef (the usual one is serve)");
         assertThat(SavedModelOptions.DEFAULTS).isEqualTo(new SavedModelOptions("serving_default", SERVE));
     }
+
+    @Test
+    void aDirectoryWithMoreFilesThanASavedModelHasIsRefusedBeforeReadingThem() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("many_files"));
+        Files.copy(savedModel.resolve(SavedModelReader.GRAPH_FILE), dir.resolve(SavedModelReader.GRAPH_FILE));
+        Path assets = Files.createDirectories(dir.resolve("assets"));
+        for (int i = 0; i < 1_000; i++) {
+            Files.write(assets.resolve("a" + i), new byte[0]);
+        }
+
+        assertThatThrownBy(() -> SavedModelReader.read(dir.toString(), CONF, "serving_default", SERVE))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessage(dir + ": holds more than 1000 files, far more than a SavedModel has; is it the right"
+                        + " directory?");
+    }
 }
