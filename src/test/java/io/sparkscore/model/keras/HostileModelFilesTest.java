@@ -134,23 +134,19 @@ class HostileModelFilesTest {
 
     @Test
     void configIntegersBeyondTheIntRangeAreRefusedNotWrapped() throws IOException {
-        Path source = writeTiny();
-        Path file = tmp.resolve("units.keras");
-        KerasModelReaderErrorsTest.rewriteArchive(source, file, "config.json",
-                json -> edit(json, "\"units\":2", "\"units\":4294967298"));
+        Path file = tinyWithConfigEdit("units.keras", "\"units\":2", "\"units\":4294967298");
 
         assertThatThrownBy(() -> read(file))
                 .isInstanceOf(UnsupportedLayerException.class)
                 .hasMessage("layer 'dense' (Dense): config 'units' is 4294967298, beyond the largest integer"
-                        + " (2147483647) a layer option can be; the config is damaged or was altered (model file " + file + ")");
+                        + " (2147483647) a layer option can be; the config is damaged or was altered (model file "
+                        + file + ")");
     }
 
     @Test
     void anInputShapeBeyondTheIntRangeIsRefused() throws IOException {
-        Path source = writeTiny();
-        Path file = tmp.resolve("shape.keras");
-        KerasModelReaderErrorsTest.rewriteArchive(source, file, "config.json",
-                json -> edit(json, "\"batch_shape\":[null,4]", "\"batch_shape\":[null,4294967300]"));
+        Path file = tinyWithConfigEdit("shape.keras", "\"batch_shape\":[null,4]",
+                "\"batch_shape\":[null,4294967300]");
 
         assertThatThrownBy(() -> read(file))
                 .isInstanceOf(ModelFormatException.class)
@@ -204,10 +200,15 @@ class HostileModelFilesTest {
         }
     }
 
-    /** Replaces the first {@code from}, which must be there: the edit must not silently do nothing. */
-    private static String edit(String json, String from, String to) {
-        assertThat(json).contains(from);
-        return json.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+    /** The writer's tiny model with the first {@code from} in its config replaced, which must be there. */
+    private Path tinyWithConfigEdit(String name, String from, String to) throws IOException {
+        Path file = tmp.resolve(name);
+        KerasModelReaderErrorsTest.rewriteArchive(writeTiny(), file, "config.json", json -> {
+            assertThat(json).as("the edit must not silently do nothing").contains(from);
+            return json.replaceFirst(java.util.regex.Pattern.quote(from),
+                    java.util.regex.Matcher.quoteReplacement(to));
+        });
+        return file;
     }
 
     private Path writeTiny() {
