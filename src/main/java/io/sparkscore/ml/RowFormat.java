@@ -7,6 +7,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
 
@@ -33,9 +35,17 @@ public enum RowFormat {
     INTERNAL;
 
     public static final String KEY = "spark.sparkscore.rowFormat";
+    private static final Logger LOG = LoggerFactory.getLogger(RowFormat.class);
 
     static RowFormat choose(SparkSession spark) {
         String asked = spark.conf().get(KEY, "auto");
+        RowFormat format = resolve(asked, spark);
+        LOG.info("Scoring reads and writes {} ({}={})", format == INTERNAL ? "Spark's internal rows"
+                : "external Rows", KEY, asked);
+        return format;
+    }
+
+    private static RowFormat resolve(String asked, SparkSession spark) {
         boolean classic = spark instanceof org.apache.spark.sql.classic.SparkSession;
         switch (asked.trim().toLowerCase(Locale.ROOT)) {
             case "auto":
