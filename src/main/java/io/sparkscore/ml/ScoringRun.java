@@ -133,7 +133,7 @@ public final class ScoringRun {
         List<PredictionPath> paths = new ArrayList<>();
         for (PredictionPath p : PredictionPath.values()) {
             if (config.path().isPresent() && config.path().get() != p) {
-                excluded.put(p.id(), "path " + config.path().get().id() + " was requested");
+                excluded.put(p.id(), "--path " + config.path().get().id() + " was requested");
             } else if (unsupported.containsKey(p)) {
                 excluded.put(p.id(), unsupported.get(p));
             } else {
@@ -198,7 +198,7 @@ public final class ScoringRun {
                 inputSizes, RowFormat.choose(input.sparkSession())), output.schema(keptFields), aliases);
     }
 
-    /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}. */
+    /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}; report null when fixed. */
     public record ChosenPlan(Plan plan, String source, CalibrationReport report) {
     }
 

@@ -52,9 +52,9 @@ import static org.apache.spark.sql.functions.when;
  * }</pre>
  *
  * <p>{@link #transformSchema} reads the model and checks the input schema against it before anything runs.
- * {@link #transform} is lazy, except that with {@code batchSize} or {@code predictionPath} left at {@code auto} it
- * first runs calibration: one Spark job over {@code calibrationRows} sampled rows of that DataFrame, once per call
- * (or none, when the plan store has a plan for this model and hardware). Bad rows (null, NaN, infinite features,
+ * {@link #transform} is lazy, except that with {@code batchSize} or {@code predictionPath} left at {@code auto} its
+ * first call runs calibration: one Spark job over {@code calibrationRows} sampled rows of that DataFrame (none when
+ * the plan store has a plan for this model and hardware); later calls of this instance reuse the plan. Bad rows (null, NaN, infinite features,
  * arrays of the wrong length) follow {@code badRows}: {@code reason} keeps them with null predictions and a reason
  * column (they are read a second time for that), {@code drop} drops them and counts them in
  * {@link #lastTransformMetrics()}, {@code fail} fails the first task that meets one.
@@ -93,6 +93,9 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
     /** The model read for the current model params; params may change between calls, so it is keyed by them. */
     private transient ModelSpec spec;
     private transient String specKey;
+    /** The plan the first calibrating transform chose, and for which model and params. */
+    private transient ScoringRun.ChosenPlan calibrated;
+    private transient String calibratedKey;
     private transient ScoringRun.ChosenPlan lastPlan;
     private transient JobMetrics lastMetrics;
 
@@ -127,7 +130,7 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
                 + " Java)", ParamValidators.inArray(new String[] {AUTO, PredictionPath.TF.id(),
                 PredictionPath.JVM.id()}));
         calibration = new Param<>(this, "calibration", "auto: calibrate on the first transform unless batchSize and"
-                + " predictionPath are both fixed; force; off", ParamValidators.inArray(new String[] {AUTO, "force",
+                + " predictionPath are both fixed, then reuse the plan; force: on every transform; off", ParamValidators.inArray(new String[] {AUTO, "force",
                 "off"}));
         calibrationRows = new IntParam(this, "calibrationRows", "rows calibration samples from the DataFrame",
                 ParamValidators.gtEq(1));
@@ -473,8 +476,9 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
         StructType expected = transformSchema(df.schema());
         ScoringConfig config = config();
         List<String> columns = List.of(df.schema().fieldNames());
-        ScoringRun run = ScoringRun.prepare(df.sparkSession(), config, spec(config), df, columns, false);
-        ScoringRun.ChosenPlan chosen = run.choosePlan(0);
+        ModelSpec model = spec(config);
+        ScoringRun run = ScoringRun.prepare(df.sparkSession(), config, model, df, columns, false);
+        ScoringRun.ChosenPlan chosen = choosePlan(run, model.hash() + "|" + config);
         LOG.info("{} scores with {} ({})", uid, chosen.plan(), chosen.source());
         JobMetrics metrics = JobMetrics.register(df.sparkSession().sparkContext());
         lastPlan = chosen;
@@ -485,6 +489,22 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
             default -> withBadRows(run, run.score(chosen.plan(), metrics), columns, expected);
         };
         return scored;
+    }
+
+    /**
+     * The plan for this transform: calibrated (or taken from the plan store) on the first transform, then reused by
+     * this stage's later transforms with the same model and params, unless {@code calibration=force}.
+     */
+    private ScoringRun.ChosenPlan choosePlan(ScoringRun run, String planKey) {
+        if (calibrated != null && planKey.equals(calibratedKey) && !"force".equals($(calibration))) {
+            return new ScoringRun.ChosenPlan(calibrated.plan(), "reused", calibrated.report());
+        }
+        ScoringRun.ChosenPlan chosen = run.choosePlan(0);
+        if (chosen.report() != null) {
+            calibrated = chosen;
+            calibratedKey = planKey;
+        }
+        return chosen;
     }
 
     /** Fails the task on a bad row, with its reason. */
@@ -513,7 +533,10 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
         return good.union(bad);
     }
 
-    /** The plan the last {@link #transform} scores with, and whether it was fixed, calibrated or stored. */
+    /**
+     * The plan the last {@link #transform} scores with, and where it came from: {@code fixed}, {@code calibrated},
+     * {@code stored} (the plan store) or {@code reused} (an earlier transform of this instance calibrated it).
+     */
     public Optional<ScoringRun.ChosenPlan> lastPlan() {
         return Optional.ofNullable(lastPlan);
     }

@@ -31,13 +31,66 @@ final class Submission implements AutoCloseable {
         this.log = log;
     }
 
+    /** Where a submission goes: spark-submit's cluster options and the environment it runs with. */
+    record Target(SparkHome sparkHome, List<String> options, Map<String, String> environment) {
+
+        /** The standalone test cluster: client mode, one executor of one core per Worker. */
+        static Target standalone(ClusterExtension.TestCluster testCluster) {
+            StandaloneCluster cluster = testCluster.cluster();
+            return new Target(testCluster.sparkHome(), List.of("--master", cluster.masterUrl(),
+                    "--deploy-mode", "client", "--driver-memory", "1g", "--executor-memory", "512m",
+                    "--executor-cores", "1", "--total-executor-cores", String.valueOf(cluster.workers().size()),
+                    "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+                    "--conf", "spark.ui.enabled=false",
+                    // One input partition per file: the test datasets are a few small files, which Spark would
+                    // pack into one partition per core otherwise.
+                    "--conf", "spark.sql.files.maxPartitionBytes=4m",
+                    // Wait for every executor before the first task, so that both JVMs take part.
+                    "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                    "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s"),
+                    testCluster.sparkHome().environment());
+        }
+
+        /**
+         * The YARN test cluster in {@code deployMode}: two executors of one core; the containers use the Spark jars
+         * where they are (same machine) instead of an upload of them to HDFS per submission.
+         */
+        static Target yarn(SparkHome sparkHome, YarnCluster yarn, String deployMode) {
+            String java = System.getProperty("java.home");
+            List<String> options = new ArrayList<>(List.of("--master", "yarn", "--deploy-mode", deployMode,
+                    "--driver-memory", "512m", "--executor-memory", "512m", "--executor-cores", "1",
+                    "--num-executors", "2",
+                    "--conf", "spark.yarn.jars=local:" + sparkHome.jarsGlob(),
+                    "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + java,
+                    "--conf", "spark.executorEnv.JAVA_HOME=" + java,
+                    "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+                    "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+                    "--conf", "spark.ui.enabled=false",
+                    "--conf", "spark.sql.files.maxPartitionBytes=4m",
+                    "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+                    "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"));
+            if (deployMode.equals("client")) {
+                options.addAll(List.of("--conf", "spark.driver.host=127.0.0.1",
+                        "--conf", "spark.driver.bindAddress=127.0.0.1"));
+            }
+            Map<String, String> env = new LinkedHashMap<>(sparkHome.environment());
+            env.put("HADOOP_CONF_DIR", yarn.confDir().toString());
+            return new Target(sparkHome, options, env);
+        }
+    }
+
     static Submission start(ClusterExtension.TestCluster testCluster, Path log, List<String> appArgs) {
+        return start(Target.standalone(testCluster), log, appArgs);
+    }
+
+    /** {@code scripts/submit.sh} with the target's options, then {@code appArgs} (a sparkscore command). */
+    static Submission start(Target target, Path log, List<String> appArgs) {
         List<String> cmd = new ArrayList<>(List.of("bash",
                 ClusterTesting.projectDir().resolve("scripts/submit.sh").toString()));
-        cmd.addAll(clusterOptions(testCluster.cluster()));
+        cmd.addAll(target.options());
         cmd.add("--");
         cmd.addAll(appArgs);
-        return run(testCluster.sparkHome().environment(), log, cmd);
+        return run(target.environment(), log, cmd);
     }
 
     /**
@@ -45,7 +98,7 @@ final class Submission implements AutoCloseable {
      * says: the application jar holds {@code appClasses} (compiled test classes), sparkscore's jar goes with
      * {@code --jars}.
      */
-    static Submission startUserApp(ClusterExtension.TestCluster testCluster, Path log, Path appJar, Class<?> mainClass,
+    static Submission startUserApp(Target target, Path log, Path appJar, Class<?> mainClass,
                                    List<Class<?>> appClasses, List<String> appArgs) {
         String jvmFlags;
         try {
@@ -55,14 +108,14 @@ final class Submission implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> cmd = new ArrayList<>(List.of(testCluster.sparkHome().sparkSubmit().toString()));
-        cmd.addAll(clusterOptions(testCluster.cluster()));
+        List<String> cmd = new ArrayList<>(List.of(target.sparkHome().sparkSubmit().toString()));
+        cmd.addAll(target.options());
         cmd.addAll(List.of("--class", mainClass.getName(), "--jars", ClusterTesting.shadedJar().toString(),
                 "--conf", "spark.driver.extraJavaOptions=" + jvmFlags,
                 "--conf", "spark.executor.extraJavaOptions=" + jvmFlags,
                 appJar.toString()));
         cmd.addAll(appArgs);
-        return run(testCluster.sparkHome().environment(), log, cmd);
+        return run(target.environment(), log, cmd);
     }
 
     private static void writeJar(Path jar, List<Class<?>> classes) throws IOException {
@@ -76,52 +129,6 @@ final class Submission implements AutoCloseable {
                 out.closeEntry();
             }
         }
-    }
-
-    /**
-     * {@code scripts/submit.sh --master yarn} in {@code deployMode} to the cluster {@code yarn} describes, from
-     * {@code sparkHome}: two executors of one core; the containers use the Spark jars where they are (same machine)
-     * instead of an upload of them to HDFS per submission.
-     */
-    static Submission startOnYarn(SparkHome sparkHome, YarnCluster yarn, String deployMode, Path log,
-                                  List<String> appArgs) {
-        String java = System.getProperty("java.home");
-        List<String> cmd = new ArrayList<>(List.of("bash",
-                ClusterTesting.projectDir().resolve("scripts/submit.sh").toString(),
-                "--master", "yarn", "--deploy-mode", deployMode,
-                "--driver-memory", "512m", "--executor-memory", "512m", "--executor-cores", "1",
-                "--num-executors", "2",
-                "--conf", "spark.yarn.jars=local:" + sparkHome.jarsGlob(),
-                "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + java, "--conf", "spark.executorEnv.JAVA_HOME=" + java,
-                "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
-                "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-                "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.sql.files.maxPartitionBytes=4m",
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"));
-        if (deployMode.equals("client")) {
-            cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"));
-        }
-        cmd.add("--");
-        cmd.addAll(appArgs);
-        Map<String, String> env = new LinkedHashMap<>(sparkHome.environment());
-        env.put("HADOOP_CONF_DIR", yarn.confDir().toString());
-        return run(env, log, cmd);
-    }
-
-    private static List<String> clusterOptions(StandaloneCluster cluster) {
-        int executors = cluster.workers().size();
-        return List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
-                "--driver-memory", "1g", "--executor-memory", "512m", "--executor-cores", "1",
-                "--total-executor-cores", String.valueOf(executors),
-                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-                "--conf", "spark.ui.enabled=false",
-                // One input partition per file: the test datasets are a few small files, which Spark would pack
-                // into one partition per core otherwise.
-                "--conf", "spark.sql.files.maxPartitionBytes=4m",
-                // Wait for every executor before the first task, so that both JVMs take part.
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
-                "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s");
     }
 
     private static Submission run(Map<String, String> env, Path log, List<String> cmd) {

@@ -43,8 +43,10 @@ class TransformerClusterIT {
     void aUsersApplicationScoresThroughTheSavedAndLoadedStageOnTwoExecutorJvms() throws IOException {
         Path out = Files.createDirectories(dir.resolve("app-out"));
         Path log = ClusterTesting.logDir(TransformerClusterIT.class.getSimpleName()).resolve("app.log");
-        try (Submission run = Submission.startUserApp(cluster, log, dir.resolve("app.jar"), TransformerApp.class,
-                List.of(TransformerApp.class), List.of(data.modelFile.toString(), data.input.toString(), out.toString()))) {
+        try (Submission run = Submission.startUserApp(Submission.Target.standalone(cluster), log,
+                dir.resolve("app.jar"), TransformerApp.class, List.of(TransformerApp.class),
+                List.of(data.modelFile.toString(), data.input.toString(), out.toString(),
+                        out.resolve("tasks.txt").toString()))) {
             assertThat(run.await(StandaloneClusterIT.JOB_TIMEOUT)).as("spark-submit exit code\n%s\n%s",
                     run.logTail(), cluster.cluster().logTails()).isZero();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkscore.job.LocalSpark;
 import io.sparkscore.job.ScoringJob;
+import io.sparkscore.ml.TaskReport;
 import io.sparkscore.model.SampleModels;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * sparkscore submitted with {@code scripts/submit.sh --master yarn} to a real YARN (an in-process MiniYARNCluster
  * whose containers are separate JVMs) with the model, input and output on HDFS, in client and in cluster deploy
  * mode, as a user would run it on a Hadoop cluster; in cluster mode the command is the one the Airflow DAG in
- * {@code jobs/} renders for a day.
+ * {@code jobs/} renders for a day. And a user's own application scoring with the Spark ML stage.
  */
 class YarnClusterIT {
 
@@ -71,8 +73,8 @@ class YarnClusterIT {
 
     /** Submits {@code args} to YARN in {@code deployMode}; fails with the driver's log tail if the run fails. */
     static void submitAndSucceed(String deployMode, String name, List<String> args) {
-        try (Submission run = Submission.startOnYarn(sparkHome, yarn, deployMode, logs.resolve(name + ".log"),
-                args)) {
+        try (Submission run = Submission.start(Submission.Target.yarn(sparkHome, yarn, deployMode),
+                logs.resolve(name + ".log"), args)) {
             int code = run.await(JOB_TIMEOUT);
             assertThat(code).as("spark-submit exit code\n%s\ncontainer logs under %s", run.logTail(),
                     yarn.containerLogs()).isZero();
@@ -124,6 +126,29 @@ class YarnClusterIT {
         for (JsonNode e : summary.get("executors")) {
             assertThat(e.get("modelBuilds").asLong()).as("model builds in executor %s", e).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aUsersApplicationScoresWithTheSparkMlStageOnYarn() throws IOException {
+        Path tasksFile = dir.resolve("transformer-tasks.txt");
+        try (Submission run = Submission.startUserApp(Submission.Target.yarn(sparkHome, yarn, "client"),
+                logs.resolve("transformer.log"), dir.resolve("app.jar"), TransformerApp.class,
+                List.of(TransformerApp.class), List.of("hdfs:///models/tiny.keras", "hdfs:///data/input",
+                        "hdfs:///apps/transformer", tasksFile.toString()))) {
+            assertThat(run.await(JOB_TIMEOUT)).as("spark-submit exit code\n%s", run.logTail()).isZero();
+        }
+
+        Map<Long, Float> byId = new HashMap<>();
+        List<Row> scored = LocalSpark.get().read().parquet(yarn.hdfs().root() + "/apps/transformer/scored")
+                .select("id", "score").collectAsList();
+        scored.forEach(r -> byId.put(r.getLong(0), r.getFloat(1)));
+        assertThat(scored).hasSize(data.rows());
+        assertThat(byId).isEqualTo(data.inProcessPredictions(64, data.rows()));
+        List<TaskReport> tasks = Files.readAllLines(tasksFile).stream().map(TaskReport::parse).toList();
+        assertThat(tasks).as("scoring tasks, one per input partition").hasSize(4)
+                .allSatisfy(t -> assertThat(t.executorId()).isNotEqualTo("driver"));
+        assertThat(tasks.stream().map(TaskReport::pid).distinct()).as("executor containers").hasSize(2)
+                .doesNotContain(ProcessHandle.current().pid());
     }
 
     @Test

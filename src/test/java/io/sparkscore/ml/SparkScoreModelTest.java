@@ -10,6 +10,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
@@ -202,7 +203,7 @@ class SparkScoreModelTest {
     }
 
     @Test
-    void calibratesOncePerTransformOnSampledRowsNeverPerPartition() {
+    void calibratesOnSampledRowsOnTheFirstTransformNeverPerPartition() {
         SparkScoreModel scorer = new SparkScoreModel().setModelPath(tiny.modelFile.toString())
                 .setFeatureCols(new String[] {"f1", "f2", "f3", "f4"}).setCalibrationRows(128)
                 .setCalibrationBudgetMillis(3_000);
@@ -218,20 +219,26 @@ class SparkScoreModelTest {
         assertThat(JOBS.now()[1]).as("calibration jobs while 8 partitions score, twice").isEqualTo(afterTransform[1]);
 
         scorer.transform(input);
-        assertThat(JOBS.now()[1] - afterTransform[1]).as("calibration jobs of the second transform")
+        assertThat(JOBS.now()[1]).as("calibration jobs of the second transform").isEqualTo(afterTransform[1]);
+        assertThat(scorer.lastPlan().orElseThrow().source()).isEqualTo("reused");
+
+        scorer.setCalibration("force").transform(input);
+        assertThat(JOBS.now()[1] - afterTransform[1]).as("calibration jobs of a forced transform")
                 .isEqualTo(calibrationJobs);
+        assertThat(scorer.lastPlan().orElseThrow().source()).isEqualTo("calibrated");
     }
 
     @Test
-    void aPlanStoreSkipsCalibrationOnLaterTransforms() {
+    void aPlanStoreSkipsCalibrationForAnotherInstanceOfTheStage() {
         SparkScoreModel scorer = new SparkScoreModel().setModelPath(tiny.modelFile.toString())
                 .setFeatureCols(new String[] {"f1", "f2", "f3", "f4"}).setCalibrationRows(128)
                 .setCalibrationBudgetMillis(3_000).setPlanStore(dir.resolve("plans").toString());
         scorer.transform(input);
         assertThat(scorer.lastPlan().orElseThrow().source()).isEqualTo("calibrated");
         int[] before = JOBS.now();
-        scorer.transform(input);
-        assertThat(scorer.lastPlan().orElseThrow().source()).isEqualTo("stored");
+        SparkScoreModel another = scorer.copy(ParamMap.empty());
+        another.transform(input);
+        assertThat(another.lastPlan().orElseThrow().source()).isEqualTo("stored");
         assertThat(JOBS.now()[1]).isEqualTo(before[1]);
     }
 
