@@ -7,7 +7,8 @@ import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.Shapes;
-import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.LayerRegistry;
+import io.sparkscore.model.layers.RecurrentOptions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +43,7 @@ final class SpecAssembler {
     }
 
     ModelSpec assemble(ConfigModel model, String modelName, String sourceFormat, String kerasVersion) {
-        kerasMajor = KerasNaming.majorVersion(kerasVersion);
+        kerasMajor = ModelSpec.kerasMajor(kerasVersion);
         reserveNames(model);
         List<InputSpec> inputs = new ArrayList<>();
         List<String> outputs;
@@ -228,8 +229,7 @@ final class SpecAssembler {
             }
             return applyFunctional(inner, inputs);
         }
-        boolean takesSeveral = LayerCatalog.MERGE.contains(layer.className)
-                || LayerCatalog.RECURRENT.contains(layer.className) || "Bidirectional".equals(layer.className);
+        boolean takesSeveral = LayerRegistry.takesSeveral(layer.className);
         if (inputs.size() != 1 && !takesSeveral) {
             throw errors.unsupported(layer.name, layer.className, "is called on " + inputs.size() + " tensors "
                     + inputs + "; only merge layers, and recurrent layers given an initial state, take several inputs");
@@ -263,21 +263,22 @@ final class SpecAssembler {
         return spec;
     }
 
-    private static LayerSpec layerSpec(ConfigLayer layer, String name) {
+    private LayerSpec layerSpec(ConfigLayer layer, String name) {
         List<LayerSpec> children = new ArrayList<>();
         for (ConfigLayer w : layer.wrapped) {
             children.add(layerSpec(w, w.name));
         }
         Map<String, Object> config = layer.config;
-        if ("GRU".equals(layer.className) && !config.containsKey("reset_after")) {
-            // Keras versions that wrote no reset_after key apply the reset gate first; only reset_after=True
-            // has the two-row bias, so a file whose bias has two rows can only mean that
-            config = new java.util.LinkedHashMap<>(config);
-            Tensor bias = layer.weights.get("bias");
-            config.put("reset_after", bias != null && bias.rank() == 2);
-        }
-        return new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
+        LayerSpec spec = new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
                 layer.weights, children);
+        if ("GRU".equals(layer.className) && !config.containsKey("reset_after")) {
+            // state what the file means, so that the config written back says it
+            config = new java.util.LinkedHashMap<>(config);
+            config.put("reset_after", RecurrentOptions.of(spec, kerasMajor).resetAfter());
+            spec = new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
+                    layer.weights, children);
+        }
+        return spec;
     }
 
     private ConfigLayer findLayer(ConfigModel model, String name) {

@@ -3,7 +3,7 @@ package io.sparkscore.runtime.jvm;
 import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.SpatialAxes;
 
 import java.util.Arrays;
 
@@ -31,7 +31,7 @@ final class ConvolutionLayer implements JvmLayer {
     ConvolutionLayer(LayerSpec layer, int[] inShape) {
         LayerConfig c = layer.config();
         String cls = layer.className();
-        int n = ShapeInference.spatialRank(cls);
+        int n = SpatialAxes.rank(cls);
         int[] ones = n == 1 ? new int[] {1} : new int[] {1, 1};
         int[] window = c.getInts("kernel_size", n, null);
         this.g = WindowGeometry.of(c, n, inShape, window, c.getInts("strides", n, ones),

@@ -2,7 +2,7 @@ package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.SpatialAxes;
 
 /**
  * Keras Max/AveragePooling1D/2D, channels_last. Padded cells never take part: max pooling ignores them and
@@ -18,7 +18,7 @@ final class PoolingLayer implements JvmLayer {
 
     PoolingLayer(LayerSpec layer, int[] inShape) {
         LayerConfig c = layer.config();
-        int n = ShapeInference.spatialRank(layer.className());
+        int n = SpatialAxes.rank(layer.className());
         int[] pool = c.getInts("pool_size", n, n == 1 ? new int[] {2} : new int[] {2, 2});
         int[] strides = c.getInts("strides", n, pool);
         int[] ones = n == 1 ? new int[] {1} : new int[] {1, 1};

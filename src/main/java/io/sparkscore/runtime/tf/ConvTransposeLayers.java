@@ -3,6 +3,7 @@ package io.sparkscore.runtime.tf;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.SpatialAxes;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -65,8 +66,8 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         int[] in = TfOps.shape(x);
         int[] out = new int[rank + 1];
         for (int i = 0; i < rank; i++) {
-            out[i] = outputLength(in[i], kernel.dim(i), padding, outputPadding == null ? null : outputPadding[i],
-                    strides[i]);
+            out[i] = SpatialAxes.transposedLength(c, in[i], kernel.dim(i), padding,
+                    outputPadding == null ? null : outputPadding[i], strides[i], 1);
         }
         out[rank] = filters;
 
@@ -96,14 +97,5 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         }
         y = TfActivations.apply(ops, TfActivations.of(layer, "activation"), y);
         return Spatial.fromChannelsLast(ops, y, channelsFirst);
-    }
-
-    /** Keras' deconv_output_length for one axis (dilation 1). */
-    static int outputLength(int input, int kernel, String padding, Integer outputPadding, int stride) {
-        if (outputPadding == null) {
-            return padding.equals("same") ? input * stride : input * stride + Math.max(kernel - stride, 0);
-        }
-        int pad = padding.equals("same") ? kernel / 2 : 0;
-        return (input - 1) * stride + kernel - 2 * pad + outputPadding;
     }
 }

@@ -2,6 +2,7 @@ package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.savedmodel.SavedModelOutput;
 
 import java.util.Optional;
@@ -17,6 +18,11 @@ import java.util.Optional;
 public final class TfSupport {
 
     private TfSupport() {
+    }
+
+    /** Whether the tf path has a builder for the registry entry (its options are checked per layer). */
+    public static boolean builds(LayerEntry entry) {
+        return TfLayers.builds(entry);
     }
 
     /** Empty when the layer is supported; otherwise why not (which option, what value, what would work). */
