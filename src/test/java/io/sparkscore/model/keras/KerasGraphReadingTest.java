@@ -103,9 +103,10 @@ class KerasGraphReadingTest {
                 new NodeSpec("shared_1", "shared", List.of("right")),
                 new NodeSpec("add", "add", List.of("shared", "shared_1")),
                 new NodeSpec("dense", "dense", List.of("add")),
-                new NodeSpec("act", "act", List.of("dense")),
+                new NodeSpec("tower", "act", List.of("dense")),
                 new NodeSpec("dense_1", "dense_1", List.of("add")));
-        assertThat(spec.outputs()).containsExactly("act", "dense_1");
+        // the nested Sequential's output is named after it, as Keras names the model's outputs
+        assertThat(spec.outputs()).containsExactly("tower", "dense_1");
         LayerSpec shared = spec.layer("shared");
         assertThat(shared.config().asMap()).containsOnly(java.util.Map.entry("units", 2),
                 java.util.Map.entry("use_bias", true), java.util.Map.entry("activation", "relu"),
@@ -166,11 +167,11 @@ class KerasGraphReadingTest {
         ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
 
         assertThat(spec.nodes()).containsExactly(
-                new NodeSpec("f1", "f1", List.of("x")), new NodeSpec("f2", "f2", List.of("x")),
+                new NodeSpec("f1", "f1", List.of("x")), new NodeSpec("inner", "f2", List.of("x")),
                 new NodeSpec("f1_1", "f1", List.of("y")), new NodeSpec("f2_1", "f2", List.of("y")),
-                new NodeSpec("sum", "sum", List.of("f1", "f2", "f1_1", "f2_1")));
-        // ["inner", 1, 1] is output 1 of the first call
-        assertThat(spec.outputs()).containsExactly("sum", "f2");
+                new NodeSpec("sum", "sum", List.of("f1", "inner", "f1_1", "f2_1")));
+        // ["inner", 1, 1] is output 1 of the first call; it is named after the nested model, as Keras names it
+        assertThat(spec.outputs()).containsExactly("sum", "inner");
         assertThat(spec.layer("f2").weight("bias").data()).containsExactly(2, 2, 2);
     }
 
@@ -228,7 +229,7 @@ class KerasGraphReadingTest {
                   {"class_name": "Dense", "config": {"name": "d", "units": 1, "activation": "linear",
                    "use_bias": true}}]}}],
               "input_layers": [["x", 0, 0]],
-              "output_layers": [["block", 0, 0]]}}
+              "output_layers": [["block", 1, 0]]}}
             """;
 
     @Test
@@ -254,8 +255,8 @@ class KerasGraphReadingTest {
         ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
 
         assertThat(spec.nodes()).containsExactly(new NodeSpec("bn", "bn", List.of("x")),
-                new NodeSpec("d", "d", List.of("bn")));
-        assertThat(spec.outputs()).containsExactly("d");
+                new NodeSpec("block", "d", List.of("bn")));
+        assertThat(spec.outputs()).containsExactly("block");
         LayerSpec bn = spec.layer("bn");
         assertThat(bn.weights().keySet()).containsExactly("gamma", "beta", "moving_mean", "moving_variance");
         assertThat(bn.weight("moving_mean").data()).containsExactly(5, 6);
@@ -280,7 +281,7 @@ class KerasGraphReadingTest {
                   "input_layers": [["pin", 0, 0]],
                   "output_layers": [["p1", 0, 0], ["p2", 0, 0]]}},
                {"name": "sum", "class_name": "Add", "config": {"name": "sum"},
-                "inbound_nodes": [[["pair", 0, 0, {}], ["pair", 0, 1, {}]]]}],
+                "inbound_nodes": [[["pair", 1, 0, {}], ["pair", 1, 1, {}]]]}],
               "input_layers": [["x", 0, 0]],
               "output_layers": [["sum", 0, 0]]}}
             """;
@@ -297,10 +298,59 @@ class KerasGraphReadingTest {
         assertThat(spec.layer("p2").weight("bias").data()).containsExactly(6);
     }
 
+    /**
+     * As tf.keras 2 writes a pre-built base model called on two inputs (the transfer-learning shape): the base model
+     * was built on its own Input, so the outer graph's references to its two calls are nodes 1 and 2, and an output
+     * it produces is named after it.
+     */
+    private static final String TF_KERAS2_BASE_MODEL_CALLED_TWICE_JSON = """
+            {"class_name": "Functional", "config": {"name": "outer",
+              "layers": [
+               {"name": "a", "class_name": "InputLayer", "inbound_nodes": [],
+                "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "a"}},
+               {"name": "b", "class_name": "InputLayer", "inbound_nodes": [],
+                "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "b"}},
+               {"name": "base", "class_name": "Functional",
+                "inbound_nodes": [[["a", 0, 0, {}]], [["b", 0, 0, {}]]],
+                "config": {"name": "base",
+                  "layers": [
+                   {"name": "bin", "class_name": "InputLayer", "inbound_nodes": [],
+                    "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "bin"}},
+                   {"name": "bd", "class_name": "Dense", "inbound_nodes": [[["bin", 0, 0, {}]]],
+                    "config": {"name": "bd", "units": 1, "activation": "linear", "use_bias": true}}],
+                  "input_layers": [["bin", 0, 0]],
+                  "output_layers": [["bd", 0, 0]]}},
+               {"name": "cat", "class_name": "Concatenate", "config": {"name": "cat", "axis": -1},
+                "inbound_nodes": [[["base", 1, 0, {}], ["base", 2, 0, {}]]]}],
+              "input_layers": [["a", 0, 0], ["b", 0, 0]],
+              "output_layers": [["cat", 0, 0], ["base", 2, 0]]}}
+            """;
+
+    @Test
+    void tfKeras2BaseModelCalledTwiceIsResolvedFromNodeOneAndItsOutputIsNamedAfterIt() throws IOException {
+        Path json = Files.writeString(tmp.resolve("base.json"), TF_KERAS2_BASE_MODEL_CALLED_TWICE_JSON);
+        Path weights = tmp.resolve("base.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"a", "b", "base", "cat"});
+            h5.putAttribute("keras_version", "2.15.0");
+            WritableGroup base = h5.putGroup("base");
+            base.putAttribute("weight_names", new String[] {"bd/kernel:0", "bd/bias:0"});
+            WritableGroup bd = base.putGroup("bd");
+            bd.putDataset("kernel:0", new float[][] {{1}, {2}});
+            bd.putDataset("bias:0", new float[] {3});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.nodes()).containsExactly(new NodeSpec("bd", "bd", List.of("a")),
+                new NodeSpec("base", "bd", List.of("b")), new NodeSpec("cat", "cat", List.of("bd", "base")));
+        assertThat(spec.outputs()).containsExactly("cat", "base");
+    }
+
     @Test
     void readingASecondOutputOfAPlainLayerIsRefused() throws IOException {
         Path json = Files.writeString(tmp.resolve("state.json"), KERAS2_TWO_OUTPUT_SUBMODEL_JSON
-                .replace("[\"pair\", 0, 1, {}]", "[\"x\", 0, 1, {}]"));
+                .replace("[\"pair\", 1, 1, {}]", "[\"x\", 0, 1, {}]"));
         Path weights = writePairWeights(tmp.resolve("state.h5"));
         assertThatThrownBy(() -> KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(),
                 CONF))
@@ -337,7 +387,7 @@ class KerasGraphReadingTest {
                        "units": 2, "trainable": false}},
                       {"class_name": "Dense", "config": {"name": "d", "units": 1}}]}}],
                   "input_layers": [["x", 0, 0]],
-                  "output_layers": [["block", 0, 0]]}}
+                  "output_layers": [["block", 1, 0]]}}
                 """);
         Path weights = tmp.resolve("frozen.h5");
         try (WritableHdfFile h5 = HdfFile.write(weights)) {
