@@ -120,7 +120,8 @@ class KerasFixturesParityTest {
         EXPECTED.put("dl4j/lstm_tensorflow_1.h5", runs());
         EXPECTED.put("dl4j/masking_zero_lstm.h5", refusedOnJvm(Outcome.MASKING_REFUSED_ON_JVM,
                 UnsupportedLayerException.class, "layer 'masking_1' (Masking): Masking is not supported on the jvm"
-                        + " path (later layers would have to skip the masked steps); it runs on the tf path", "the jvm path has no Keras masks; the tf path applies them"));
+                        + " path (later layers would have to skip the masked steps); it runs on the tf path",
+                "the jvm path has no Keras masks; the tf path applies them"));
         EXPECTED.put("dl4j/simple_flatten_lstm_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_flatten_rnn_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_lstm_tf_keras_1_model.h5", runs());
