@@ -7,6 +7,7 @@ import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.Shapes;
+import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.LayerRegistry;
 import io.sparkscore.model.layers.RecurrentOptions;
 
@@ -331,6 +332,10 @@ final class SpecAssembler {
             spec = new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
                     layer.weights, children);
         }
+        // a class with a typed options record has it parsed here, so a bad option is refused before any path runs
+        LayerSpec parsed = spec;
+        LayerRegistry.find(layer.className).flatMap(LayerEntry::options)
+                .ifPresent(options -> options.parse(parsed, kerasMajor));
         return spec;
     }
 

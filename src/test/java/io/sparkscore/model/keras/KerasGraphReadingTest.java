@@ -3,6 +3,8 @@ package io.sparkscore.model.keras;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
+import io.sparkscore.model.InputSpec;
+import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
@@ -16,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -347,6 +350,24 @@ class KerasGraphReadingTest {
         assertThat(spec.outputs()).containsExactly("cat", "base");
     }
 
+    /** A layer with a typed options record has it parsed when the file is read, before any path runs. */
+    @Test
+    void anUnreadableOptionIsRefusedWhenTheFileIsRead() {
+        Map<String, Object> cropping = new LinkedHashMap<>();
+        cropping.put("cropping", List.of(1, -2, 0));
+        LayerSpec crop = new LayerSpec("crop", "Cropping3D", new LayerConfig("crop",
+                "Cropping3D", cropping), Map.of());
+        ModelSpec spec = new ModelSpec("m", "programmatic", "3.6.0",
+                List.of(new InputSpec("x", new int[] {4, 5, 6, 1}, "float32")), List.of(crop),
+                List.of(new NodeSpec("crop", "crop", List.of("x"))), List.of("crop"));
+        Path file = tmp.resolve("crop.keras");
+        KerasArchiveWriter.write(spec, file);
+
+        assertThatThrownBy(() -> KerasModelReader.read(file.toString(), CONF))
+                .isInstanceOf(UnsupportedLayerException.class)
+                .hasMessageContaining("layer 'crop' (Cropping3D): config 'cropping' has a negative amount [-2, -2]");
+    }
+
     @Test
     void readingASecondOutputOfAPlainLayerIsRefused() throws IOException {
         Path json = Files.writeString(tmp.resolve("state.json"), KERAS2_TWO_OUTPUT_SUBMODEL_JSON
@@ -453,14 +474,14 @@ class KerasGraphReadingTest {
                 KerasFixtures.file("frugally-deep/fdeep_gru_stateless_initial_state.h5").toString(), CONF);
         assertThat(keras2.nodes()).containsExactly(new NodeSpec("gru", "gru", List.of("input_1", "input_2")));
 
-        LayerSpec lstm = new LayerSpec("lstm", "LSTM", new io.sparkscore.model.LayerConfig("lstm", "LSTM",
+        LayerSpec lstm = new LayerSpec("lstm", "LSTM", new LayerConfig("lstm", "LSTM",
                 Map.of("units", 2, "use_bias", true)), KerasArchiveWriterTest.weights(
                 KerasArchiveWriterTest.tensor("kernel", 1, 3, 8), KerasArchiveWriterTest.tensor("recurrent_kernel", 2,
                         2, 8), KerasArchiveWriterTest.tensor("bias", 3, 8)));
         ModelSpec spec = new ModelSpec("init", "programmatic", "3", List.of(
-                new io.sparkscore.model.InputSpec("seq", new int[] {4, 3}, "float32"),
-                new io.sparkscore.model.InputSpec("h", new int[] {2}, "float32"),
-                new io.sparkscore.model.InputSpec("c", new int[] {2}, "float32")), List.of(lstm),
+                new InputSpec("seq", new int[] {4, 3}, "float32"),
+                new InputSpec("h", new int[] {2}, "float32"),
+                new InputSpec("c", new int[] {2}, "float32")), List.of(lstm),
                 List.of(new NodeSpec("lstm", "lstm", List.of("seq", "h", "c"))), List.of("lstm"));
         Path file = tmp.resolve("init.keras");
         KerasArchiveWriter.write(spec, file);
