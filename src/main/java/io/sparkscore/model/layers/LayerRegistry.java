@@ -66,24 +66,23 @@ public final class LayerRegistry {
 
         for (int rank = 1; rank <= 3; rank++) {
             String d = rank + "D";
-            add(m, withWeights("Conv" + d, CONVOLUTION, kernelAndBias("kernel"), SpatialShapes::convolution,
+            add(m, window("Conv" + d, kernelAndBias("kernel"), SpatialShapes::convolution,
                     List.of("Convolution" + d)));
-            add(m, withWeights("Conv" + d + "Transpose", CONVOLUTION, kernelAndBias("kernel"),
-                    SpatialShapes::transposedConvolution, List.of("Convolution" + d + "Transpose")));
+            add(m, window("Conv" + d + "Transpose", kernelAndBias("kernel"), SpatialShapes::transposedConvolution,
+                    List.of("Convolution" + d + "Transpose")));
         }
         for (int rank = 1; rank <= 2; rank++) {
             String d = rank + "D";
-            add(m, withWeights("SeparableConv" + d, CONVOLUTION,
-                    kernelAndBias("depthwise_kernel", "pointwise_kernel"), SpatialShapes::convolution,
-                    List.of("SeparableConvolution" + d)));
-            add(m, withWeights("DepthwiseConv" + d, CONVOLUTION, kernelAndBias("depthwise_kernel"),
-                    SpatialShapes::convolution, List.of()));
+            add(m, window("SeparableConv" + d, kernelAndBias("depthwise_kernel", "pointwise_kernel"),
+                    SpatialShapes::convolution, List.of("SeparableConvolution" + d)));
+            add(m, window("DepthwiseConv" + d, kernelAndBias("depthwise_kernel"), SpatialShapes::convolution,
+                    List.of()));
         }
 
         for (int rank = 1; rank <= 3; rank++) {
             String d = rank + "D";
-            add(m, aliased("MaxPooling" + d, POOLING, SpatialShapes::pooling, "MaxPool" + d));
-            add(m, aliased("AveragePooling" + d, POOLING, SpatialShapes::pooling, "AvgPool" + d));
+            add(m, pooling("MaxPooling" + d, "MaxPool" + d));
+            add(m, pooling("AveragePooling" + d, "AvgPool" + d));
         }
         for (int rank = 1; rank <= 3; rank++) {
             String d = rank + "D";
@@ -168,6 +167,12 @@ public final class LayerRegistry {
         return new LayerEntry(cls, family, List.of(aliases), ONE, false, WeightNames.NONE, rule, Optional.empty());
     }
 
+    /** A windowed pooling layer: its window options are parsed when the file is read. */
+    private static LayerEntry pooling(String cls, String alias) {
+        return new LayerEntry(cls, POOLING, List.of(alias), ONE, false, WeightNames.NONE, SpatialShapes::pooling,
+                Optional.of((layer, major) -> WindowOptions.of(layer)));
+    }
+
     private static LayerEntry options(String cls, LayerFamily family, ShapeRule rule, LayerOptions.Parser parser) {
         return new LayerEntry(cls, family, List.of(), ONE, false, WeightNames.NONE, rule, Optional.of(parser));
     }
@@ -175,6 +180,12 @@ public final class LayerRegistry {
     private static LayerEntry withWeights(String cls, LayerFamily family, WeightNames weights, ShapeRule rule,
                                           List<String> aliases) {
         return new LayerEntry(cls, family, aliases, ONE, false, weights, rule, Optional.empty());
+    }
+
+    /** A convolution: its window options are parsed when the file is read. */
+    private static LayerEntry window(String cls, WeightNames weights, ShapeRule rule, List<String> aliases) {
+        return new LayerEntry(cls, CONVOLUTION, aliases, ONE, false, weights, rule,
+                Optional.of((layer, major) -> WindowOptions.of(layer)));
     }
 
     private static void add(Map<String, LayerEntry> m, LayerEntry e) {

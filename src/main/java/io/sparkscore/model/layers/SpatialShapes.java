@@ -16,23 +16,12 @@ final class SpatialShapes {
     /** Conv, SeparableConv and DepthwiseConv of any spatial rank. */
     static int[] convolution(LayerSpec layer, List<int[]> inputs) {
         LayerConfig c = layer.config();
-        int n = SpatialAxes.rank(layer.className());
+        WindowOptions w = WindowOptions.of(layer);
         int[] x = inputs.get(0);
-        SpatialAxes.requireRank(layer, x, n);
-        boolean first = SpatialAxes.channelsFirst(c);
-        int spatial0 = first ? 1 : 0;
-        int channelAxis = first ? 0 : n;
-        int[] kernel = kernelSize(c, n);
-        int[] strides = c.getInts("strides", n, SpatialAxes.filled(n, 1));
-        int[] dilation = c.getInts("dilation_rate", n, SpatialAxes.filled(n, 1));
-        String padding = c.getString("padding", "valid");
-        int[] r = x.clone();
-        for (int i = 0; i < n; i++) {
-            r[spatial0 + i] = ShapeInference.windowOutputLength(c, x[spatial0 + i], kernel[i], strides[i],
-                    dilation[i], padding);
-        }
-        r[channelAxis] = layer.className().startsWith("DepthwiseConv")
-                ? (x[channelAxis] < 0 ? Shapes.UNKNOWN : x[channelAxis] * c.getInt("depth_multiplier", 1))
+        int[] r = windowed(layer, w, x);
+        int channels = x[w.channelAxis()];
+        r[w.channelAxis()] = layer.className().startsWith("DepthwiseConv")
+                ? (channels < 0 ? Shapes.UNKNOWN : channels * c.getInt("depth_multiplier", 1))
                 : c.requireInt("filters");
         return r;
     }
@@ -40,47 +29,32 @@ final class SpatialShapes {
     /** Conv1D/2D/3DTranspose: each spatial axis by Keras' {@code deconv_output_length}, channels = filters. */
     static int[] transposedConvolution(LayerSpec layer, List<int[]> inputs) {
         LayerConfig c = layer.config();
-        int n = SpatialAxes.rank(layer.className());
+        WindowOptions w = WindowOptions.of(layer);
         int[] x = inputs.get(0);
-        SpatialAxes.requireRank(layer, x, n);
-        boolean first = SpatialAxes.channelsFirst(c);
-        int spatial0 = first ? 1 : 0;
-        int[] kernel = kernelSize(c, n);
-        int[] strides = c.getInts("strides", n, SpatialAxes.filled(n, 1));
-        int[] dilation = c.getInts("dilation_rate", n, SpatialAxes.filled(n, 1));
-        int[] outputPadding = c.getInts("output_padding", n, null);
-        String padding = c.getString("padding", "valid").toLowerCase(java.util.Locale.ROOT);
+        SpatialAxes.requireRank(layer, x, w.rank());
         int[] r = x.clone();
-        for (int i = 0; i < n; i++) {
-            int d = x[spatial0 + i];
-            r[spatial0 + i] = d < 0 ? Shapes.UNKNOWN : SpatialAxes.transposedLength(c, d, kernel[i], padding,
-                    outputPadding == null ? null : outputPadding[i], strides[i], dilation[i]);
+        for (int i = 0; i < w.rank(); i++) {
+            int d = x[w.spatialAxis(i)];
+            r[w.spatialAxis(i)] = d < 0 ? Shapes.UNKNOWN : SpatialAxes.transposedLength(c, d, w.window()[i],
+                    w.padding(), w.outputPadding() == null ? null : w.outputPadding()[i], w.strides()[i],
+                    w.dilation()[i]);
         }
-        r[first ? 0 : n] = c.requireInt("filters");
+        r[w.channelAxis()] = c.requireInt("filters");
         return r;
-    }
-
-    private static int[] kernelSize(LayerConfig c, int n) {
-        int[] kernel = c.getInts("kernel_size", n, null);
-        if (kernel == null) {
-            throw c.unsupported("config has no 'kernel_size'");
-        }
-        return kernel;
     }
 
     /** Max/AveragePooling of any spatial rank: pool_size defaults to 2 per axis, strides to pool_size. */
     static int[] pooling(LayerSpec layer, List<int[]> inputs) {
-        LayerConfig c = layer.config();
-        int n = SpatialAxes.rank(layer.className());
-        int[] x = inputs.get(0);
-        SpatialAxes.requireRank(layer, x, n);
-        int spatial0 = SpatialAxes.channelsFirst(c) ? 1 : 0;
-        int[] pool = c.getInts("pool_size", n, SpatialAxes.filled(n, 2));
-        int[] strides = c.getInts("strides", n, pool);
-        String padding = c.getString("padding", "valid");
+        return windowed(layer, WindowOptions.of(layer), inputs.get(0));
+    }
+
+    /** The input shape with each spatial axis replaced by Keras' {@code conv_output_length} of its window. */
+    private static int[] windowed(LayerSpec layer, WindowOptions w, int[] x) {
+        SpatialAxes.requireRank(layer, x, w.rank());
         int[] r = x.clone();
-        for (int i = 0; i < n; i++) {
-            r[spatial0 + i] = ShapeInference.windowOutputLength(c, x[spatial0 + i], pool[i], strides[i], 1, padding);
+        for (int i = 0; i < w.rank(); i++) {
+            r[w.spatialAxis(i)] = ShapeInference.windowOutputLength(layer.config(), x[w.spatialAxis(i)],
+                    w.window()[i], w.strides()[i], w.dilation()[i], w.padding());
         }
         return r;
     }
