@@ -4,6 +4,7 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
 import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.WindowOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -26,18 +27,12 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         this.rank = rank;
     }
 
-    private int[] ones() {
-        int[] r = new int[rank];
-        Arrays.fill(r, 1);
-        return r;
-    }
-
     @Override
     public void validate(LayerSpec layer) {
         LayerConfig c = layer.config();
         ReshapingLayers.channelsFirst(layer);
         Spatial.padding(layer, "valid", "same");
-        int[] dilation = c.getInts("dilation_rate", rank, ones());
+        int[] dilation = WindowOptions.of(layer).dilation();
         if (Arrays.stream(dilation).anyMatch(d -> d != 1)) {
             throw c.unsupported("dilation_rate " + Arrays.toString(dilation) + " is not supported for transposed"
                     + " convolution (TensorFlow's CPU kernels do not dilate it)");
@@ -56,9 +51,10 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         LayerConfig c = layer.config();
         Ops tf = ops.tf();
         boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
-        String padding = c.getString("padding", "valid").toLowerCase(Locale.ROOT);
-        int[] strides = c.getInts("strides", rank, ones());
-        int[] outputPadding = c.getInts("output_padding", rank, null);
+        WindowOptions w = WindowOptions.of(layer);
+        String padding = w.padding();
+        int[] strides = w.strides();
+        int[] outputPadding = w.outputPadding();
         Tensor kernel = layer.weight("kernel");
         int filters = kernel.dim(rank);
 
