@@ -3,13 +3,19 @@ package io.sparkscore.model.keras;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
+import io.sparkscore.job.InputBinding;
+import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.LocalSpark;
+import io.sparkscore.job.ScoringJob;
 import io.sparkscore.model.InputSpec;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.runtime.PredictionPath;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +27,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -80,8 +87,8 @@ class KerasGraphReadingTest {
             .replace("SHARED0", tensor("shared", 0)).replace("SHARED1", tensor("shared", 1))
             .replace("ADD", tensor("add", 0));
 
-    @Test
-    void keras3FunctionalWithSharedLayerNestedSequentialAndTwoOutputs() throws IOException {
+    /** The Keras 3 graph of {@link #KERAS3_CONFIG}: a shared Dense, a nested Sequential "tower", two outputs. */
+    private Path keras3Graph() throws IOException {
         Path weights = tmp.resolve("w.h5");
         try (WritableHdfFile h5 = HdfFile.write(weights)) {
             WritableGroup layers = h5.putGroup("layers");
@@ -96,8 +103,12 @@ class KerasGraphReadingTest {
         }
         Path file = tmp.resolve("graph.keras");
         zip(file, KERAS3_CONFIG, Files.readAllBytes(weights));
+        return file;
+    }
 
-        ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
+    @Test
+    void keras3FunctionalWithSharedLayerNestedSequentialAndTwoOutputs() throws IOException {
+        ModelSpec spec = KerasModelReader.read(keras3Graph().toString(), CONF);
 
         assertThat(spec.name()).isEqualTo("outer");
         assertThat(spec.inputs().toString()).isEqualTo("[left(3,), right(3,)]");
@@ -119,6 +130,22 @@ class KerasGraphReadingTest {
         assertThat(spec.layer("dense").hasWeight("bias")).isFalse();
         assertThat(spec.layer("dense_1").weight("bias").data()).containsExactly(0, 0, 0, 9);
         assertThat(spec.paramCount()).isEqualTo(8 + 2 + 12);
+    }
+
+    /** Scored through the job, the nested model's output column carries the nested model's name. */
+    @Test
+    void aNestedModelsOutputColumnIsNamedAfterTheNestedModel() throws IOException {
+        SparkSession spark = LocalSpark.get();
+        String data = tmp.resolve("rows").toString();
+        spark.range(6).selectExpr("id", "array(cast(id as float), 1f, 2f) as l",
+                "array(3f, cast(id as float), 0f) as r").write().parquet(data);
+        String out = tmp.resolve("scored").toString();
+        new ScoringJob(spark, JobOptions.builder().setModel(keras3Graph().toString()).setInput(data)
+                .setBindings(List.of(InputBinding.array("left", "l"), InputBinding.array("right", "r")))
+                .optOutput(out).optKeep(List.of("id")).optBatchSize(Optional.of(4))
+                .optPath(Optional.of(PredictionPath.JVM)).build()).run();
+
+        assertThat(spark.read().parquet(out).schema().fieldNames()).containsExactly("id", "tower", "dense_1");
     }
 
     /** As Keras 3.15 writes it: output_layers count the node a nested Functional model gets when it is built. */
