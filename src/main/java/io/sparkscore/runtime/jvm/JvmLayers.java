@@ -42,7 +42,6 @@ final class JvmLayers {
 
     private static final Set<String> PARAMETRIC_ACTIVATIONS = Set.of("LeakyReLU", "PReLU", "ELU", "ReLU",
             "ThresholdedReLU");
-    /** Window layers whose {@code padding} option is checked here. */
     private static final Set<String> CONVOLUTIONS = Set.of("Conv1D", "Conv2D", "SeparableConv1D", "SeparableConv2D",
             "DepthwiseConv1D", "DepthwiseConv2D");
     private static final Set<String> POOLING = Set.of("MaxPooling1D", "MaxPooling2D", "AveragePooling1D",
@@ -65,11 +64,10 @@ final class JvmLayers {
         build("Activation", call -> new ActivationLayer(activation(call.layer(), "activation", "linear"), call.x()));
         build("Permute", call -> GatherLayer.permute(call.layer(), call.x()));
         build("RepeatVector", call -> GatherLayer.repeatVector(call.layer(), call.x()));
-        for (String cls : List.of("Conv1D", "Conv2D", "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D",
-                "DepthwiseConv2D")) {
+        for (String cls : CONVOLUTIONS) {
             build(cls, call -> new ConvolutionLayer(call.layer(), call.x()));
         }
-        for (String cls : List.of("MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D")) {
+        for (String cls : POOLING) {
             build(cls, call -> new PoolingLayer(call.layer(), call.x()));
         }
         for (String cls : List.of("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
@@ -85,7 +83,7 @@ final class JvmLayers {
         build("BatchNormalization", call -> new BatchNormalizationLayer(call.layer(), call.x()));
         build("LayerNormalization", call -> new LayerNormalizationLayer(call.layer(), call.x()));
         build("Embedding", call -> new EmbeddingLayer(call.layer(), call.x()));
-        for (String cls : List.of("SimpleRNN", "LSTM", "GRU")) {
+        for (String cls : RECURRENT) {
             build(cls, call -> new RecurrentLayer(call.layer(), call.x(), call.kerasMajor()));
         }
         build("Bidirectional", call -> new BidirectionalLayer(call.layer(), call.x(), call.kerasMajor()));
