@@ -1,19 +1,27 @@
 package io.sparkscore.calibration;
 
+import io.sparkscore.job.InputBinding;
+import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.LocalSpark;
+import io.sparkscore.job.ScoringJob;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.SampleModels;
 import io.sparkscore.model.SequentialBuilder;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.PredictionPaths;
 import io.sparkscore.runtime.RuntimeOptions;
 import org.junit.jupiter.api.AfterEach;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +114,30 @@ class ParityCheckTest {
                         org.assertj.core.api.Assertions.within(3e-4));
             }
         }
+    }
+
+    /** The default run (calibration over both paths) scores the model instead of aborting on the paths' parity. */
+    @Test
+    void theDefaultRunScoresTheModelThroughTheJob(@TempDir Path dir) {
+        ModelSpec spec = layerNormalization(0);
+        Path model = dir.resolve("ln.keras");
+        KerasArchiveWriter.write(spec, model);
+        SparkSession spark = LocalSpark.get();
+        String data = dir.resolve("rows").toString();
+        // values 50 +- 0.1, scattered by a hash of (row, feature)
+        spark.range(300).selectExpr("id", "transform(sequence(1, " + FEATURES + "), i -> cast(50 + 0.05 *"
+                + " (hash(id, i) % 1000) / 500.0 as float)) as x").write().parquet(data);
+        String out = dir.resolve("scored").toString();
+
+        ScoringJob.Result result = new ScoringJob(spark, JobOptions.builder().setModel(model.toString())
+                .setInput(data).setBindings(List.of(InputBinding.array(InputBinding.SINGLE_INPUT, "x")))
+                .optOutput(out).optKeep(List.of("id")).optCalibrationRows(128).optCalibrationBudgetMillis(2_000)
+                .build()).run();
+
+        assertThat(result.calibration()).as("calibration compared both paths").isNotNull();
+        // beyond what the fixed 1e-5 relative tolerance allows for outputs of this size (below ~10)
+        assertThat(result.calibration().maxAbsDifference()).isGreaterThan(1e-4);
+        assertThat(result.summary().rows().scored()).isEqualTo(300);
     }
 
     /** LayerNormalization and Dense in double precision. */
