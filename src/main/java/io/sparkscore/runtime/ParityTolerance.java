@@ -114,7 +114,7 @@ public final class ParityTolerance {
         return widest;
     }
 
-    /** The largest difference allowed between the reference's value {@code k} of output {@code j} and another path's. */
+    /** The largest difference allowed between the reference's value {@code index} of an output and another path's. */
     public double allowed(int output, int index, float referenceValue) {
         return relative * Math.max(1.0, Math.abs(referenceValue)) + growth * rounding[output][index];
     }

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmeLayerTableTest {
 
-    static final String BEGIN = "<!-- layer table: generated from the layer registry, checked by ReadmeLayerTableTest -->";
+    static final String BEGIN =
+            "<!-- layer table: generated from the layer registry, checked by ReadmeLayerTableTest -->";
     static final String END = "<!-- end of layer table -->";
 
     /** The table: families in registry order, within a family one row per combination of path support. */
