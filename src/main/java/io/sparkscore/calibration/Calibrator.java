@@ -1,6 +1,7 @@
 package io.sparkscore.calibration;
 
 import io.sparkscore.runtime.LoadedModel;
+import io.sparkscore.runtime.ParityTolerance;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.Predictor;
 
@@ -258,16 +259,17 @@ public final class Calibrator {
         double maxDiff = 0;
         float[][] reference = outputs.values().iterator().next();
         PredictionPath referencePath = paths.get(0);
+        ParityTolerance tolerance = paths.size() < 2 ? null : ParityTolerance.measure(
+                models.get(referencePath, referencePath == PredictionPath.TF ? settings.minThreads() : 1),
+                codec.inputs(), rows, reference, settings.parityTolerance());
         for (Map.Entry<PredictionPath, float[][]> e : outputs.entrySet()) {
             float[][] other = e.getValue();
             for (int j = 0; j < reference.length; j++) {
                 for (int k = 0; k < reference[j].length; k++) {
-                    double diff = Math.abs(reference[j][k] - other[j][k]);
-                    maxDiff = Math.max(maxDiff, diff);
-                    boolean bothNaN = Float.isNaN(reference[j][k]) && Float.isNaN(other[j][k]);
-                    if (!bothNaN && !(diff <= settings.parityTolerance() * Math.max(1.0, Math.abs(reference[j][k])))) {
+                    maxDiff = Math.max(maxDiff, Math.abs(reference[j][k] - other[j][k]));
+                    if (tolerance != null && !tolerance.agrees(j, k, reference[j][k], other[j][k])) {
                         throw disagreement(models, referencePath, e.getKey(), codec, rows, reference[j][k],
-                                other[j][k], j, k);
+                                other[j][k], j, k, tolerance.allowed(j, k, reference[j][k]));
                     }
                 }
             }
@@ -277,16 +279,17 @@ public final class Calibrator {
 
     private CalibrationException disagreement(ModelProvider models, PredictionPath a, PredictionPath b,
                                               BatchCodec codec, int rows, float valueA, float valueB, int output,
-                                              int index) {
+                                              int index, double allowed) {
         String where = LayerDivergence.first(models.get(a, 1).spec(), a, b, codec, rows, settings.parityTolerance())
                 .map(d -> "; they first diverge at layer '" + d.node() + "' (" + d.layerClass() + "), by up to "
                         + String.format(java.util.Locale.ROOT, "%.3g", d.maxAbsDifference()))
                 .orElse("");
         return new CalibrationException(String.format(java.util.Locale.ROOT,
-                "prediction paths disagree: %s gave %s but %s gave %s for output %d, value %d (tolerance %.1e)%s;"
-                        + " the model is not computed the same way on both paths - report it with the model, and"
-                        + " score with --path %s or --path %s meanwhile",
-                a.id(), valueA, b.id(), valueB, output, index, settings.parityTolerance(), where, a.id(), b.id()));
+                "prediction paths disagree: %s gave %s but %s gave %s for output %d, value %d (allowed %.1e: %.0e"
+                        + " relative plus float32 rounding growth)%s; the model is not computed the same way on both"
+                        + " paths - report it with the model, and score with --path %s or --path %s meanwhile",
+                a.id(), valueA, b.id(), valueB, output, index, allowed, settings.parityTolerance(), where, a.id(),
+                b.id()));
     }
 
     /** Best throughput wins; ties within noise go to the smaller batch, then to fewer threads. */

@@ -111,6 +111,27 @@ public final class ModelSpec implements Serializable {
         return kerasVersion;
     }
 
+    /** The major version of the Keras that wrote the model, for the defaults and formulas that differ by version. */
+    public int kerasMajor() {
+        return kerasMajor(kerasVersion);
+    }
+
+    /**
+     * The major version in a Keras version string such as {@code 2.2.4-tf} or {@code 3.9.2}. A file that does not say
+     * is taken for Keras 2: Keras 3 always writes its version into a {@code .keras} archive's metadata, so only
+     * legacy HDF5 files (and architecture JSON) can lack it.
+     */
+    public static int kerasMajor(String kerasVersion) {
+        if (kerasVersion == null || kerasVersion.isEmpty() || !Character.isDigit(kerasVersion.charAt(0))) {
+            return 2;
+        }
+        int end = 0;
+        while (end < kerasVersion.length() && Character.isDigit(kerasVersion.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(kerasVersion.substring(0, end));
+    }
+
     public List<InputSpec> inputs() {
         return inputs;
     }

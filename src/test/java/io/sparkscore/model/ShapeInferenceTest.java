@@ -1,5 +1,6 @@
 package io.sparkscore.model;
 
+import io.sparkscore.model.layers.LayerRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -176,6 +177,7 @@ class ShapeInferenceTest {
     void unknownLayerClassIsRefused() {
         assertThatThrownBy(() -> out("Attention", config(), s(3)))
                 .isInstanceOf(UnsupportedLayerException.class)
-                .hasMessage("layer 'l' (Attention): no shape rule for layer class 'Attention'");
+                .hasMessage("layer 'l' (Attention): layer class 'Attention' is not supported; supported layers: "
+                        + LayerRegistry.supportedList());
     }
 }

@@ -414,6 +414,12 @@ final class KerasLayers {
         return layer("identity", "Identity", base(), new Weights());
     }
 
+    LayerSpec unitNormalization(int axis) {
+        Map<String, Object> c = base();
+        c.put("axis", ints(axis));
+        return layer("unit_normalization", "UnitNormalization", c, new Weights());
+    }
+
     /** GroupNormalization over the last axis of {@code channels} channels. */
     LayerSpec groupNormalization(int groups, int channels) {
         Map<String, Object> c = base();

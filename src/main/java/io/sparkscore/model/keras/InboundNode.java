@@ -1,6 +1,8 @@
 package io.sparkscore.model.keras;
 
 import io.sparkscore.model.ModelFormatException;
+import io.sparkscore.model.layers.LayerEntry;
+import io.sparkscore.model.layers.LayerRegistry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +61,8 @@ record InboundNode(List<TensorRef> inputs) {
 
     private static boolean acceptsInitialState(ConfigLayer layer, Object kwarg) {
         return "initial_state".equals(kwarg)
-                && (LayerCatalog.RECURRENT.contains(layer.className) || "Bidirectional".equals(layer.className));
+                && LayerRegistry.find(layer.className).map(e -> e.inputs() == LayerEntry.Inputs.SEQUENCE_AND_STATES)
+                .orElse(false);
     }
 
     private static void collectKeras3(Object v, List<TensorRef> out, KerasConfigParser errors) {

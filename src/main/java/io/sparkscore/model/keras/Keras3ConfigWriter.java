@@ -6,6 +6,7 @@ import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.LayerRegistry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ final class Keras3ConfigWriter {
             }
             LayerSpec l = spec.layer(n.layerName());
             Map<String, Object> call = new LinkedHashMap<>();
-            if (LayerCatalog.MERGE.contains(l.className())) {
+            if (LayerRegistry.takesList(l.className())) {
                 call.put("args", List.of(tensors));
                 call.put("kwargs", Map.of());
             } else {

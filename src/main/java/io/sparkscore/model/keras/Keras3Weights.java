@@ -3,6 +3,7 @@ package io.sparkscore.model.keras;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.sparkscore.model.ModelFormatException;
+import io.sparkscore.model.layers.LayerRegistry;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,7 +66,7 @@ final class Keras3Weights {
             }
             case "TimeDistributed" -> attachLayer(layer.wrapped.get(0), path + "/layer");
             default -> {
-                String vars = LayerCatalog.RECURRENT.contains(layer.className) ? path + "/cell/vars" : path + "/vars";
+                String vars = LayerRegistry.isRecurrent(layer.className) ? path + "/cell/vars" : path + "/vars";
                 List<RawWeight> stored = readVars(vars);
                 LayerWeights.attachPositional(layer, stored, file, "model.weights.h5 group '" + vars + "'");
             }

@@ -93,7 +93,7 @@ final class KerasArchiveReader {
     /** Parses the config, attaches Keras 3 weights and assembles the spec (see {@link LegacyH5Reader#build}). */
     static ModelSpec build(Map<String, Object> modelConfig, HdfFile weights, String kerasVersion, String file,
                            String format, String fallbackName) {
-        KerasConfigParser parser = new KerasConfigParser(file, KerasNaming.majorVersion(kerasVersion));
+        KerasConfigParser parser = new KerasConfigParser(file, ModelSpec.kerasMajor(kerasVersion));
         ConfigModel model = parser.parseModel(modelConfig);
         new Keras3Weights(weights, file).attach(model);
         String name = model.name() != null ? model.name() : fallbackName;

@@ -7,6 +7,7 @@ import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.LayerRegistry;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,7 +61,7 @@ public final class KerasArchiveWriter {
     public static void write(ModelSpec spec, OutputStream out) {
         byte[] weights = weightsFile(spec);
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("keras_version", KerasNaming.majorVersion(spec.kerasVersion()) >= 3 ? spec.kerasVersion() : "3");
+        metadata.put("keras_version", ModelSpec.kerasMajor(spec.kerasVersion()) >= 3 ? spec.kerasVersion() : "3");
         try {
             ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
             put(zip, "metadata.json", KerasJson.write(metadata).getBytes(StandardCharsets.UTF_8));
@@ -119,7 +120,7 @@ public final class KerasArchiveWriter {
             }
             case "TimeDistributed" -> writeLayer(group.putGroup("layer"), l.child(0));
             default -> {
-                List<String> order = LayerCatalog.weightNames(l.className(), l.config().asMap());
+                List<String> order = LayerRegistry.weightNames(l.className(), l.config().asMap());
                 if (!order.containsAll(l.weights().keySet()) || order.size() != l.weights().size()) {
                     throw new ModelException("layer '" + l.name() + "' (" + l.className() + ") has the weights "
                             + l.weights().keySet() + " but a Keras 3 " + l.className() + " with this config stores "
@@ -128,7 +129,7 @@ public final class KerasArchiveWriter {
                 if (order.isEmpty()) {
                     return;
                 }
-                WritableGroup vars = LayerCatalog.RECURRENT.contains(l.className())
+                WritableGroup vars = LayerRegistry.isRecurrent(l.className())
                         ? group.putGroup("cell").putGroup("vars") : group.putGroup("vars");
                 vars.putAttribute("name", l.name());
                 for (int i = 0; i < order.size(); i++) {

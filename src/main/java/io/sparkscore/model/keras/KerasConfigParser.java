@@ -3,6 +3,7 @@ package io.sparkscore.model.keras;
 import io.sparkscore.model.JsonInts;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.LayerRegistry;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ final class KerasConfigParser {
     }
 
     ConfigModel parseModel(Map<String, Object> modelConfig) {
-        String cls = LayerCatalog.canonicalClass(string(modelConfig.get("class_name"), "model class_name"));
+        String cls = LayerRegistry.canonicalClass(string(modelConfig.get("class_name"), "model class_name"));
         if (!"Sequential".equals(cls) && !"Functional".equals(cls)) {
             throw new ModelFormatException(file, "the model is a '" + cls + "'; only Sequential and Functional "
                     + "models can be read (a subclassed model's call() is Python code that is not in the file)");
@@ -70,7 +71,7 @@ final class KerasConfigParser {
         String name = cfg.get("name") instanceof String s ? s
                 : raw.get("name") instanceof String s2 ? s2 : rawClass.toLowerCase(java.util.Locale.ROOT);
         List<Object> inbound = raw.get("inbound_nodes") instanceof List<?> l ? cast(l) : null;
-        if (LayerCatalog.MODELS.contains(rawClass)) {
+        if (LayerRegistry.MODEL_CLASSES.contains(rawClass)) {
             rejectCustom(raw, rawClass, name);
             ConfigModel nested = parseModel(raw);
             return new ConfigLayer(nested.className(), name, Map.of(), inbound, List.of(), nested, null, null);
@@ -80,9 +81,9 @@ final class KerasConfigParser {
             rawClass = t.className();
             cfg = t.config();
         }
-        String cls = LayerCatalog.canonicalClass(rawClass);
+        String cls = LayerRegistry.canonicalClass(rawClass);
         rejectCustom(raw, cls, name);
-        if (!LayerCatalog.isSupported(cls)) {
+        if (LayerRegistry.find(cls).isEmpty() && !LayerRegistry.MODEL_CLASSES.contains(cls)) {
             throw unsupported(name, cls, unsupportedClassReason(cls));
         }
         List<Object> batchShape = cfg.get("batch_input_shape") instanceof List<?> b ? cast(b)
@@ -97,18 +98,18 @@ final class KerasConfigParser {
     }
 
     private List<ConfigLayer> wrappedLayers(String cls, String name, Map<String, Object> cfg) {
-        if (!LayerCatalog.WRAPPERS.contains(cls)) {
+        if (!LayerRegistry.isWrapper(cls)) {
             return List.of();
         }
         Map<String, Object> innerRaw = map(cfg.get("layer"), "the layer wrapped by '" + name + "'");
         ConfigLayer inner = parseLayer(innerRaw);
-        if (inner.nested != null || LayerCatalog.WRAPPERS.contains(inner.className)) {
+        if (inner.nested != null || LayerRegistry.isWrapper(inner.className)) {
             throw unsupported(name, cls, "wraps " + inner + "; only a single built-in layer can be wrapped");
         }
         if ("TimeDistributed".equals(cls)) {
             return List.of(inner);
         }
-        if (!LayerCatalog.RECURRENT.contains(inner.className)) {
+        if (!LayerRegistry.isRecurrent(inner.className)) {
             throw unsupported(name, cls, "wraps " + inner + "; Bidirectional needs an LSTM, GRU or SimpleRNN");
         }
         // an absent merge_mode means Keras' default, concat; only an explicit null asks for two outputs
@@ -132,7 +133,7 @@ final class KerasConfigParser {
     }
 
     private void checkOptions(String name, String cls, Map<String, Object> cfg) {
-        if (LayerCatalog.RECURRENT.contains(cls)) {
+        if (LayerRegistry.isRecurrent(cls)) {
             if (Boolean.TRUE.equals(cfg.get("stateful"))) {
                 throw unsupported(name, cls, "stateful=True carries state from one batch to the next, which "
                         + "depends on how rows are batched; re-create the layer with stateful=False, copy the "
@@ -153,7 +154,7 @@ final class KerasConfigParser {
         Object registered = raw.get("registered_name");
         boolean foreignModule = module instanceof String m && !m.equals("keras") && !m.startsWith("keras.");
         boolean customRegistration = registered instanceof String r && !r.equals(raw.get("class_name"))
-                && !LayerCatalog.MODELS.contains(r);
+                && !LayerRegistry.MODEL_CLASSES.contains(r);
         if (foreignModule || customRegistration) {
             throw unsupported(name, cls, "is a custom layer class (module " + module + ", registered as "
                     + registered + "); its Python code is not stored in the file, so it cannot be scored");
@@ -169,7 +170,7 @@ final class KerasConfigParser {
             return "this layer is a raw TensorFlow op recorded by tf.keras, which is not supported; "
                     + "use the equivalent Keras layer and save the model again";
         }
-        return "layer class '" + cls + "' is not supported; supported layers: " + LayerCatalog.supportedList();
+        return "layer class '" + cls + "' is not supported; supported layers: " + LayerRegistry.supportedList();
     }
 
     String file() {

@@ -21,16 +21,4 @@ final class KerasNaming {
         s = LOWER_UPPER.matcher(s).replaceAll("$1_$2");
         return s.toLowerCase(java.util.Locale.ROOT);
     }
-
-    /** The major version of a Keras version string such as {@code 2.2.4-tf} or {@code 3.9.2}; 2 when unknown. */
-    static int majorVersion(String kerasVersion) {
-        if (kerasVersion == null || kerasVersion.isEmpty() || !Character.isDigit(kerasVersion.charAt(0))) {
-            return 2;
-        }
-        int end = 0;
-        while (end < kerasVersion.length() && Character.isDigit(kerasVersion.charAt(end))) {
-            end++;
-        }
-        return Integer.parseInt(kerasVersion.substring(0, end));
-    }
 }

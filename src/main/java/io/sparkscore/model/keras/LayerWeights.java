@@ -1,6 +1,7 @@
 package io.sparkscore.model.keras;
 
 import io.sparkscore.model.ModelFormatException;
+import io.sparkscore.model.layers.LayerRegistry;
 
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,7 +18,7 @@ final class LayerWeights {
 
     /** Keras 3: {@code vars/0, vars/1, ...} in creation order. */
     static void attachPositional(ConfigLayer layer, List<RawWeight> stored, String file, String where) {
-        List<String> expected = LayerCatalog.weightNames(layer.className, layer.config);
+        List<String> expected = LayerRegistry.weightNames(layer.className, layer.config);
         if (expected.size() != stored.size()) {
             throw mismatch(layer, expected, stored, file, where);
         }
@@ -34,7 +35,7 @@ final class LayerWeights {
      * {@code PReLU1}).
      */
     static void takeByName(ConfigLayer layer, Deque<RawWeight> stored, String file, String where) {
-        List<String> expected = LayerCatalog.weightNames(layer.className, layer.config);
+        List<String> expected = LayerRegistry.weightNames(layer.className, layer.config);
         List<RawWeight> all = new ArrayList<>(stored);
         for (String name : expected) {
             RawWeight match = stored.stream()

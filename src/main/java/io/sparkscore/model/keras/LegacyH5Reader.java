@@ -68,7 +68,7 @@ final class LegacyH5Reader {
      */
     static ModelSpec build(Map<String, Object> config, Group weightsRoot, String kerasVersion, String backend,
                            String file, String format, String fallbackName) {
-        int major = KerasNaming.majorVersion(kerasVersion);
+        int major = ModelSpec.kerasMajor(kerasVersion);
         KerasConfigParser parser = new KerasConfigParser(file, major);
         ConfigModel model = parser.parseModel(config);
         new LegacyWeights(weightsRoot, file, major, "theano".equals(backend)).attach(model);

@@ -8,7 +8,9 @@ import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.Shapes;
-import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.LayerEntry;
+import io.sparkscore.model.layers.LayerRegistry;
+import io.sparkscore.model.layers.RecurrentOptions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +45,7 @@ final class SpecAssembler {
     }
 
     ModelSpec assemble(ConfigModel model, String modelName, String sourceFormat, String kerasVersion) {
-        kerasMajor = KerasNaming.majorVersion(kerasVersion);
+        kerasMajor = ModelSpec.kerasMajor(kerasVersion);
         reserveNames(model);
         List<InputSpec> inputs = new ArrayList<>();
         List<String> outputs;
@@ -63,9 +65,47 @@ final class SpecAssembler {
                 tensorNames.add(in.name);
                 inputNames.add(in.name);
             }
-            outputs = applyFunctional(model, inputNames);
+            outputs = namedAsKeras(model, applyFunctional(model, inputNames));
         }
         return new ModelSpec(modelName, sourceFormat, kerasVersion, inputs, layersByName.values(), nodes, outputs);
+    }
+
+    /**
+     * Keras names a model's outputs after the outer layers that produce them, made unique ({@code name},
+     * {@code name_1}, ...): an output computed inside a nested model is named after the nested model, not after the
+     * inner layer. The flattened graph's tensor of such an output is renamed to that name (when free), so that
+     * output columns carry the names Keras shows.
+     */
+    private List<String> namedAsKeras(ConfigModel model, List<String> outputs) {
+        List<TensorRef> written = TensorRef.collect(model.outputLayers(), file);
+        List<String> named = new ArrayList<>(outputs);
+        Set<String> used = new HashSet<>(outputs);
+        Map<String, String> renames = new HashMap<>();
+        for (int i = 0; i < named.size(); i++) {
+            String tensor = named.get(i);
+            boolean nested = findLayer(model, written.get(i).layer()).nested != null;
+            if (!nested || renames.containsKey(tensor) || isInput(tensor)) {
+                named.set(i, renames.getOrDefault(tensor, tensor));
+                continue;
+            }
+            String name = written.get(i).layer();
+            for (int k = 1; used.contains(name) || tensorNames.contains(name); k++) {
+                name = written.get(i).layer() + "_" + k;
+            }
+            used.add(name);
+            tensorNames.add(name);
+            renames.put(tensor, name);
+            named.set(i, name);
+        }
+        if (!renames.isEmpty()) {
+            nodes.replaceAll(n -> new NodeSpec(renames.getOrDefault(n.id(), n.id()), n.layerName(),
+                    n.inputs().stream().map(t -> renames.getOrDefault(t, t)).toList()));
+        }
+        return named;
+    }
+
+    private boolean isInput(String tensor) {
+        return nodes.stream().noneMatch(n -> n.id().equals(tensor));
     }
 
     private void reserveNames(ConfigModel model) {
@@ -152,7 +192,7 @@ final class SpecAssembler {
                     List<String> ins = new ArrayList<>();
                     for (TensorRef ref : node.inputs()) {
                         requireSingleOutput(model, ref, "'" + layer.name + "'");
-                        String t = tensors.get(ref.key());
+                        String t = tensors.get(callRef(model, ref, false).key());
                         if (t == null) {
                             break;
                         }
@@ -179,7 +219,7 @@ final class SpecAssembler {
         List<String> outputs = new ArrayList<>();
         for (TensorRef written : TensorRef.collect(model.outputLayers(), file)) {
             requireSingleOutput(model, written, "the model's outputs");
-            TensorRef ref = outputRef(model, written);
+            TensorRef ref = callRef(model, written, true);
             String t = tensors.get(ref.key());
             if (t == null) {
                 throw new ModelFormatException(file, "model output " + ref + " is not produced by any layer");
@@ -190,19 +230,34 @@ final class SpecAssembler {
     }
 
     /**
-     * Keras 3 counts the node a nested Functional model gets when it is built, so its {@code output_layers} refer to
-     * the k-th call of such a model as node k + 1 (Keras' own loader subtracts it again); calls in
-     * {@code inbound_nodes} are not shifted.
+     * The call a written tensor reference means. A nested model built on its own Input has a node from that build
+     * (its Input to its outputs), which is not a call in the outer graph, and Keras numbers the references to the
+     * outer calls after it: Keras 1/2 and tf.keras 2 everywhere (their network config starts counting such a
+     * model's nodes at 1), Keras 3 only in {@code output_layers} (its loader subtracts the build node there, while
+     * {@code inbound_nodes} count outer calls from 0).
      */
-    private TensorRef outputRef(ConfigModel model, TensorRef written) {
-        if (kerasMajor < 3) {
+    private TensorRef callRef(ConfigModel model, TensorRef written, boolean modelOutput) {
+        if (kerasMajor >= 3 && !modelOutput) {
             return written;
         }
         ConfigLayer source = findLayer(model, written.layer());
-        if (source.nested == null || source.nested.isSequential()) {
+        if (source.nested == null || !hasBuildNode(source.nested)) {
             return written;
         }
         return new TensorRef(written.layer(), written.nodeIndex() - 1, written.tensorIndex());
+    }
+
+    /**
+     * Whether a nested model was built on its own Input: a Functional model always is; a Sequential one when its
+     * config starts with an InputLayer or its first layer declares the input shape (Keras 3's config of a nested
+     * Sequential is never shifted).
+     */
+    private boolean hasBuildNode(ConfigModel nested) {
+        if (!nested.isSequential()) {
+            return true;
+        }
+        ConfigLayer first = nested.layers().get(0);
+        return kerasMajor < 3 && (first.isInput() || first.declaredBatchShape != null);
     }
 
     /** Only a nested model may have several outputs; a layer's extra outputs (e.g. RNN states) are refused. */
@@ -229,8 +284,7 @@ final class SpecAssembler {
             }
             return applyFunctional(inner, inputs);
         }
-        boolean takesSeveral = LayerCatalog.MERGE.contains(layer.className)
-                || LayerCatalog.RECURRENT.contains(layer.className) || "Bidirectional".equals(layer.className);
+        boolean takesSeveral = LayerRegistry.takesSeveral(layer.className);
         if (inputs.size() != 1 && !takesSeveral) {
             throw errors.unsupported(layer.name, layer.className, "is called on " + inputs.size() + " tensors "
                     + inputs + "; only merge layers, and recurrent layers given an initial state, take several inputs");
@@ -264,21 +318,26 @@ final class SpecAssembler {
         return spec;
     }
 
-    private static LayerSpec layerSpec(ConfigLayer layer, String name) {
+    private LayerSpec layerSpec(ConfigLayer layer, String name) {
         List<LayerSpec> children = new ArrayList<>();
         for (ConfigLayer w : layer.wrapped) {
             children.add(layerSpec(w, w.name));
         }
         Map<String, Object> config = layer.config;
-        if ("GRU".equals(layer.className) && !config.containsKey("reset_after")) {
-            // Keras versions that wrote no reset_after key apply the reset gate first; only reset_after=True
-            // has the two-row bias, so a file whose bias has two rows can only mean that
-            config = new java.util.LinkedHashMap<>(config);
-            Tensor bias = layer.weights.get("bias");
-            config.put("reset_after", bias != null && bias.rank() == 2);
-        }
-        return new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
+        LayerSpec spec = new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
                 layer.weights, children);
+        if ("GRU".equals(layer.className) && !config.containsKey("reset_after")) {
+            // state what the file means, so that the config written back says it
+            config = new java.util.LinkedHashMap<>(config);
+            config.put("reset_after", RecurrentOptions.of(spec, kerasMajor).resetAfter());
+            spec = new LayerSpec(name, layer.className, new LayerConfig(name, layer.className, config),
+                    layer.weights, children);
+        }
+        // a class with a typed options record has it parsed here, so a bad option is refused before any path runs
+        LayerSpec parsed = spec;
+        LayerRegistry.find(layer.className).flatMap(LayerEntry::options)
+                .ifPresent(options -> options.parse(parsed, kerasMajor));
+        return spec;
     }
 
     private ConfigLayer findLayer(ConfigModel model, String name) {

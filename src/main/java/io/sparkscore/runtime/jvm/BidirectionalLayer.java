@@ -22,13 +22,13 @@ final class BidirectionalLayer implements JvmLayer {
     private final int forwardUnits;
     private final int backwardUnits;
 
-    BidirectionalLayer(LayerSpec layer, int[] inShape) {
+    BidirectionalLayer(LayerSpec layer, int[] inShape, int kerasMajor) {
         LayerConfig c = layer.config();
         LayerSpec forwardSpec = layer.child(0);
         LayerSpec backwardSpec = layer.child(1);
         boolean forwardReversed = forwardSpec.config().getBoolean("go_backwards", false);
-        this.forward = new RecurrentLayer(forwardSpec, inShape, forwardReversed);
-        this.backward = new RecurrentLayer(backwardSpec, inShape, !forwardReversed);
+        this.forward = new RecurrentLayer(forwardSpec, inShape, forwardReversed, kerasMajor);
+        this.backward = new RecurrentLayer(backwardSpec, inShape, !forwardReversed, kerasMajor);
         this.merge = switch (c.getString("merge_mode", "concat")) {
             case "concat" -> Merge.CONCAT;
             case "sum" -> Merge.SUM;

@@ -3,7 +3,8 @@ package io.sparkscore.runtime.jvm;
 import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.WindowOptions;
 
 import java.util.Arrays;
 
@@ -31,11 +32,10 @@ final class ConvolutionLayer implements JvmLayer {
     ConvolutionLayer(LayerSpec layer, int[] inShape) {
         LayerConfig c = layer.config();
         String cls = layer.className();
-        int n = ShapeInference.spatialRank(cls);
-        int[] ones = n == 1 ? new int[] {1} : new int[] {1, 1};
-        int[] window = c.getInts("kernel_size", n, null);
-        this.g = WindowGeometry.of(c, n, inShape, window, c.getInts("strides", n, ones),
-                c.getInts("dilation_rate", n, ones), c.getString("padding", "valid"));
+        int n = SpatialAxes.rank(cls);
+        WindowOptions w = WindowOptions.of(layer);
+        int[] window = w.window();
+        this.g = WindowGeometry.of(c, n, inShape, window, w.strides(), w.dilation(), w.padding());
         this.inChannels = inShape[n];
         int[] spatial = n == 1 ? new int[] {window[0]} : new int[] {window[0], window[1]};
         if (cls.startsWith("Conv")) {

@@ -1,19 +1,17 @@
 package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.DotOptions;
 
 import java.util.List;
 
 /**
  * Keras Dot: per row, the sum over one axis of each input of their products; the output lists the first input's
  * remaining positions, then the second's. With {@code normalize} both inputs are first L2-normalised along their dot
- * axis ({@code x / sqrt(max(sum(x^2), 1e-12))}, as tf.nn.l2_normalize), which turns the result into cosine
- * similarities.
+ * axis, with the inverse norm capped as the file's Keras version does (see {@link DotOptions}), which turns the
+ * result into cosine similarities.
  */
 final class DotLayer implements JvmLayer {
-
-    private static final double L2_EPSILON = 1e-12;
 
     private final int sizeA;
     private final int sizeB;
@@ -23,11 +21,13 @@ final class DotLayer implements JvmLayer {
     private final int[] startsA;
     private final int[] startsB;
     private final boolean normalize;
+    private final double maxInverseNorm;
 
-    DotLayer(LayerSpec layer, List<int[]> inShapes) {
+    DotLayer(LayerSpec layer, List<int[]> inShapes, int kerasMajor) {
         int[] a = inShapes.get(0);
         int[] b = inShapes.get(1);
-        int[] axes = ShapeInference.dotAxes(layer.config(), a, b);
+        DotOptions options = DotOptions.of(layer, kerasMajor);
+        int[] axes = options.rowAxes(layer.config(), a, b);
         this.sizeA = Weights.size(a);
         this.sizeB = Weights.size(b);
         this.length = a[axes[0]];
@@ -35,7 +35,8 @@ final class DotLayer implements JvmLayer {
         this.strideB = IndexMaps.strides(b)[axes[1]];
         this.startsA = IndexMaps.reduction(a, new int[] {axes[0]})[0];
         this.startsB = IndexMaps.reduction(b, new int[] {axes[1]})[0];
-        this.normalize = layer.config().getBoolean("normalize", false);
+        this.normalize = options.normalize();
+        this.maxInverseNorm = options.maxInverseNorm();
     }
 
     @Override
@@ -79,7 +80,7 @@ final class DotLayer implements JvmLayer {
                 float v = src[base + start + k * stride];
                 squares += (double) v * v;
             }
-            double inv = 1 / Math.sqrt(Math.max(squares, L2_EPSILON));
+            double inv = Math.min(1 / Math.sqrt(squares), maxInverseNorm);
             for (int k = 0; k < length; k++) {
                 int p = start + k * stride;
                 dst[dstBase + p] = (float) (src[base + p] * inv);

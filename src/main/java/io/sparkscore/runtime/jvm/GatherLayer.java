@@ -2,7 +2,8 @@ package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.PaddingOptions;
+import io.sparkscore.model.layers.SpatialAxes;
 
 import java.util.function.IntBinaryOperator;
 
@@ -58,19 +59,19 @@ final class GatherLayer implements JvmLayer {
     static GatherLayer resize(LayerSpec layer, int[] inShape, int[] outShape) {
         LayerConfig c = layer.config();
         String cls = layer.className();
-        int n = ShapeInference.spatialRank(cls);
+        int n = SpatialAxes.rank(cls);
         IntBinaryOperator sourceCoordinate;
         if (cls.startsWith("UpSampling")) {
             int[] size = c.getInts("size", n, n == 1 ? new int[] {2} : new int[] {2, 2});
             sourceCoordinate = (axis, coordinate) -> coordinate / size[axis];
         } else if (cls.startsWith("ZeroPadding")) {
-            int[][] pad = ShapeInference.paddingAmounts(c, "padding", n, 1);
+            int[][] pad = PaddingOptions.of(layer).amounts();
             sourceCoordinate = (axis, coordinate) -> {
                 int src = coordinate - pad[axis][0];
                 return src >= 0 && src < inShape[axis] ? src : -1;
             };
         } else {
-            int[][] crop = ShapeInference.paddingAmounts(c, "cropping", n, n == 1 ? 1 : 0);
+            int[][] crop = PaddingOptions.of(layer).amounts();
             sourceCoordinate = (axis, coordinate) -> coordinate + crop[axis][0];
         }
         int channels = inShape[n];

@@ -3,10 +3,12 @@ package io.sparkscore.runtime.jvm;
 import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.LayerEntry;
+import io.sparkscore.model.layers.LayerRegistry;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,53 +16,132 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Decides which layers the jvm path can run and builds the {@link JvmLayer} for one layer application. The support
- * check reads only the layer's class and config (and wrapped layers), so {@code inspect} can show it without input
- * shapes; everything it accepts, {@link #create} builds.
+ * The jvm path's builder table: for every {@link LayerEntry} of the registry either a {@link Factory} that builds the
+ * {@link JvmLayer} of one layer application, or the reason the jvm path refuses the class (a test checks that no
+ * entry has neither). The support check reads only the layer's class and config (and wrapped layers), so
+ * {@code inspect} can show it without input shapes; everything it accepts, {@link #create} builds.
  */
 final class JvmLayers {
 
-    private static final Set<String> IDENTITY = Set.of("InputLayer", "Dropout", "SpatialDropout1D",
-            "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization",
-            "Flatten", "Reshape");
+    /** Builds one application of a layer whose class and options {@link #whyUnsupported} accepted. */
+    @FunctionalInterface
+    interface Factory {
+        JvmLayer create(Call call);
+    }
+
+    /**
+     * One layer application: the layer, its inputs' and output's per-row shapes, and the major version of the Keras
+     * that wrote the file (for version-dependent defaults).
+     */
+    record Call(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor) {
+        /** The first input's shape. */
+        int[] x() {
+            return inShapes.get(0);
+        }
+    }
+
     private static final Set<String> PARAMETRIC_ACTIVATIONS = Set.of("LeakyReLU", "PReLU", "ELU", "ReLU",
             "ThresholdedReLU");
     private static final Set<String> CONVOLUTIONS = Set.of("Conv1D", "Conv2D", "SeparableConv1D", "SeparableConv2D",
             "DepthwiseConv1D", "DepthwiseConv2D");
     private static final Set<String> POOLING = Set.of("MaxPooling1D", "MaxPooling2D", "AveragePooling1D",
             "AveragePooling2D");
-    private static final Set<String> GLOBAL_POOLING = Set.of("GlobalMaxPooling1D", "GlobalMaxPooling2D",
-            "GlobalAveragePooling1D", "GlobalAveragePooling2D");
-    private static final Set<String> RESIZING = Set.of("ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D",
-            "UpSampling1D", "UpSampling2D");
     private static final Set<String> RECURRENT = Set.of("SimpleRNN", "LSTM", "GRU");
     private static final Set<String> ELEMENTWISE_MERGES = Set.of("Add", "Subtract", "Multiply", "Average",
             "Maximum", "Minimum");
-    private static final Set<String> OTHERS = Set.of("Dense", "Activation", "Softmax", "Permute", "RepeatVector",
-            "BatchNormalization", "LayerNormalization", "Embedding", "Bidirectional", "TimeDistributed",
-            "Concatenate", "Dot");
 
-    private static final Set<String> SUPPORTED = union(IDENTITY, PARAMETRIC_ACTIVATIONS, CONVOLUTIONS, POOLING,
-            GLOBAL_POOLING, RESIZING, RECURRENT, ELEMENTWISE_MERGES, OTHERS);
+    private static final Map<LayerEntry, Factory> BUILDERS = new LinkedHashMap<>();
+    private static final Map<LayerEntry, String> REFUSED = new LinkedHashMap<>();
+
+    static {
+        for (String cls : List.of("InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+                "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity", "Flatten",
+                "Reshape")) {
+            // inactive at inference, or only relabelling the row-major shape
+            build(cls, call -> new CopyLayer(Weights.size(call.x())));
+        }
+        build("Dense", call -> new DenseLayer(call.layer(), call.x()));
+        build("Activation", call -> new ActivationLayer(activation(call.layer(), "activation", "linear"), call.x()));
+        build("Permute", call -> GatherLayer.permute(call.layer(), call.x()));
+        build("RepeatVector", call -> GatherLayer.repeatVector(call.layer(), call.x()));
+        for (String cls : CONVOLUTIONS) {
+            build(cls, call -> new ConvolutionLayer(call.layer(), call.x()));
+        }
+        for (String cls : POOLING) {
+            build(cls, call -> new PoolingLayer(call.layer(), call.x()));
+        }
+        for (String cls : List.of("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
+                "GlobalAveragePooling2D")) {
+            build(cls, call -> new GlobalPoolingLayer(call.layer(), call.x()));
+        }
+        for (String cls : List.of("ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D")) {
+            build(cls, call -> GatherLayer.resize(call.layer(), call.x(), call.outShape()));
+        }
+        build("UpSampling2D", call -> "bilinear".equals(call.layer().config().getString("interpolation", ""))
+                ? new BilinearUpSamplingLayer(call.layer(), call.x())
+                : GatherLayer.resize(call.layer(), call.x(), call.outShape()));
+        build("BatchNormalization", call -> new BatchNormalizationLayer(call.layer(), call.x()));
+        build("LayerNormalization", call -> new LayerNormalizationLayer(call.layer(), call.x()));
+        build("Embedding", call -> new EmbeddingLayer(call.layer(), call.x()));
+        for (String cls : RECURRENT) {
+            build(cls, call -> new RecurrentLayer(call.layer(), call.x(), call.kerasMajor()));
+        }
+        build("Bidirectional", call -> new BidirectionalLayer(call.layer(), call.x(), call.kerasMajor()));
+        build("TimeDistributed", JvmLayers::timeDistributed);
+        build("Concatenate", call -> new ConcatenateLayer(call.layer(), call.inShapes(), call.outShape()));
+        for (String cls : ELEMENTWISE_MERGES) {
+            build(cls, call -> new ElementwiseMergeLayer(call.layer(), call.inShapes(), call.outShape()));
+        }
+        build("Dot", call -> new DotLayer(call.layer(), call.inShapes(), call.kerasMajor()));
+        for (String cls : PARAMETRIC_ACTIVATIONS) {
+            build(cls, call -> new ParametricActivationLayer(call.layer(), call.x()));
+        }
+        build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
+
+        for (String cls : List.of("Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "MaxPooling3D",
+                "AveragePooling3D", "GlobalMaxPooling3D", "GlobalAveragePooling3D", "ZeroPadding3D", "Cropping3D",
+                "UpSampling3D", "GroupNormalization", "UnitNormalization", "Rescaling", "Normalization")) {
+            refuse(cls, cls + " has no jvm implementation yet; it runs on the tf path");
+        }
+        refuse("Masking", "Masking is not supported on the jvm path (later layers would have to skip the masked"
+                + " steps); it runs on the tf path");
+    }
 
     private JvmLayers() {
     }
 
-    @SafeVarargs
-    private static Set<String> union(Set<String>... sets) {
-        Set<String> s = new TreeSet<>();
-        for (Set<String> x : sets) {
-            s.addAll(x);
-        }
-        return s;
+    private static void build(String className, Factory factory) {
+        BUILDERS.put(entry(className), factory);
+    }
+
+    private static void refuse(String className, String reason) {
+        REFUSED.put(entry(className), reason);
+    }
+
+    private static LayerEntry entry(String className) {
+        return LayerRegistry.find(className).orElseThrow(() -> new IllegalStateException("the jvm builder table"
+                + " names " + className + ", which has no registry entry"));
+    }
+
+    /** Whether the jvm path builds the class (subject to its options); otherwise {@link #refusal} says why not. */
+    static boolean builds(LayerEntry entry) {
+        return BUILDERS.containsKey(entry);
+    }
+
+    static Optional<String> refusal(LayerEntry entry) {
+        return Optional.ofNullable(REFUSED.get(entry));
     }
 
     /** Empty when the jvm path can run the layer exactly as Keras does; otherwise why not. */
     static Optional<String> whyUnsupported(LayerSpec layer) {
-        String cls = layer.className();
-        if (!SUPPORTED.contains(cls)) {
-            return Optional.of(cls + " is not supported on the jvm path (supported: " + String.join(", ", SUPPORTED)
-                    + ")");
+        Optional<LayerEntry> entry = LayerRegistry.find(layer.className());
+        if (entry.isEmpty()) {
+            return Optional.of(layer.className() + " is not supported on the jvm path (supported: "
+                    + String.join(", ", supportedClasses()) + ")");
+        }
+        Optional<String> refused = refusal(entry.get());
+        if (refused.isPresent()) {
+            return refused;
         }
         try {
             return Optional.ofNullable(problem(layer));
@@ -68,6 +149,12 @@ final class JvmLayers {
             // A config value of the wrong type: report the config problem itself.
             return Optional.of(e.getMessage());
         }
+    }
+
+    private static Set<String> supportedClasses() {
+        Set<String> names = new TreeSet<>();
+        BUILDERS.keySet().forEach(e -> names.add(e.className()));
+        return names;
     }
 
     private static String problem(LayerSpec layer) {
@@ -179,16 +266,15 @@ final class JvmLayers {
     }
 
     /** Builds one application of {@code layer} to inputs of the given per-row shapes. */
-    static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape) {
+    static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor) {
         Optional<String> why = whyUnsupported(layer);
         if (why.isPresent()) {
             throw new UnsupportedLayerException(layer.name(), layer.className(), why.get());
         }
-        int[] x = inShapes.get(0);
+        LayerEntry entry = LayerRegistry.require(layer);
         String cls = layer.className();
         int inputs = inShapes.size();
-        boolean multiInput = ELEMENTWISE_MERGES.contains(cls) || cls.equals("Concatenate") || cls.equals("Dot");
-        int allowedInputs = multiInput ? Integer.MAX_VALUE
+        int allowedInputs = entry.inputs() == LayerEntry.Inputs.LIST ? Integer.MAX_VALUE
                 : cls.equals("LSTM") ? 3 : cls.equals("GRU") || cls.equals("SimpleRNN") ? 2 : 1;
         if (inputs > allowedInputs) {
             throw layer.config().unsupported(cls + " applied to " + inputs + " inputs is not supported on the jvm"
@@ -203,65 +289,15 @@ final class JvmLayers {
                 }
             }
         }
-        if (IDENTITY.contains(cls)) {
-            return new CopyLayer(Weights.size(x));
-        }
-        if (PARAMETRIC_ACTIVATIONS.contains(cls)) {
-            return new ParametricActivationLayer(layer, x);
-        }
-        if (CONVOLUTIONS.contains(cls)) {
-            requireSpatialRank(layer, x);
-            return new ConvolutionLayer(layer, x);
-        }
-        if (POOLING.contains(cls)) {
-            requireSpatialRank(layer, x);
-            return new PoolingLayer(layer, x);
-        }
-        if (GLOBAL_POOLING.contains(cls)) {
-            requireSpatialRank(layer, x);
-            return new GlobalPoolingLayer(layer, x);
-        }
-        if (RESIZING.contains(cls)) {
-            requireSpatialRank(layer, x);
-            return cls.equals("UpSampling2D") && "bilinear".equals(layer.config().getString("interpolation", ""))
-                    ? new BilinearUpSamplingLayer(layer, x) : GatherLayer.resize(layer, x, outShape);
-        }
-        if (RECURRENT.contains(cls)) {
-            return new RecurrentLayer(layer, x);
-        }
-        if (ELEMENTWISE_MERGES.contains(cls)) {
-            return new ElementwiseMergeLayer(layer, inShapes, outShape);
-        }
-        return switch (cls) {
-            case "Dense" -> new DenseLayer(layer, x);
-            case "Activation" -> new ActivationLayer(activation(layer, "activation", "linear"), x);
-            case "Softmax" -> new SoftmaxLayer(layer, x);
-            case "Permute" -> GatherLayer.permute(layer, x);
-            case "RepeatVector" -> GatherLayer.repeatVector(layer, x);
-            case "BatchNormalization" -> new BatchNormalizationLayer(layer, x);
-            case "LayerNormalization" -> new LayerNormalizationLayer(layer, x);
-            case "Embedding" -> new EmbeddingLayer(layer, x);
-            case "Bidirectional" -> new BidirectionalLayer(layer, x);
-            case "TimeDistributed" -> timeDistributed(layer, x, outShape);
-            case "Concatenate" -> new ConcatenateLayer(layer, inShapes, outShape);
-            case "Dot" -> new DotLayer(layer, inShapes);
-            default -> throw new IllegalStateException("no builder for supported class " + cls);
-        };
+        return BUILDERS.get(entry).create(new Call(layer, inShapes, outShape, kerasMajor));
     }
 
-    private static JvmLayer timeDistributed(LayerSpec layer, int[] x, int[] outShape) {
+    private static JvmLayer timeDistributed(Call call) {
+        int[] x = call.x();
         int[] step = Arrays.copyOfRange(x, 1, x.length);
-        int[] stepOut = Arrays.copyOfRange(outShape, 1, outShape.length);
-        return new TimeDistributedLayer(create(layer.child(0), List.of(step), stepOut), x[0]);
-    }
-
-    /** Convolution, pooling and resizing layers need (steps, channels) for 1D and (h, w, channels) for 2D. */
-    private static void requireSpatialRank(LayerSpec layer, int[] x) {
-        int expected = ShapeInference.spatialRank(layer.className()) + 1;
-        if (x.length != expected) {
-            throw layer.config().unsupported(layer.className() + " expects inputs with " + expected
-                    + " non-batch dimensions but got " + Arrays.toString(x));
-        }
+        int[] stepOut = Arrays.copyOfRange(call.outShape(), 1, call.outShape().length);
+        return new TimeDistributedLayer(create(call.layer().child(0), List.of(step), stepOut, call.kerasMajor()),
+                x[0]);
     }
 
     static Activation activation(LayerSpec layer, String key, String defaultName) {

@@ -80,7 +80,8 @@ public final class JvmModel implements LoadedModel {
             LayerSpec layer = spec.layer(node.layerName());
             // A shared layer applied to same-shaped inputs reuses one built instance and its laid-out weights.
             String key = layer.name() + inShapes.stream().map(Arrays::toString).toList();
-            nodeLayers[i] = built.computeIfAbsent(key, k -> JvmLayers.create(layer, inShapes, outShape));
+            nodeLayers[i] = built.computeIfAbsent(key,
+                    k -> JvmLayers.create(layer, inShapes, outShape, spec.kerasMajor()));
             nodeIds[i] = node.id();
             nodeRowSizes[i] = Math.toIntExact(Shapes.size(outShape));
             sources.put(node.id(), i);

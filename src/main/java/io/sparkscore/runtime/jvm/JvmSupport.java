@@ -1,6 +1,7 @@
 package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.savedmodel.SavedModelOutput;
 
 import java.util.Optional;
@@ -12,6 +13,16 @@ import java.util.Optional;
 public final class JvmSupport {
 
     private JvmSupport() {
+    }
+
+    /** Whether the jvm path has a builder for the registry entry (its options are checked per layer). */
+    public static boolean builds(LayerEntry entry) {
+        return JvmLayers.builds(entry);
+    }
+
+    /** Why the jvm path refuses every layer of the entry's class; empty for the classes it builds. */
+    public static Optional<String> refusal(LayerEntry entry) {
+        return JvmLayers.refusal(entry);
     }
 
     /**

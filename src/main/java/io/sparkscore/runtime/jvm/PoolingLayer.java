@@ -2,7 +2,8 @@ package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.WindowOptions;
 
 /**
  * Keras Max/AveragePooling1D/2D, channels_last. Padded cells never take part: max pooling ignores them and
@@ -18,12 +19,10 @@ final class PoolingLayer implements JvmLayer {
 
     PoolingLayer(LayerSpec layer, int[] inShape) {
         LayerConfig c = layer.config();
-        int n = ShapeInference.spatialRank(layer.className());
-        int[] pool = c.getInts("pool_size", n, n == 1 ? new int[] {2} : new int[] {2, 2});
-        int[] strides = c.getInts("strides", n, pool);
-        int[] ones = n == 1 ? new int[] {1} : new int[] {1, 1};
+        int n = SpatialAxes.rank(layer.className());
+        WindowOptions w = WindowOptions.of(layer);
         this.max = layer.className().startsWith("Max");
-        this.g = WindowGeometry.of(c, n, inShape, pool, strides, ones, c.getString("padding", "valid"));
+        this.g = WindowGeometry.of(c, n, inShape, w.window(), w.strides(), w.dilation(), w.padding());
         this.channels = inShape[n];
         this.inRowSize = Weights.size(inShape);
         this.outRowSize = g.outPositions() * channels;

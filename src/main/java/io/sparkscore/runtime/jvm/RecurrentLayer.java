@@ -3,6 +3,7 @@ package io.sparkscore.runtime.jvm;
 import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.layers.RecurrentOptions;
 
 import java.util.Arrays;
 
@@ -40,11 +41,11 @@ final class RecurrentLayer implements JvmLayer {
     private final boolean returnSequences;
     private final boolean goBackwards;
 
-    RecurrentLayer(LayerSpec layer, int[] inShape) {
-        this(layer, inShape, layer.config().getBoolean("go_backwards", false));
+    RecurrentLayer(LayerSpec layer, int[] inShape, int kerasMajor) {
+        this(layer, inShape, layer.config().getBoolean("go_backwards", false), kerasMajor);
     }
 
-    RecurrentLayer(LayerSpec layer, int[] inShape, boolean goBackwards) {
+    RecurrentLayer(LayerSpec layer, int[] inShape, boolean goBackwards, int kerasMajor) {
         LayerConfig c = layer.config();
         this.cell = switch (layer.className()) {
             case "SimpleRNN" -> Cell.SIMPLE;
@@ -67,8 +68,7 @@ final class RecurrentLayer implements JvmLayer {
         this.kernel = Weights.require(layer, "kernel", features, width);
         this.recurrentKernel = Weights.require(layer, "recurrent_kernel", units, width);
         boolean useBias = c.getBoolean("use_bias", true);
-        boolean twoBiases = useBias && layer.weight("bias").rank() == 2;
-        this.resetAfter = cell == Cell.GRU && c.getBoolean("reset_after", twoBiases);
+        this.resetAfter = RecurrentOptions.of(layer, kerasMajor).resetAfter();
         if (!useBias) {
             this.inputBias = null;
             this.recurrentBias = null;

@@ -3,6 +3,7 @@ package io.sparkscore.runtime.tf;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.WindowOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
@@ -40,8 +41,9 @@ final class ConvLayers implements TfLayerBuilder {
         ReshapingLayers.channelsFirst(layer);
         String padding = rank == 1 ? Spatial.padding(layer, "valid", "same", "causal")
                 : Spatial.padding(layer, "valid", "same");
-        int[] strides = c.getInts("strides", rank, ones());
-        int[] dilation = c.getInts("dilation_rate", rank, ones());
+        WindowOptions w = WindowOptions.of(layer);
+        int[] strides = w.strides();
+        int[] dilation = w.dilation();
         if (Arrays.stream(strides).anyMatch(s -> s > 1) && Arrays.stream(dilation).anyMatch(d -> d > 1)) {
             throw c.unsupported("strides " + Arrays.toString(strides) + " together with dilation_rate "
                     + Arrays.toString(dilation) + " is not supported (Keras refuses it too)");
@@ -79,19 +81,14 @@ final class ConvLayers implements TfLayerBuilder {
         }
     }
 
-    private int[] ones() {
-        int[] r = new int[rank];
-        Arrays.fill(r, 1);
-        return r;
-    }
-
     @Override
     public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
         LayerConfig c = layer.config();
         boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
-        String padding = c.getString("padding", "valid").toLowerCase(Locale.ROOT);
-        int[] strides = c.getInts("strides", rank, ones());
-        int[] dilation = c.getInts("dilation_rate", rank, ones());
+        WindowOptions w = WindowOptions.of(layer);
+        String padding = w.padding();
+        int[] strides = w.strides();
+        int[] dilation = w.dilation();
         Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
         if (padding.equals("causal")) {
             int k = (kind == Kind.STANDARD ? layer.weight("kernel") : layer.weight("depthwise_kernel")).dim(0);

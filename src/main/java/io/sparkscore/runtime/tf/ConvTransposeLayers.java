@@ -3,6 +3,8 @@ package io.sparkscore.runtime.tf;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.WindowOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -25,18 +27,12 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         this.rank = rank;
     }
 
-    private int[] ones() {
-        int[] r = new int[rank];
-        Arrays.fill(r, 1);
-        return r;
-    }
-
     @Override
     public void validate(LayerSpec layer) {
         LayerConfig c = layer.config();
         ReshapingLayers.channelsFirst(layer);
         Spatial.padding(layer, "valid", "same");
-        int[] dilation = c.getInts("dilation_rate", rank, ones());
+        int[] dilation = WindowOptions.of(layer).dilation();
         if (Arrays.stream(dilation).anyMatch(d -> d != 1)) {
             throw c.unsupported("dilation_rate " + Arrays.toString(dilation) + " is not supported for transposed"
                     + " convolution (TensorFlow's CPU kernels do not dilate it)");
@@ -55,9 +51,10 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         LayerConfig c = layer.config();
         Ops tf = ops.tf();
         boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
-        String padding = c.getString("padding", "valid").toLowerCase(Locale.ROOT);
-        int[] strides = c.getInts("strides", rank, ones());
-        int[] outputPadding = c.getInts("output_padding", rank, null);
+        WindowOptions w = WindowOptions.of(layer);
+        String padding = w.padding();
+        int[] strides = w.strides();
+        int[] outputPadding = w.outputPadding();
         Tensor kernel = layer.weight("kernel");
         int filters = kernel.dim(rank);
 
@@ -65,8 +62,8 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         int[] in = TfOps.shape(x);
         int[] out = new int[rank + 1];
         for (int i = 0; i < rank; i++) {
-            out[i] = outputLength(in[i], kernel.dim(i), padding, outputPadding == null ? null : outputPadding[i],
-                    strides[i]);
+            out[i] = SpatialAxes.transposedLength(c, in[i], kernel.dim(i), padding,
+                    outputPadding == null ? null : outputPadding[i], strides[i], 1);
         }
         out[rank] = filters;
 
@@ -96,14 +93,5 @@ final class ConvTransposeLayers implements TfLayerBuilder {
         }
         y = TfActivations.apply(ops, TfActivations.of(layer, "activation"), y);
         return Spatial.fromChannelsLast(ops, y, channelsFirst);
-    }
-
-    /** Keras' deconv_output_length for one axis (dilation 1). */
-    static int outputLength(int input, int kernel, String padding, Integer outputPadding, int stride) {
-        if (outputPadding == null) {
-            return padding.equals("same") ? input * stride : input * stride + Math.max(kernel - stride, 0);
-        }
-        int pad = padding.equals("same") ? kernel / 2 : 0;
-        return (input - 1) * stride + kernel - 2 * pad + outputPadding;
     }
 }

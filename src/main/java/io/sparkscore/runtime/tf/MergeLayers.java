@@ -1,13 +1,13 @@
 package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.layers.DotOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.types.TFloat32;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BinaryOperator;
 
@@ -96,14 +96,7 @@ final class MergeLayers {
     static final class Dot implements TfLayerBuilder {
         @Override
         public void validate(LayerSpec layer) {
-            Object axes = layer.config().raw("axes");
-            if (axes instanceof List<?> l && l.size() != 2) {
-                throw layer.config().unsupported("axes " + axes + " should be one integer or a pair");
-            }
-            if (axes == null) {
-                throw layer.config().unsupported("config has no 'axes'");
-            }
-            TfOps.intList(layer.config(), "axes");
+            DotOptions.of(layer, 3);
         }
 
         @Override
@@ -111,35 +104,27 @@ final class MergeLayers {
             requireInputs(layer, inputs, 2, 2);
             Operand<TFloat32> x = inputs.get(0);
             Operand<TFloat32> y = inputs.get(1);
-            int[] axes = TfOps.intList(layer.config(), "axes");
-            int ax = TfOps.axis(axes[0], TfOps.rank(x));
-            int ay = TfOps.axis(axes.length > 1 ? axes[1] : axes[0], TfOps.rank(y));
-            if (ax < 1 || ay < 1) {
-                throw layer.config().unsupported("axes " + Arrays.toString(axes)
-                        + " name the batch axis; Dot contracts non-batch axes only");
-            }
+            DotOptions options = DotOptions.of(layer, ops.kerasMajor());
+            // per-row axes, then shifted past the batch axis of the graph tensors
+            int[] rowAxes = options.rowAxes(layer.config(), TfOps.shape(x), TfOps.shape(y));
+            int ax = rowAxes[0] + 1;
+            int ay = rowAxes[1] + 1;
             if (TfOps.fullShape(x)[ax] != TfOps.fullShape(y)[ay]) {
                 throw layer.config().unsupported("cannot contract axis " + ax + " of size " + TfOps.fullShape(x)[ax]
                         + " with axis " + ay + " of size " + TfOps.fullShape(y)[ay]);
             }
-            if (layer.config().getBoolean("normalize", false)) {
-                x = l2Normalize(ops, x, ax);
-                y = l2Normalize(ops, y, ay);
+            if (options.normalize()) {
+                x = l2Normalize(ops, x, ax, options.maxInverseNorm());
+                y = l2Normalize(ops, y, ay, options.maxInverseNorm());
             }
             return batchDot(ops, x, y, ax, ay);
         }
 
-        /**
-         * x / ||x|| along one axis. Keras 3 caps 1/||x|| at 1e7 (epsilon 1e-7); Keras 2's l2_normalize floors the
-         * squared norm at 1e-12. They differ only for near-zero vectors.
-         */
-        private static Operand<TFloat32> l2Normalize(TfOps ops, Operand<TFloat32> x, int axis) {
+        /** x / ||x|| along one axis, with the inverse norm capped as the file's Keras version does. */
+        private static Operand<TFloat32> l2Normalize(TfOps ops, Operand<TFloat32> x, int axis, double maxInverse) {
             Ops tf = ops.tf();
             Operand<TFloat32> squareSum = tf.sum(tf.math.square(x), ops.ints(axis), Sum.keepDims(true));
-            if (ops.kerasMajor() >= 3) {
-                return ops.mul(x, tf.math.minimum(tf.math.rsqrt(squareSum), ops.scalar(1e7)));
-            }
-            return ops.mul(x, tf.math.rsqrt(tf.math.maximum(squareSum, ops.scalar(1e-12))));
+            return ops.mul(x, tf.math.minimum(tf.math.rsqrt(squareSum), ops.scalar(maxInverse)));
         }
 
         private static Operand<TFloat32> batchDot(TfOps ops, Operand<TFloat32> x, Operand<TFloat32> y, int ax, int ay) {

@@ -1,7 +1,7 @@
 package io.sparkscore.runtime.tf;
 
-import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.layers.WindowOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Max;
 import org.tensorflow.op.core.Squeeze;
@@ -9,7 +9,6 @@ import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.types.TFloat32;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -36,26 +35,20 @@ final class PoolingLayers {
         public void validate(LayerSpec layer) {
             ReshapingLayers.channelsFirst(layer);
             Spatial.padding(layer, "valid", "same");
-            for (int p : poolSize(layer.config())) {
+            for (int p : WindowOptions.of(layer).window()) {
                 if (p < 1) {
                     throw layer.config().unsupported("pool_size must be positive");
                 }
             }
         }
 
-        private int[] poolSize(LayerConfig c) {
-            int[] twos = new int[rank];
-            Arrays.fill(twos, 2);
-            return c.getInts("pool_size", rank, twos);
-        }
-
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
-            LayerConfig c = layer.config();
             boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
-            int[] pool = poolSize(c);
-            int[] strides = c.getInts("strides", rank, pool);
-            String padding = c.getString("padding", "valid").toUpperCase(Locale.ROOT);
+            WindowOptions w = WindowOptions.of(layer);
+            int[] pool = w.window();
+            int[] strides = w.strides();
+            String padding = w.padding().toUpperCase(Locale.ROOT);
             Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
             if (rank == 3) {
                 List<Long> ksize5 = TfOps.longList(1, pool[0], pool[1], pool[2], 1);

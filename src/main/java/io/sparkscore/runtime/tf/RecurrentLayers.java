@@ -4,6 +4,7 @@ import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.RecurrentOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Split;
@@ -63,7 +64,8 @@ final class RecurrentLayers implements TfLayerBuilder, MaskConsumer {
         checkShape(layer, "recurrent_kernel", units, cell.gates * units);
         if (c.getBoolean("use_bias", true)) {
             Tensor bias = layer.weight("bias");
-            boolean twoBiases = cell == Cell.GRU && resetAfter(layer);
+            // with a bias, reset_after does not depend on the Keras version (see RecurrentOptions)
+            boolean twoBiases = RecurrentOptions.of(layer, 3).resetAfter();
             int[] expected = twoBiases ? new int[] {2, cell.gates * units} : new int[] {cell.gates * units};
             if (!Arrays.equals(bias.shape(), expected)) {
                 throw c.unsupported("weight 'bias' has shape " + Arrays.toString(bias.shape()) + " but "
@@ -79,17 +81,6 @@ final class RecurrentLayers implements TfLayerBuilder, MaskConsumer {
             throw layer.config().unsupported("weight '" + name + "' has shape " + Arrays.toString(s) + " but ["
                     + (rows >= 0 ? rows : "input_dim") + ", " + cols + "] was expected");
         }
-    }
-
-    /**
-     * Keras 2.3+ and 3 default GRU to reset_after=true; files from before the option existed (Keras 2.0) computed
-     * reset-before. When the config does not say, the bias shape does: (2, 3·units) only exists for reset_after.
-     */
-    private static boolean resetAfter(LayerSpec layer) {
-        if (layer.config().has("reset_after")) {
-            return layer.config().getBoolean("reset_after", true);
-        }
-        return !layer.hasWeight("bias") || layer.weight("bias").rank() == 2;
     }
 
     static boolean returnSequences(LayerSpec layer) {
@@ -144,7 +135,7 @@ final class RecurrentLayers implements TfLayerBuilder, MaskConsumer {
                     + " steps the tf path unrolls; use the jvm path");
         }
         boolean useBias = c.getBoolean("use_bias", true);
-        boolean twoBiases = cell == Cell.GRU && resetAfter(layer);
+        boolean twoBiases = RecurrentOptions.of(layer, ops.kerasMajor()).resetAfter();
         Tensor bias = useBias ? layer.weight("bias") : null;
         int width = cell.gates * units;
 

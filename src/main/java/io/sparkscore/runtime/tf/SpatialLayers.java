@@ -1,7 +1,7 @@
 package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.PaddingOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
@@ -31,11 +31,7 @@ final class SpatialLayers {
         @Override
         public void validate(LayerSpec layer) {
             ReshapingLayers.channelsFirst(layer);
-            for (int[] p : ShapeInference.paddingAmounts(layer.config(), "padding", rank, 1)) {
-                if (p[0] < 0 || p[1] < 0) {
-                    throw layer.config().unsupported("padding must not be negative");
-                }
-            }
+            PaddingOptions.of(layer);
         }
 
         @Override
@@ -43,7 +39,7 @@ final class SpatialLayers {
             Operand<TFloat32> x = inputs.get(0);
             int[][] pads = new int[TfOps.rank(x)][2];
             int first = firstSpatialAxis(layer);
-            int[][] pairs = ShapeInference.paddingAmounts(layer.config(), "padding", rank, 1);
+            int[][] pairs = PaddingOptions.of(layer).amounts();
             for (int i = 0; i < rank; i++) {
                 pads[first + i] = pairs[i];
             }
@@ -61,14 +57,14 @@ final class SpatialLayers {
         @Override
         public void validate(LayerSpec layer) {
             ReshapingLayers.channelsFirst(layer);
-            ShapeInference.paddingAmounts(layer.config(), "cropping", rank, rank == 1 ? 1 : 0);
+            PaddingOptions.of(layer);
         }
 
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
             Operand<TFloat32> x = inputs.get(0);
             int first = firstSpatialAxis(layer);
-            int[][] pairs = ShapeInference.paddingAmounts(layer.config(), "cropping", rank, rank == 1 ? 1 : 0);
+            int[][] pairs = PaddingOptions.of(layer).amounts();
             for (int i = 0; i < rank; i++) {
                 int axis = first + i;
                 int size = TfOps.shape(x)[axis - 1] - pairs[i][0] - pairs[i][1];

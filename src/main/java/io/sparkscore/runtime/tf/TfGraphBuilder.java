@@ -35,7 +35,7 @@ final class TfGraphBuilder {
 
     static Endpoints build(ModelSpec spec, Graph graph) {
         Ops tf = Ops.create(graph);
-        TfOps ops = new TfOps(tf, kerasMajor(spec.kerasVersion()));
+        TfOps ops = new TfOps(tf, spec.kerasMajor());
         Map<String, Operand<TFloat32>> tensors = new HashMap<>();
         Map<String, Operand<TFloat32>> masks = new HashMap<>();
         List<Output<TFloat32>> placeholders = new ArrayList<>();
@@ -88,15 +88,5 @@ final class TfGraphBuilder {
                     + ", inputs " + inputs.stream().map(i -> i.shape().toString()).toList() + "): " + e.getMessage()
                     + "; the layer's weights or options do not fit its inputs", e);
         }
-    }
-
-    static int kerasMajor(String kerasVersion) {
-        if (kerasVersion != null) {
-            String digits = kerasVersion.strip().replaceFirst("^(\\d+).*$", "$1");
-            if (!digits.isEmpty() && digits.chars().allMatch(Character::isDigit)) {
-                return Integer.parseInt(digits);
-            }
-        }
-        return 3;
     }
 }

@@ -2,21 +2,27 @@ package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.LayerEntry;
+import io.sparkscore.model.layers.LayerRegistry;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** The layer classes the tf path builds, by Keras class name. */
+/**
+ * The tf path's builder table: a {@link TfLayerBuilder} for registry entries (a test checks that every entry has
+ * one; a class the tf path could not build would be refused here with its reason, as the jvm path's table does).
+ */
 final class TfLayers {
 
-    private static final Map<String, TfLayerBuilder> BUILDERS = builders();
+    private static final Map<LayerEntry, TfLayerBuilder> BUILDERS = builders();
 
     private TfLayers() {
     }
 
-    private static Map<String, TfLayerBuilder> builders() {
-        Map<String, TfLayerBuilder> m = new TreeMap<>();
+    private static Map<LayerEntry, TfLayerBuilder> builders() {
+        Map<String, TfLayerBuilder> m = new LinkedHashMap<>();
         TfLayerBuilder identity = new CoreLayers.Identity();
         for (String c : new String[] {"InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D",
                 "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization",
@@ -81,21 +87,27 @@ final class TfLayers {
         m.put("GRU", new RecurrentLayers(RecurrentLayers.Cell.GRU));
         m.put("Bidirectional", new WrapperLayers.Bidirectional());
         m.put("TimeDistributed", new WrapperLayers.TimeDistributed());
-        return m;
+        Map<LayerEntry, TfLayerBuilder> byEntry = new LinkedHashMap<>();
+        m.forEach((cls, builder) -> byEntry.put(LayerRegistry.find(cls).orElseThrow(() -> new IllegalStateException(
+                "the tf builder table names " + cls + ", which has no registry entry")), builder));
+        return byEntry;
     }
 
     static Optional<TfLayerBuilder> find(String className) {
-        return Optional.ofNullable(BUILDERS.get(className));
+        return LayerRegistry.find(className).map(BUILDERS::get);
+    }
+
+    /** Whether the tf path builds the class (subject to its options). */
+    static boolean builds(LayerEntry entry) {
+        return BUILDERS.containsKey(entry);
     }
 
     /** The builder for a layer, after checking its options; throws naming the layer, its class and the problem. */
     static TfLayerBuilder validated(LayerSpec layer) {
-        TfLayerBuilder builder = BUILDERS.get(layer.className());
-        if (builder == null) {
-            throw new UnsupportedLayerException(layer.name(), layer.className(), "layer class '"
-                    + layer.className() + "' is not supported on the tf path; supported classes: "
-                    + String.join(", ", BUILDERS.keySet()));
-        }
+        TfLayerBuilder builder = find(layer.className()).orElseThrow(() -> new UnsupportedLayerException(
+                layer.name(), layer.className(), "layer class '" + layer.className() + "' is not supported on the tf"
+                + " path; supported classes: " + String.join(", ", new TreeSet<>(BUILDERS.keySet().stream()
+                .map(LayerEntry::className).toList()))));
         builder.validate(layer);
         return builder;
     }

@@ -6,6 +6,7 @@ import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ShapeInference;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.savedmodel.SavedModelOutput;
 
 import java.util.Map;
@@ -61,6 +62,11 @@ public final class TfSupport {
     private static boolean unrolls(LayerSpec layer) {
         return RECURRENT.contains(layer.className()) || layer.className().equals("Bidirectional")
                 && !layer.children().isEmpty() && RECURRENT.contains(layer.child(0).className());
+    }
+
+    /** Whether the tf path has a builder for the registry entry (its options are checked per layer). */
+    public static boolean builds(LayerEntry entry) {
+        return TfLayers.builds(entry);
     }
 
     /** Empty when the layer is supported; otherwise why not (which option, what value, what would work). */

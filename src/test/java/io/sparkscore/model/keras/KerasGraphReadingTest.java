@@ -3,11 +3,19 @@ package io.sparkscore.model.keras;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
+import io.sparkscore.ml.InputBinding;
+import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.LocalSpark;
+import io.sparkscore.job.ScoringJob;
+import io.sparkscore.model.InputSpec;
+import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.runtime.PredictionPath;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,8 +24,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -77,8 +87,8 @@ class KerasGraphReadingTest {
             .replace("SHARED0", tensor("shared", 0)).replace("SHARED1", tensor("shared", 1))
             .replace("ADD", tensor("add", 0));
 
-    @Test
-    void keras3FunctionalWithSharedLayerNestedSequentialAndTwoOutputs() throws IOException {
+    /** The Keras 3 graph of {@link #KERAS3_CONFIG}: a shared Dense, a nested Sequential "tower", two outputs. */
+    private Path keras3Graph() throws IOException {
         Path weights = tmp.resolve("w.h5");
         try (WritableHdfFile h5 = HdfFile.write(weights)) {
             WritableGroup layers = h5.putGroup("layers");
@@ -93,8 +103,12 @@ class KerasGraphReadingTest {
         }
         Path file = tmp.resolve("graph.keras");
         zip(file, KERAS3_CONFIG, Files.readAllBytes(weights));
+        return file;
+    }
 
-        ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
+    @Test
+    void keras3FunctionalWithSharedLayerNestedSequentialAndTwoOutputs() throws IOException {
+        ModelSpec spec = KerasModelReader.read(keras3Graph().toString(), CONF);
 
         assertThat(spec.name()).isEqualTo("outer");
         assertThat(spec.inputs().toString()).isEqualTo("[left(3,), right(3,)]");
@@ -103,9 +117,10 @@ class KerasGraphReadingTest {
                 new NodeSpec("shared_1", "shared", List.of("right")),
                 new NodeSpec("add", "add", List.of("shared", "shared_1")),
                 new NodeSpec("dense", "dense", List.of("add")),
-                new NodeSpec("act", "act", List.of("dense")),
+                new NodeSpec("tower", "act", List.of("dense")),
                 new NodeSpec("dense_1", "dense_1", List.of("add")));
-        assertThat(spec.outputs()).containsExactly("act", "dense_1");
+        // the nested Sequential's output is named after it, as Keras names the model's outputs
+        assertThat(spec.outputs()).containsExactly("tower", "dense_1");
         LayerSpec shared = spec.layer("shared");
         assertThat(shared.config().asMap()).containsOnly(java.util.Map.entry("units", 2),
                 java.util.Map.entry("use_bias", true), java.util.Map.entry("activation", "relu"),
@@ -115,6 +130,22 @@ class KerasGraphReadingTest {
         assertThat(spec.layer("dense").hasWeight("bias")).isFalse();
         assertThat(spec.layer("dense_1").weight("bias").data()).containsExactly(0, 0, 0, 9);
         assertThat(spec.paramCount()).isEqualTo(8 + 2 + 12);
+    }
+
+    /** Scored through the job, the nested model's output column carries the nested model's name. */
+    @Test
+    void aNestedModelsOutputColumnIsNamedAfterTheNestedModel() throws IOException {
+        SparkSession spark = LocalSpark.get();
+        String data = tmp.resolve("rows").toString();
+        spark.range(6).selectExpr("id", "array(cast(id as float), 1f, 2f) as l",
+                "array(3f, cast(id as float), 0f) as r").write().parquet(data);
+        String out = tmp.resolve("scored").toString();
+        new ScoringJob(spark, JobOptions.builder().setModel(keras3Graph().toString()).setInput(data)
+                .setBindings(List.of(InputBinding.array("left", "l"), InputBinding.array("right", "r")))
+                .optOutput(out).optKeep(List.of("id")).optBatchSize(Optional.of(4))
+                .optPath(Optional.of(PredictionPath.JVM)).build()).run();
+
+        assertThat(spark.read().parquet(out).schema().fieldNames()).containsExactly("id", "tower", "dense_1");
     }
 
     /** As Keras 3.15 writes it: output_layers count the node a nested Functional model gets when it is built. */
@@ -166,11 +197,11 @@ class KerasGraphReadingTest {
         ModelSpec spec = KerasModelReader.read(file.toString(), CONF);
 
         assertThat(spec.nodes()).containsExactly(
-                new NodeSpec("f1", "f1", List.of("x")), new NodeSpec("f2", "f2", List.of("x")),
+                new NodeSpec("f1", "f1", List.of("x")), new NodeSpec("inner", "f2", List.of("x")),
                 new NodeSpec("f1_1", "f1", List.of("y")), new NodeSpec("f2_1", "f2", List.of("y")),
-                new NodeSpec("sum", "sum", List.of("f1", "f2", "f1_1", "f2_1")));
-        // ["inner", 1, 1] is output 1 of the first call
-        assertThat(spec.outputs()).containsExactly("sum", "f2");
+                new NodeSpec("sum", "sum", List.of("f1", "inner", "f1_1", "f2_1")));
+        // ["inner", 1, 1] is output 1 of the first call; it is named after the nested model, as Keras names it
+        assertThat(spec.outputs()).containsExactly("sum", "inner");
         assertThat(spec.layer("f2").weight("bias").data()).containsExactly(2, 2, 2);
     }
 
@@ -228,7 +259,7 @@ class KerasGraphReadingTest {
                   {"class_name": "Dense", "config": {"name": "d", "units": 1, "activation": "linear",
                    "use_bias": true}}]}}],
               "input_layers": [["x", 0, 0]],
-              "output_layers": [["block", 0, 0]]}}
+              "output_layers": [["block", 1, 0]]}}
             """;
 
     @Test
@@ -254,8 +285,8 @@ class KerasGraphReadingTest {
         ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
 
         assertThat(spec.nodes()).containsExactly(new NodeSpec("bn", "bn", List.of("x")),
-                new NodeSpec("d", "d", List.of("bn")));
-        assertThat(spec.outputs()).containsExactly("d");
+                new NodeSpec("block", "d", List.of("bn")));
+        assertThat(spec.outputs()).containsExactly("block");
         LayerSpec bn = spec.layer("bn");
         assertThat(bn.weights().keySet()).containsExactly("gamma", "beta", "moving_mean", "moving_variance");
         assertThat(bn.weight("moving_mean").data()).containsExactly(5, 6);
@@ -280,7 +311,7 @@ class KerasGraphReadingTest {
                   "input_layers": [["pin", 0, 0]],
                   "output_layers": [["p1", 0, 0], ["p2", 0, 0]]}},
                {"name": "sum", "class_name": "Add", "config": {"name": "sum"},
-                "inbound_nodes": [[["pair", 0, 0, {}], ["pair", 0, 1, {}]]]}],
+                "inbound_nodes": [[["pair", 1, 0, {}], ["pair", 1, 1, {}]]]}],
               "input_layers": [["x", 0, 0]],
               "output_layers": [["sum", 0, 0]]}}
             """;
@@ -297,10 +328,77 @@ class KerasGraphReadingTest {
         assertThat(spec.layer("p2").weight("bias").data()).containsExactly(6);
     }
 
+    /**
+     * As tf.keras 2 writes a pre-built base model called on two inputs (the transfer-learning shape): the base model
+     * was built on its own Input, so the outer graph's references to its two calls are nodes 1 and 2, and an output
+     * it produces is named after it.
+     */
+    private static final String TF_KERAS2_BASE_MODEL_CALLED_TWICE_JSON = """
+            {"class_name": "Functional", "config": {"name": "outer",
+              "layers": [
+               {"name": "a", "class_name": "InputLayer", "inbound_nodes": [],
+                "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "a"}},
+               {"name": "b", "class_name": "InputLayer", "inbound_nodes": [],
+                "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "b"}},
+               {"name": "base", "class_name": "Functional",
+                "inbound_nodes": [[["a", 0, 0, {}]], [["b", 0, 0, {}]]],
+                "config": {"name": "base",
+                  "layers": [
+                   {"name": "bin", "class_name": "InputLayer", "inbound_nodes": [],
+                    "config": {"batch_input_shape": [null, 2], "dtype": "float32", "name": "bin"}},
+                   {"name": "bd", "class_name": "Dense", "inbound_nodes": [[["bin", 0, 0, {}]]],
+                    "config": {"name": "bd", "units": 1, "activation": "linear", "use_bias": true}}],
+                  "input_layers": [["bin", 0, 0]],
+                  "output_layers": [["bd", 0, 0]]}},
+               {"name": "cat", "class_name": "Concatenate", "config": {"name": "cat", "axis": -1},
+                "inbound_nodes": [[["base", 1, 0, {}], ["base", 2, 0, {}]]]}],
+              "input_layers": [["a", 0, 0], ["b", 0, 0]],
+              "output_layers": [["cat", 0, 0], ["base", 2, 0]]}}
+            """;
+
+    @Test
+    void tfKeras2BaseModelCalledTwiceIsResolvedFromNodeOneAndItsOutputIsNamedAfterIt() throws IOException {
+        Path json = Files.writeString(tmp.resolve("base.json"), TF_KERAS2_BASE_MODEL_CALLED_TWICE_JSON);
+        Path weights = tmp.resolve("base.h5");
+        try (WritableHdfFile h5 = HdfFile.write(weights)) {
+            h5.putAttribute("layer_names", new String[] {"a", "b", "base", "cat"});
+            h5.putAttribute("keras_version", "2.15.0");
+            WritableGroup base = h5.putGroup("base");
+            base.putAttribute("weight_names", new String[] {"bd/kernel:0", "bd/bias:0"});
+            WritableGroup bd = base.putGroup("bd");
+            bd.putDataset("kernel:0", new float[][] {{1}, {2}});
+            bd.putDataset("bias:0", new float[] {3});
+        }
+
+        ModelSpec spec = KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(), CONF);
+
+        assertThat(spec.nodes()).containsExactly(new NodeSpec("bd", "bd", List.of("a")),
+                new NodeSpec("base", "bd", List.of("b")), new NodeSpec("cat", "cat", List.of("bd", "base")));
+        assertThat(spec.outputs()).containsExactly("cat", "base");
+    }
+
+    /** A layer with a typed options record has it parsed when the file is read, before any path runs. */
+    @Test
+    void anUnreadableOptionIsRefusedWhenTheFileIsRead() {
+        Map<String, Object> cropping = new LinkedHashMap<>();
+        cropping.put("cropping", List.of(1, -2, 0));
+        LayerSpec crop = new LayerSpec("crop", "Cropping3D", new LayerConfig("crop",
+                "Cropping3D", cropping), Map.of());
+        ModelSpec spec = new ModelSpec("m", "programmatic", "3.6.0",
+                List.of(new InputSpec("x", new int[] {4, 5, 6, 1}, "float32")), List.of(crop),
+                List.of(new NodeSpec("crop", "crop", List.of("x"))), List.of("crop"));
+        Path file = tmp.resolve("crop.keras");
+        KerasArchiveWriter.write(spec, file);
+
+        assertThatThrownBy(() -> KerasModelReader.read(file.toString(), CONF))
+                .isInstanceOf(UnsupportedLayerException.class)
+                .hasMessageContaining("layer 'crop' (Cropping3D): config 'cropping' has a negative amount [-2, -2]");
+    }
+
     @Test
     void readingASecondOutputOfAPlainLayerIsRefused() throws IOException {
         Path json = Files.writeString(tmp.resolve("state.json"), KERAS2_TWO_OUTPUT_SUBMODEL_JSON
-                .replace("[\"pair\", 0, 1, {}]", "[\"x\", 0, 1, {}]"));
+                .replace("[\"pair\", 1, 1, {}]", "[\"x\", 0, 1, {}]"));
         Path weights = writePairWeights(tmp.resolve("state.h5"));
         assertThatThrownBy(() -> KerasModelReader.readWeightsAndArchitecture(weights.toString(), json.toString(),
                 CONF))
@@ -337,7 +435,7 @@ class KerasGraphReadingTest {
                        "units": 2, "trainable": false}},
                       {"class_name": "Dense", "config": {"name": "d", "units": 1}}]}}],
                   "input_layers": [["x", 0, 0]],
-                  "output_layers": [["block", 0, 0]]}}
+                  "output_layers": [["block", 1, 0]]}}
                 """);
         Path weights = tmp.resolve("frozen.h5");
         try (WritableHdfFile h5 = HdfFile.write(weights)) {
@@ -403,14 +501,14 @@ class KerasGraphReadingTest {
                 KerasFixtures.file("frugally-deep/fdeep_gru_stateless_initial_state.h5").toString(), CONF);
         assertThat(keras2.nodes()).containsExactly(new NodeSpec("gru", "gru", List.of("input_1", "input_2")));
 
-        LayerSpec lstm = new LayerSpec("lstm", "LSTM", new io.sparkscore.model.LayerConfig("lstm", "LSTM",
+        LayerSpec lstm = new LayerSpec("lstm", "LSTM", new LayerConfig("lstm", "LSTM",
                 Map.of("units", 2, "use_bias", true)), KerasArchiveWriterTest.weights(
                 KerasArchiveWriterTest.tensor("kernel", 1, 3, 8), KerasArchiveWriterTest.tensor("recurrent_kernel", 2,
                         2, 8), KerasArchiveWriterTest.tensor("bias", 3, 8)));
         ModelSpec spec = new ModelSpec("init", "programmatic", "3", List.of(
-                new io.sparkscore.model.InputSpec("seq", new int[] {4, 3}, "float32"),
-                new io.sparkscore.model.InputSpec("h", new int[] {2}, "float32"),
-                new io.sparkscore.model.InputSpec("c", new int[] {2}, "float32")), List.of(lstm),
+                new InputSpec("seq", new int[] {4, 3}, "float32"),
+                new InputSpec("h", new int[] {2}, "float32"),
+                new InputSpec("c", new int[] {2}, "float32")), List.of(lstm),
                 List.of(new NodeSpec("lstm", "lstm", List.of("seq", "h", "c"))), List.of("lstm"));
         Path file = tmp.resolve("init.keras");
         KerasArchiveWriter.write(spec, file);

@@ -15,10 +15,4 @@ class KerasNamingTest {
     void weightPathSegmentIsTheClassNameInKerasSnakeCase(String className, String expected) {
         assertThat(KerasNaming.toSnakeCase(className)).isEqualTo(expected);
     }
-
-    @ParameterizedTest
-    @CsvSource({"2.2.4-tf,2", "3.12.1,3", "1.2.2,1", "'',2"})
-    void majorVersionComesFromTheVersionString(String version, int major) {
-        assertThat(KerasNaming.majorVersion(version)).isEqualTo(major);
-    }
 }
