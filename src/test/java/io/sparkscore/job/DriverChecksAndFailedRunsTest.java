@@ -200,7 +200,7 @@ class DriverChecksAndFailedRunsTest {
         int jobs = jobsStartedBy(() -> assertThatThrownBy(() -> new ScoringJob(spark, onTf).run())
                 .isInstanceOf(ModelException.class)
                 .hasMessage("no prediction path can run model " + model + ": {tf=layer 'lstm' (LSTM): a sequence of"
-                        + " 1001 steps is longer than the 1000 steps the tf path unrolls; use the jvm path, jvm=path"
+                        + " 1001 steps is longer than the 1000 steps the tf path unrolls; use the jvm path, jvm=--path"
                         + " tf was requested}"));
 
         assertThat(jobs).isZero();
