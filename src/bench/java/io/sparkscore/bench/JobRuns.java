@@ -3,7 +3,7 @@ package io.sparkscore.bench;
 import io.sparkscore.calibration.Plan;
 import io.sparkscore.ml.InputBinding;
 import io.sparkscore.job.JobOptions;
-import io.sparkscore.job.RowFormat;
+import io.sparkscore.ml.RowFormat;
 import io.sparkscore.job.RunSummary;
 import io.sparkscore.job.ScoringJob;
 import org.apache.spark.sql.SaveMode;

@@ -1,7 +1,7 @@
 package io.sparkscore.bench;
 
 import io.sparkscore.calibration.Plan;
-import io.sparkscore.job.RowFormat;
+import io.sparkscore.ml.RowFormat;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.runtime.PredictionPath;
