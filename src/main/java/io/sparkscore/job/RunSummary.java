@@ -11,8 +11,12 @@ import java.util.Map;
 
 /**
  * What one scoring run did, written next to the output as {@code _sparkscore_summary.json} and printed at the end.
+ *
+ * @param scoringInput what the scoring pass read: {@code column batches}, {@code internal rows} or
+ *                     {@code external rows} (see {@code spark.sparkscore.rowFormat})
  */
-public record RunSummary(Model model, String input, String output, PlanInfo plan, Rows rows, long durationMillis,
+public record RunSummary(Model model, String input, String output, PlanInfo plan, String scoringInput, Rows rows,
+                         long durationMillis,
                          double scoringRowsPerSecond, List<ExecutorUsage> executors, String sparkAppId,
                          Map<String, String> versions) {
 
@@ -56,6 +60,7 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
         b.append(String.format(Locale.ROOT, "  plan      path=%s batch=%d threads=%d (%s%s)%n", plan.path,
                 plan.batchSize, plan.intraOpThreads, plan.source,
                 plan.source.equals("calibrated") ? ", calibration " + plan.calibrationMillis + " ms" : ""));
+        b.append(String.format(Locale.ROOT, "  reads     %s%n", scoringInput));
         b.append(String.format(Locale.ROOT, "  rows      in %,d  scored %,d  quarantined %,d  skipped %,d%s%n",
                 rows.in, rows.scored, rows.quarantined, rows.skipped,
                 rows.badByReason.isEmpty() ? "" : "  bad by reason " + rows.badByReason));

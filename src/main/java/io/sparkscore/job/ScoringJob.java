@@ -218,7 +218,7 @@ public final class ScoringJob {
                 options.inputName(), options.outputName(),
                 new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), chosen.source(),
                         chosen.source().equals("calibrated") ? chosen.report().durationMillis() : 0),
-                rows, Math.max(1, millis), rows.scored() * 1000.0 / scoringMillis,
+                run.scoringInput(), rows, Math.max(1, millis), rows.scored() * 1000.0 / scoringMillis,
                 ExecutorUsage.summarise(reports), spark.sparkContext().applicationId(),
                 Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),
                         "tensorflow-java", BuildInfo.tensorflowJavaVersion(),

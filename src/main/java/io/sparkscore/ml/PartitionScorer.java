@@ -10,6 +10,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final JobMetrics metrics;
     private final FaultInjection faults;
 
-    /** @param reasonCodeIndex where the rows carry {@link RowChecks#REASON_CODE}; bad rows are counted, not scored */
+    /**
+     * @param reasonCodeIndex where checked rows carry {@link RowChecks#REASON_CODE} (unused for column batches,
+     *                        which are checked as they are read); bad rows are counted, not scored
+     */
     PartitionScorer(ModelSource model, String modelHash, Plan plan, RowBatch.Factory batches, int reasonCodeIndex,
                     JobMetrics metrics, FaultInjection faults) {
         this.reasonCodeIndex = reasonCodeIndex;
@@ -59,6 +63,41 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     FlatMapFunction<Iterator<InternalRow>, InternalRow> onInternalRows() {
         return rows -> score(rows, r -> r.isNullAt(reasonCodeIndex) ? null
                 : r.getUTF8String(reasonCodeIndex).toString(), batches::createInternal);
+    }
+
+    /**
+     * This scorer over the reader's column batches ({@link RowFormat#COLUMNAR}): each row is checked by
+     * {@code verdict} as it is read, instead of carrying a reason code from a checked query.
+     */
+    FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> onColumnarBatches(RowVerdict verdict) {
+        return columnBatches -> score(new ColumnarRows(columnBatches), verdict::reasonCode, batches::createInternal);
+    }
+
+    /** The rows of consecutive column batches, each a reused view of the current batch. */
+    private static final class ColumnarRows implements Iterator<InternalRow> {
+
+        private final Iterator<ColumnarBatch> batches;
+        private Iterator<InternalRow> rows = Collections.emptyIterator();
+
+        ColumnarRows(Iterator<ColumnarBatch> batches) {
+            this.batches = batches;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!rows.hasNext() && batches.hasNext()) {
+                rows = batches.next().rowIterator();
+            }
+            return rows.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return rows.next();
+        }
     }
 
     private <I, O> Iterator<O> score(Iterator<I> rows, BadRowFilter.ReasonCode<I> reasonCode,

@@ -20,7 +20,7 @@ final class RowBatchCodec implements BatchCodec {
     private final Sampled<?> sampled;
 
     RowBatchCodec(List<Row> rows, RowBatch.Factory batches) {
-        this.sampled = batches.format() == RowFormat.INTERNAL
+        this.sampled = batches.format() != RowFormat.EXTERNAL
                 ? new Sampled<>(internal(rows), batches::createInternal)
                 : new Sampled<>(rows, batches::create);
     }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BinaryOperator;
 
 import static org.apache.spark.sql.functions.col;
@@ -57,6 +58,8 @@ public final class ScoringRun {
     private final List<PredictionPath> paths;
     private final Map<String, String> excluded;
     private final Checked checked;
+    /** The column-batch scoring pass, where the row format and the input allow it. */
+    private final Optional<ColumnarScoring> columnar;
     private final ModelSource model;
 
     /** The row checks and conversions for one input, resolved against one model; no Spark job runs. */
@@ -65,13 +68,15 @@ public final class ScoringRun {
     }
 
     private ScoringRun(SparkSession spark, ScoringConfig config, ModelSpec spec, List<PredictionPath> paths,
-                       Map<String, String> excluded, Checked checked, ModelSource model) {
+                       Map<String, String> excluded, Checked checked, Optional<ColumnarScoring> columnar,
+                       ModelSource model) {
         this.spark = spark;
         this.config = config;
         this.spec = spec;
         this.paths = paths;
         this.excluded = excluded;
         this.checked = checked;
+        this.columnar = columnar;
         this.model = model;
     }
 
@@ -86,11 +91,17 @@ public final class ScoringRun {
         Map<String, String> excluded = new LinkedHashMap<>();
         List<PredictionPath> paths = runnablePaths(spec, config, excluded);
         Checked checked = check(config, spec, input, keep, parseStrings);
+        Optional<ColumnarScoring> columnar = Optional.empty();
+        if (checked.batches().format() == RowFormat.COLUMNAR && !parseStrings) {
+            ModelSignature signature = ModelSignature.of(spec);
+            columnar = ColumnarScoring.of(input, keep, InputBinding.inModelOrder(config.bindings(),
+                    signature.inputNames()), signature, checked.batches(), config.allowNaN());
+        }
         ModelSource model = ModelSource.of(spark.sparkContext(), spec, config.modelPath(), config.savedModel(),
                 config.broadcastThresholdBytes());
         LOG.info("Model {} ({} params, hash {}) goes to executors by {}", spec.name(), spec.paramCount(),
                 spec.shortHash(), model.route());
-        return new ScoringRun(spark, config, spec, paths, excluded, checked, model);
+        return new ScoringRun(spark, config, spec, paths, excluded, checked, columnar, model);
     }
 
     /**
@@ -231,6 +242,10 @@ public final class ScoringRun {
      * they read, scored and bad, into {@code metrics}.
      */
     public Dataset<Row> score(Plan plan, JobMetrics metrics) {
+        if (columnar.isPresent()) {
+            return renamed(columnar.get().score(spark, model, spec.hash(), plan, metrics,
+                    FaultInjection.from(spark.conf()), checked.outSchema()));
+        }
         return score(plan, metrics, (reason, code) -> code);
     }
 
@@ -244,6 +259,11 @@ public final class ScoringRun {
         Dataset<Row> scored = checked.batches().format().score(rows, new PartitionScorer(model, spec.hash(), plan,
                         checked.batches(), rows.schema().fieldIndex(RowChecks.REASON_CODE), metrics,
                         FaultInjection.from(spark.conf())), checked.outSchema());
+        return renamed(scored);
+    }
+
+    /** Kept columns that are also features carry an alias while scoring; the output names them as the input does. */
+    private Dataset<Row> renamed(Dataset<Row> scored) {
         for (Map.Entry<String, String> alias : checked.keptAliases().entrySet()) {
             scored = scored.withColumnRenamed(alias.getKey(), alias.getValue());
         }
@@ -267,6 +287,17 @@ public final class ScoringRun {
 
     public ModelSpec spec() {
         return spec;
+    }
+
+    /**
+     * What {@link #score(Plan, JobMetrics)} reads: {@code column batches}, {@code internal rows} or
+     * {@code external rows}.
+     */
+    public String scoringInput() {
+        if (columnar.isPresent()) {
+            return "column batches";
+        }
+        return checked.batches().format() == RowFormat.EXTERNAL ? "external rows" : "internal rows";
     }
 
     /** How executors get the model: {@code broadcast} or {@code shared-fs}. */

@@ -99,7 +99,7 @@ class RowFormatTest {
     }
 
     @Test
-    void autoScoresOnInternalRowsWithoutRowConversionsAndExternalUsesTheRowEncoder() throws Exception {
+    void autoScoresColumnBatchesOfAParquetScanAndFallsBackToRowsWhereTheInputIsNotAPlainScan() throws Exception {
         List<String> plans = new CopyOnWriteArrayList<>();
         QueryExecutionListener listener = new QueryExecutionListener() {
             @Override
@@ -112,21 +112,34 @@ class RowFormatTest {
             }
         };
         spark.listenerManager().register(listener);
+        String columnar = dir.resolve("plan-columnar").toString();
+        String filtered = dir.resolve("plan-filtered").toString();
         String internal = dir.resolve("plan-internal").toString();
         String external = dir.resolve("plan-external").toString();
+        String input = tiny.inputDir.toString();
+        Map<String, String> reads = new HashMap<>();
         try {
-            run(job(tiny.inputDir.toString(), internal, PredictionPath.JVM).optKeep(List.of("id")).build(), "auto");
-            run(job(tiny.inputDir.toString(), external, PredictionPath.JVM).optKeep(List.of("id")).build(),
-                    "external");
+            reads.put("auto", run(job(input, columnar, PredictionPath.JVM).optKeep(List.of("id")).build(), "auto")
+                    .summary().scoringInput());
+            reads.put("auto, --where", run(job(input, filtered, PredictionPath.JVM).optKeep(List.of("id"))
+                    .optWhere("id >= 0").build(), "auto").summary().scoringInput());
+            reads.put("internal", run(job(input, internal, PredictionPath.JVM).optKeep(List.of("id")).build(),
+                    "internal").summary().scoringInput());
+            reads.put("external", run(job(input, external, PredictionPath.JVM).optKeep(List.of("id")).build(),
+                    "external").summary().scoringInput());
             spark.sparkContext().listenerBus().waitUntilEmpty();
         } finally {
             spark.listenerManager().unregister(listener);
         }
-        String internalPlan = writeOf(plans, internal);
-        assertThat(internalPlan).contains("Scan ExistingRDD").doesNotContain("DeserializeToObject")
-                .doesNotContain("SerializeFromObject");
+        assertThat(reads).isEqualTo(Map.of("auto", "column batches", "auto, --where", "internal rows",
+                "internal", "internal rows", "external", "external rows"));
+        for (String rows : List.of(columnar, filtered, internal)) {
+            assertThat(writeOf(plans, rows)).contains("Scan ExistingRDD").doesNotContain("DeserializeToObject")
+                    .doesNotContain("SerializeFromObject");
+        }
         assertThat(writeOf(plans, external)).contains("DeserializeToObject").contains("MapPartitions")
                 .contains("SerializeFromObject");
+        assertThat(byId(columnar)).isEqualTo(byId(internal)).isEqualTo(byId(filtered)).hasSize(200);
     }
 
     private static String writeOf(List<String> plans, String output) {
@@ -135,11 +148,19 @@ class RowFormatTest {
     }
 
     @Test
-    void bothFormatsWriteBitIdenticalPredictionsTheSameKeptValuesCountsAndQuarantine() {
+    void everyFormatWritesBitIdenticalPredictionsTheSameKeptValuesCountsAndQuarantine() {
+        String columnar = dir.resolve("mixed-columnar").toString();
         String internal = dir.resolve("mixed-internal").toString();
         String external = dir.resolve("mixed-external").toString();
+        ScoringJob.Result col = run(job(mixedInput, columnar, PredictionPath.JVM).build(), "columnar");
         ScoringJob.Result a = run(job(mixedInput, internal, PredictionPath.JVM).build(), "internal");
         ScoringJob.Result b = run(job(mixedInput, external, PredictionPath.JVM).build(), "external");
+        assertThat(col.summary().scoringInput()).isEqualTo("column batches");
+        assertThat(col.summary().rows()).isEqualTo(a.summary().rows());
+        assertThat(byId(columnar)).isEqualTo(byId(internal));
+        assertThat(spark.read().parquet(columnar + "/_quarantine").collectAsList())
+                .containsExactlyInAnyOrderElementsOf(spark.read().parquet(internal + "/_quarantine")
+                        .collectAsList());
 
         assertThat(a.summary().rows()).isEqualTo(new RunSummary.Rows(200, 196, 4, 0, Map.of(
                 "infinite_value", 1L, "nan_value", 1L, "null_value", 2L)));
@@ -178,7 +199,7 @@ class RowFormatTest {
         Map<String, Map<Long, Row>> outputs = new HashMap<>();
         for (String mode : List.of("probabilities", "threshold=0.3")) {
             for (PredictionPath path : PredictionPath.values()) {
-                for (String format : List.of("internal", "external")) {
+                for (String format : List.of("columnar", "internal", "external")) {
                     String name = mode.charAt(0) + "-" + path.id() + "-" + format;
                     String out = dir.resolve("classes-" + name).toString();
                     run(JobOptions.builder().setModel(model.toString()).setInput(input)
@@ -193,15 +214,18 @@ class RowFormatTest {
         assertThat(jvm).hasSize(200);
         for (long id : jvm.keySet()) {
             List<Float> p = jvm.get(id).getList(1);
-            assertThat(bits(p)).as("row %d", id).isEqualTo(bits(outputs.get("p-jvm-external").get(id).getList(1)));
+            assertThat(bits(p)).as("row %d", id).isEqualTo(bits(outputs.get("p-jvm-external").get(id).getList(1)))
+                    .isEqualTo(bits(outputs.get("p-jvm-columnar").get(id).getList(1)));
             assertThat(p.stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, within(1e-6));
             List<Float> tf = outputs.get("p-tf-internal").get(id).getList(1);
-            assertThat(tf).isEqualTo(outputs.get("p-tf-external").get(id).getList(1));
+            assertThat(tf).isEqualTo(outputs.get("p-tf-external").get(id).getList(1))
+                    .isEqualTo(outputs.get("p-tf-columnar").get(id).getList(1));
             for (int k = 0; k < 3; k++) {
                 assertThat(tf.get(k)).isCloseTo(p.get(k), within(1e-6f));
             }
             List<Integer> flags = outputs.get("t-jvm-internal").get(id).getList(1);
             assertThat(flags).isEqualTo(outputs.get("t-jvm-external").get(id).getList(1))
+                    .isEqualTo(outputs.get("t-jvm-columnar").get(id).getList(1))
                     .isEqualTo(p.stream().map(v -> v >= 0.3f ? 1 : 0).toList());
         }
     }
@@ -214,9 +238,10 @@ class RowFormatTest {
     void anUnknownRowFormatIsRefusedBeforeScoring() {
         String out = dir.resolve("unknown-format").toString();
         assertThatThrownBy(() -> run(job(tiny.inputDir.toString(), out, PredictionPath.JVM)
-                .optKeep(List.of("id")).build(), "columnar"))
+                .optKeep(List.of("id")).build(), "vectorized"))
                 .isInstanceOf(JobException.class)
-                .hasMessage("unknown spark.sparkscore.rowFormat 'columnar'; expected auto, internal or external");
+                .hasMessage("unknown spark.sparkscore.rowFormat 'vectorized'; expected auto, columnar, internal or"
+                        + " external");
         assertThat(Path.of(out)).doesNotExist();
     }
 }
