@@ -21,16 +21,21 @@ import static org.apache.spark.sql.functions.col;
 final class BadRows {
 
     private final JobOptions options;
-    private final Dataset<Row> bad;
+    private final Dataset<Row> checked;
     private Map<String, Long> countsByCode = Map.of();
 
     BadRows(JobOptions options, Dataset<Row> checked) {
         this.options = options;
+        this.checked = checked;
+    }
+
+    /** The bad rows' key columns and reasons (planned on demand: a run with no bad rows never needs it). */
+    private Dataset<Row> bad() {
         List<Column> cols = new java.util.ArrayList<>();
         options.keptColumns().forEach(k -> cols.add(col(RowChecks.quote(k))));
         cols.add(col(RowChecks.REASON));
         cols.add(col(RowChecks.REASON_CODE));
-        this.bad = checked.filter(col(RowChecks.REASON).isNotNull()).select(cols.toArray(Column[]::new));
+        return checked.filter(col(RowChecks.REASON).isNotNull()).select(cols.toArray(Column[]::new));
     }
 
     /**
@@ -41,7 +46,7 @@ final class BadRows {
         if (options.badRows() != BadRowPolicy.FAIL) {
             return;
         }
-        List<Row> first = bad.limit(1).collectAsList();
+        List<Row> first = bad().limit(1).collectAsList();
         if (!first.isEmpty()) {
             Row r = first.get(0);
             int keyCount = options.keptColumns().size();
@@ -71,7 +76,7 @@ final class BadRows {
     /** Writes the quarantined rows (only under {@code quarantine}, only when there are any). */
     void quarantine() {
         if (options.badRows() == BadRowPolicy.QUARANTINE && total() > 0) {
-            OutputSink.write(bad, options.toBuilder().optOutputFormat("parquet").optMaxRecordsPerFile(0)
+            OutputSink.write(bad(), options.toBuilder().optOutputFormat("parquet").optMaxRecordsPerFile(0)
                     .optCoalesce(0).build(), options.effectiveQuarantinePath(), null);
         }
     }

@@ -7,7 +7,9 @@ import java.util.TreeMap;
 
 /**
  * Passes on the rows {@link RowChecks} found good and counts the bad ones by reason code, so that scoring accounts
- * for every row in the same pass that scores it. Not thread-safe (one per task).
+ * for every row in the same pass that scores it. Rows that come unchecked (column batches) are passed on as good and
+ * judged only when reading their features fails ({@link #badOnRead}), so a good row is checked once. Not
+ * thread-safe (one per task).
  *
  * @param <R> the row type, external or internal: a row passed on stays valid until the next {@link #hasNext()}
  */
@@ -20,13 +22,33 @@ final class BadRowFilter<R> implements Iterator<R> {
 
     private final Iterator<R> rows;
     private final ReasonCode<R> reasonCode;
+    private final ReasonCode<R> onReadFailure;
     private final Map<String, Long> badByCode = new TreeMap<>();
     private long rowsSeen;
     private R next;
 
-    BadRowFilter(Iterator<R> rows, ReasonCode<R> reasonCode) {
+    /**
+     * @param reasonCode    a row's code as it arrives (null: good, or not checked yet)
+     * @param onReadFailure a row's code once reading its features failed (null: the row is good and the failure is
+     *                      an error); for rows that arrive checked, always null
+     */
+    BadRowFilter(Iterator<R> rows, ReasonCode<R> reasonCode, ReasonCode<R> onReadFailure) {
         this.rows = rows;
         this.reasonCode = reasonCode;
+        this.onReadFailure = onReadFailure;
+    }
+
+    /**
+     * Counts the row just passed on as bad when reading its features failed because the checks fail it too; false
+     * when the checks call it good (the failure is then the caller's to raise).
+     */
+    boolean badOnRead(R row) {
+        String code = onReadFailure.of(row);
+        if (code == null) {
+            return false;
+        }
+        badByCode.merge(code, 1L, Long::sum);
+        return true;
     }
 
     @Override

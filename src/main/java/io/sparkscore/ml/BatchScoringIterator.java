@@ -18,13 +18,13 @@ import java.util.NoSuchElementException;
  */
 final class BatchScoringIterator<I, O> implements Iterator<O> {
 
-    private final Iterator<I> input;
+    private final BadRowFilter<I> input;
     private final Predictor predictor;
     private final ScoringBatch<I, O> batch;
     private int cursor;
     private long rowsScored;
 
-    BatchScoringIterator(Iterator<I> input, Predictor predictor, ScoringBatch<I, O> batch) {
+    BatchScoringIterator(BadRowFilter<I> input, Predictor predictor, ScoringBatch<I, O> batch) {
         this.input = input;
         this.predictor = predictor;
         this.batch = batch;
@@ -52,7 +52,14 @@ final class BatchScoringIterator<I, O> implements Iterator<O> {
         cursor = 0;
         int capacity = predictor.batchCapacity();
         while (batch.size() < capacity && input.hasNext()) {
-            batch.add(input.next());
+            I row = input.next();
+            try {
+                batch.add(row);
+            } catch (BadRowException e) {
+                if (!input.badOnRead(row)) {
+                    throw e;
+                }
+            }
         }
         if (batch.size() > 0) {
             predictor.predict(batch.inputs(), batch.size(), batch.outputs());

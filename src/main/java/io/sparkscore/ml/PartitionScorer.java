@@ -56,21 +56,23 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        return score(rows, r -> r.isNullAt(reasonCodeIndex) ? null : r.getString(reasonCodeIndex), batches::create);
+        return score(rows, r -> r.isNullAt(reasonCodeIndex) ? null : r.getString(reasonCodeIndex), r -> null,
+                batches::create);
     }
 
     /** This scorer over Spark's internal rows, which it reads and writes without building external rows. */
     FlatMapFunction<Iterator<InternalRow>, InternalRow> onInternalRows() {
         return rows -> score(rows, r -> r.isNullAt(reasonCodeIndex) ? null
-                : r.getUTF8String(reasonCodeIndex).toString(), batches::createInternal);
+                : r.getUTF8String(reasonCodeIndex).toString(), r -> null, batches::createInternal);
     }
 
     /**
-     * This scorer over the reader's column batches ({@link RowFormat#COLUMNAR}): each row is checked by
-     * {@code verdict} as it is read, instead of carrying a reason code from a checked query.
+     * This scorer over the reader's column batches ({@link RowFormat#COLUMNAR}): rows arrive unchecked, reading a
+     * row's features checks them as it goes, and {@code verdict} gives a row that fails its reason code.
      */
     FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> onColumnarBatches(RowVerdict verdict) {
-        return columnBatches -> score(new ColumnarRows(columnBatches), verdict::reasonCode, batches::createInternal);
+        return columnBatches -> score(new ColumnarRows(columnBatches), r -> null, verdict::reasonCode,
+                batches::createInternal);
     }
 
     /** The rows of consecutive column batches, each a reused view of the current batch. */
@@ -101,6 +103,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
 
     private <I, O> Iterator<O> score(Iterator<I> rows, BadRowFilter.ReasonCode<I> reasonCode,
+                                     BadRowFilter.ReasonCode<I> onReadFailure,
                                      IntFunction<ScoringBatch<I, O>> newBatch) {
         TaskContext task = TaskContext.get();
         if (!rows.hasNext()) {
@@ -110,7 +113,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
                 TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
         Predictor predictor = loaded.newPredictor(plan.batchSize());
-        BadRowFilter<I> good = new BadRowFilter<>(rows, reasonCode);
+        BadRowFilter<I> good = new BadRowFilter<>(rows, reasonCode, onReadFailure);
         BatchScoringIterator<I, O> scoring = new BatchScoringIterator<>(good, predictor,
                 newBatch.apply(plan.batchSize()));
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);

@@ -89,11 +89,17 @@ public final class RowChecks {
         }
         columns.add(firstFailing(checks).as(DETAIL));
         // a separate projection: Spark keeps the (costly) checks in the one below and splits their result here
+        Dataset<Row> detailed = input.select(columns.toArray(Column[]::new));
+        List<Column> split = new ArrayList<>();
+        for (String name : detailed.columns()) {
+            if (!name.equals(DETAIL)) {
+                split.add(col(quote(name)));
+            }
+        }
         Column detail = col(DETAIL);
-        return input.select(columns.toArray(Column[]::new))
-                .withColumn(REASON, expr("substr(" + DETAIL + ", instr(" + DETAIL + ", '|') + 1)"))
-                .withColumn(REASON_CODE, substring_index(detail, "|", 1))
-                .drop(DETAIL);
+        split.add(expr("substr(" + DETAIL + ", instr(" + DETAIL + ", '|') + 1)").as(REASON));
+        split.add(substring_index(detail, "|", 1).as(REASON_CODE));
+        return detailed.select(split.toArray(Column[]::new));
     }
 
     private static DataType typeOf(StructType schema, String name) {

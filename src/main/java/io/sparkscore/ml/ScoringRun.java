@@ -63,8 +63,13 @@ public final class ScoringRun {
     private final ModelSource model;
 
     /** The row checks and conversions for one input, resolved against one model; no Spark job runs. */
-    private record Checked(Dataset<Row> rows, Dataset<Row> good, RowBatch.Factory batches, StructType outSchema,
+    private record Checked(Dataset<Row> rows, RowBatch.Factory batches, StructType outSchema,
                            Map<String, String> keptAliases) {
+
+        /** The good rows, without the reason columns (built on demand: only calibration reads them). */
+        Dataset<Row> good() {
+            return rows.filter(col(RowChecks.REASON).isNull()).drop(RowChecks.REASON, RowChecks.REASON_CODE);
+        }
     }
 
     private ScoringRun(SparkSession spark, ScoringConfig config, ModelSpec spec, List<PredictionPath> paths,
@@ -190,8 +195,7 @@ public final class ScoringRun {
         }
         Dataset<Row> rows = RowChecks.checked(source, keptColumns, bindings, inputSizes, config.allowNaN(),
                 parseStrings);
-        Dataset<Row> good = rows.filter(col(RowChecks.REASON).isNull()).drop(RowChecks.REASON, RowChecks.REASON_CODE);
-        StructType goodSchema = good.schema();
+        StructType goodSchema = withoutReasons(rows.schema());
         FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, config.allowNaN());
         int[] keepIndexes = keptColumns.stream().mapToInt(goodSchema::fieldIndex).toArray();
         OutputLayout output = OutputLayout.of(signature, config.predictionColumns(),
@@ -205,8 +209,14 @@ public final class ScoringRun {
         }
         StructType keptFields = new StructType(kept);
         RowKey rowKey = new RowKey(keepIndexes, new StructType(keyFields));
-        return new Checked(rows, good, new RowBatch.Factory(mapping, rowKey, keepIndexes, keptFields, output,
+        return new Checked(rows, new RowBatch.Factory(mapping, rowKey, keepIndexes, keptFields, output,
                 inputSizes, RowFormat.choose(input.sparkSession())), output.schema(keptFields), aliases);
+    }
+
+    /** The schema of the checked rows without {@link RowChecks#REASON} and {@link RowChecks#REASON_CODE}. */
+    private static StructType withoutReasons(StructType checked) {
+        return new StructType(java.util.Arrays.stream(checked.fields()).filter(f -> !f.name().equals(RowChecks.REASON)
+                && !f.name().equals(RowChecks.REASON_CODE)).toArray(StructField[]::new));
     }
 
     /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}; report null when fixed. */
