@@ -74,7 +74,7 @@ final class MediumJobBench {
                 "rows/s", how));
         out.accept(Figure.context(2, m.name() + ", sparkscore rows/s / no-op job rows/s", scoredRate / noopRate,
                 "x", "ratio of the two medians above (the model's own compute is included, so < 1 is expected)"));
-        out.accept(Figure.atLeast(2, m.name() + ", sparkscore internal rows / external Rows", scoredRate
+        out.accept(Figure.atLeast(2, m.name() + ", sparkscore (default row format) / external Rows", scoredRate
                 / median(external), "x", 0.95, "no regression: the same job on " + RowFormat.KEY + "=external,"
                 + " interleaved; median of " + reps + " runs each (5% noise allowance)"));
     }

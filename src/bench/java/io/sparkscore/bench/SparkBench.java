@@ -97,6 +97,7 @@ final class SparkBench {
         double[] noopCpu = new double[reps];
         double[] sqlCpu = new double[reps];
         ModelSpec tiny = BenchModels.tiny();
+        String reads = "";
         for (int r = 0; r < reps; r++) {
             JobRuns.Run noopRun = JobRuns.time(rows, () -> Baselines.noop(s, input, work.resolve("out-noop")));
             noop[r] = noopRun.rowsPerSecond();
@@ -113,6 +114,7 @@ final class SparkBench {
             scored[r] = run.rowsPerSecond();
             scoredCpu[r] = run.rowsPerCpuSecond();
             scoringStage[r] = run.summary().scoringRowsPerSecond();
+            reads = run.summary().scoringInput();
         }
         String how = String.format("%,d rows, %d Parquet files, local[2]; median of %d runs, the jobs interleaved,"
                 + " after one calibrating job as warm-up", rows, FILES, reps);
@@ -121,7 +123,7 @@ final class SparkBench {
         double sqlRate = median(sql);
         out.accept(Figure.context(2, "tiny, sparkscore job with the fixed plan " + OVERHEAD_PLAN,
                 sparkscoreRowsPerSecond,
-                "rows/s", how + "; read, row checks, bad-row count, score, write, on Spark's internal rows"));
+                "rows/s", how + "; read, row checks, bad-row count, score, write; the scoring pass read " + reads));
         out.accept(Figure.context(2, "tiny, the same job on external Rows (" + RowFormat.KEY + "=external)",
                 median(external), "rows/s", how + "; the Row-encoder path, used where internal rows are not"
                         + " available"));
@@ -141,7 +143,7 @@ final class SparkBench {
                 + " wall clock); per run: " + ratios(scoredCpu, sqlCpu)));
         out.accept(Figure.context(2, "tiny, sparkscore rows per CPU-second / no-op job's", median(scoredCpu)
                 / median(noopCpu), "x", "per run: " + ratios(scoredCpu, noopCpu)));
-        out.accept(Figure.context(2, "tiny, sparkscore internal rows / external Rows", sparkscoreRowsPerSecond
+        out.accept(Figure.context(2, "tiny, sparkscore (default row format) / external Rows", sparkscoreRowsPerSecond
                 / median(external), "x", "ratio of the two sparkscore medians above; per run: "
                 + ratios(scored, external)));
         out.accept(Figure.context(2, "tiny, SQL-expression job / plain copy job", sqlRate / median(copy), "x",
