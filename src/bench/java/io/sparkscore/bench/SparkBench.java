@@ -143,7 +143,8 @@ final class SparkBench {
                 + " wall clock); per run: " + ratios(scoredCpu, sqlCpu)));
         out.accept(Figure.context(2, "tiny, sparkscore rows per CPU-second / no-op job's", median(scoredCpu)
                 / median(noopCpu), "x", "per run: " + ratios(scoredCpu, noopCpu)));
-        out.accept(Figure.context(2, "tiny, sparkscore (default row format) / external Rows", sparkscoreRowsPerSecond
+        out.accept(Figure.context(2, "tiny, sparkscore (default row format) / external Rows",
+                sparkscoreRowsPerSecond
                 / median(external), "x", "ratio of the two sparkscore medians above; per run: "
                 + ratios(scored, external)));
         out.accept(Figure.context(2, "tiny, SQL-expression job / plain copy job", sqlRate / median(copy), "x",
