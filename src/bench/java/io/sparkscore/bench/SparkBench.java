@@ -144,8 +144,7 @@ final class SparkBench {
         out.accept(Figure.context(2, "tiny, sparkscore rows per CPU-second / no-op job's", median(scoredCpu)
                 / median(noopCpu), "x", "per run: " + ratios(scoredCpu, noopCpu)));
         out.accept(Figure.context(2, "tiny, sparkscore (default row format) / external Rows",
-                sparkscoreRowsPerSecond
-                / median(external), "x", "ratio of the two sparkscore medians above; per run: "
+                sparkscoreRowsPerSecond / median(external), "x", "ratio of the two sparkscore medians above; per run: "
                 + ratios(scored, external)));
         out.accept(Figure.context(2, "tiny, SQL-expression job / plain copy job", sqlRate / median(copy), "x",
                 "what evaluating the model costs Spark itself; per run: " + ratios(sql, copy)));
