@@ -118,9 +118,9 @@ final class CalibrationBench {
                             maxBatch.get(PredictionPath.TF), maxBatch.get(PredictionPath.JVM), FINAL_ROUNDS, best,
                             Figure.fmt(medians.get(best)), Figure.fmt(medians.get(chosen)))));
             CalibrationReport gridReport = new CalibrationReport(grid, chosen, report.maxAbsDifference(),
-                    Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid");
+                    Map.of(), Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid");
             try (OutputStream png = Files.newOutputStream(results.resolve("calibration-grid-" + name + ".png"))) {
-                CalibrationChart.writePng(gridReport, png);
+                CalibrationChart.writePng(gridReport, name, png);
             }
         } finally {
             models.values().forEach(LoadedModel::close);

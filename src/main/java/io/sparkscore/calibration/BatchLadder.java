@@ -1,0 +1,96 @@
+package io.sparkscore.calibration;
+
+import io.sparkscore.runtime.LoadedModel;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One path and thread count climbing the batch-size ladder. It stops only on evidence, never on one noisy step: a
+ * step counts as worse than the best so far only when it is below it by more than both measurements' confidence
+ * intervals together (and at least {@link #MIN_SIGNIFICANT_DROP}), and only when a second measurement of that step
+ * agrees; two such steps in a row end the climb. It also ends at the top of the ladder, at the memory cap, or once
+ * the budget is spent (after {@link #MIN_STEPS} sizes, or when the next size's predicted cost exceeds what is left).
+ * Sizes not measured are reported as skipped, with the reason.
+ */
+final class BatchLadder {
+
+    /** Ladder sizes every path is measured at, whatever the budget: enough to see where its throughput goes. */
+    static final int MIN_STEPS = 3;
+    static final double MIN_SIGNIFICANT_DROP = 0.10;
+    private static final int DROPS_TO_STOP = 2;
+    /** A measurement takes at least this many calls (warm-up and timed rounds). */
+    private static final int MIN_CALLS_PER_STEP = 5;
+
+    private final CalibrationSettings settings;
+    private final CandidateMeter meter;
+    private final CalibrationBudget budget;
+
+    BatchLadder(CalibrationSettings settings, CandidateMeter meter, CalibrationBudget budget) {
+        this.settings = settings;
+        this.meter = meter;
+        this.budget = budget;
+    }
+
+    /** Climbs {@code model}'s ladder, adding its measurements to {@code measured} and what it left to {@code skipped}. */
+    void climb(LoadedModel model, int threads, List<Measurement> measured, Map<String, String> skipped) {
+        int[] sizes = Arrays.stream(settings.batchLadder()).filter(b -> b <= settings.maxBatchRows()).toArray();
+        if (sizes.length == 0) {
+            sizes = new int[] {settings.maxBatchRows()};
+        }
+        String label = Candidates.label(model.path(), threads);
+        CandidateMeter.Timing best = null;
+        CandidateMeter.Timing last = null;
+        int drops = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            int size = sizes[i];
+            if (i >= MIN_STEPS && (budget.spent(measured)
+                    || predictedNanos(last, size) > budget.remainingNanos(measured))) {
+                skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: the"
+                        + " calibration budget (%d ms) was spent", budget.millis(measured)));
+                return;
+            }
+            CandidateMeter.Timing t = meter.measure(model, size, threads, budget.sliceNanos(measured));
+            if (best != null && significantlyBelow(t, best)) {
+                // one slow slice is noise until a second measurement of the same size agrees
+                CandidateMeter.Timing again = meter.measure(model, size, threads, budget.sliceNanos(measured));
+                t = again.rowsPerSecond() > t.rowsPerSecond() ? again : t;
+                drops = significantlyBelow(t, best) ? drops + 1 : 0;
+            } else {
+                drops = 0;
+            }
+            measured.add(t.measurement());
+            last = t;
+            if (best == null || t.rowsPerSecond() > best.rowsPerSecond()) {
+                best = t;
+            }
+            if (drops >= DROPS_TO_STOP && i + 1 < sizes.length) {
+                skipped.put(label + " batch " + range(sizes, i + 1), String.format(Locale.ROOT, "not measured:"
+                                + " throughput fell significantly at two sizes in a row (batch %d and %d, each"
+                                + " confirmed twice) below its best (batch %d)", sizes[i - 1], size,
+                        best.measurement().batchSize()));
+                return;
+            }
+        }
+    }
+
+    private static boolean significantlyBelow(CandidateMeter.Timing t, CandidateMeter.Timing best) {
+        double noise = Math.max(MIN_SIGNIFICANT_DROP, t.relativeHalfWidth() + best.relativeHalfWidth());
+        return t.rowsPerSecond() < best.rowsPerSecond() * (1 - noise);
+    }
+
+    /** The next size's cost if its time per row stays what it was at the last size. */
+    private static double predictedNanos(CandidateMeter.Timing last, int size) {
+        if (last == null) {
+            return 0;
+        }
+        double nanosPerRow = 1e9 / last.rowsPerSecond();
+        return nanosPerRow * size * MIN_CALLS_PER_STEP;
+    }
+
+    private static String range(int[] sizes, int from) {
+        return from == sizes.length - 1 ? Integer.toString(sizes[from]) : sizes[from] + "-" + sizes[sizes.length - 1];
+    }
+}
