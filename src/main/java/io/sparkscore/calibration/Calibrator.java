@@ -67,7 +67,7 @@ public final class Calibrator {
         CalibrationBudget budget = new CalibrationBudget(settings, clock);
         PathCostGate gate = new PathCostGate(settings, budget);
         BatchLadder ladder = new BatchLadder(settings, meter, budget);
-        ParityCheck parity = new ParityCheck(codec, settings.parityTolerance());
+        ParityCheck parity = new ParityCheck(codec, settings.parityTolerance(), paths);
         List<Measurement> measured = new ArrayList<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         Map<Slot, LoadedModel> used = new LinkedHashMap<>();

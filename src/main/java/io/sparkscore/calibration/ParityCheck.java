@@ -6,12 +6,14 @@ import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.Predictor;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks that every path calibration measures computes the same model: the first path's outputs on the first sampled
- * rows are the reference, and each later path must match them within the tolerance that float32 rounding allows
- * for this model ({@link ParityTolerance}). A path calibration skips is never compared, and never chosen.
+ * Checks that every path calibration measures computes the same model: the outputs of the path listed first (in the
+ * order the caller gave the paths, whichever is measured first) on the first sampled rows are the reference, and
+ * each other path must match them within the tolerance that float32 rounding allows for this model on the reference
+ * path ({@link ParityTolerance}). A path calibration skips is never compared, and never chosen.
  */
 final class ParityCheck {
 
@@ -20,19 +22,22 @@ final class ParityCheck {
     private final BatchCodec codec;
     private final double tolerance;
     private final int rows;
+    private final List<PredictionPath> order;
     private LoadedModel reference;
     private float[][] referenceOutputs;
     private ParityTolerance allowed;
     private double maxAbsDifference;
     private int paths;
 
-    ParityCheck(BatchCodec codec, double tolerance) {
+    /** @param order the paths as the caller listed them: the first of them measured is the reference */
+    ParityCheck(BatchCodec codec, double tolerance, List<PredictionPath> order) {
         this.codec = codec;
         this.tolerance = tolerance;
+        this.order = List.copyOf(order);
         this.rows = Math.min(PARITY_ROWS, codec.rows());
     }
 
-    /** Compares {@code model}'s outputs with the reference path's; the first model given becomes the reference. */
+    /** Compares {@code model}'s outputs with the reference path's. */
     void add(LoadedModel model) {
         float[][] outputs = predict(model);
         paths++;
@@ -41,9 +46,23 @@ final class ParityCheck {
             referenceOutputs = outputs;
             return;
         }
+        if (allowed == null && order.indexOf(model.path()) < order.indexOf(reference.path())) {
+            // the path listed first arrived second: it becomes the reference, and the earlier one is compared
+            LoadedModel earlier = reference;
+            float[][] earlierOutputs = referenceOutputs;
+            reference = model;
+            referenceOutputs = outputs;
+            model = earlier;
+            outputs = earlierOutputs;
+        }
         if (allowed == null) {
+            codec.encode(rows, 0);
             allowed = ParityTolerance.measure(reference, codec.inputs(), rows, referenceOutputs, tolerance);
         }
+        compare(model, outputs);
+    }
+
+    private void compare(LoadedModel model, float[][] outputs) {
         for (int j = 0; j < referenceOutputs.length; j++) {
             for (int k = 0; k < referenceOutputs[j].length; k++) {
                 float a = referenceOutputs[j][k];
