@@ -33,10 +33,15 @@ final class MediumJobBench {
         this.out = out;
     }
 
+    /** Rows of the medium job (and the job size section 4's calibrator reruns assume for medium_cal). */
+    static long rows(boolean quick) {
+        return quick ? 3_000 : 10_000;
+    }
+
     void run() {
         BenchModels.Medium m = BenchModels.MEDIUM_CALIBRATION;
         ModelSpec spec = BenchModels.medium(m);
-        long rows = quick ? 3_000 : 10_000;
+        long rows = rows(quick);
         SparkSession s = spark.session("local[2]");
         Path model = work.resolve(spec.name() + ".keras");
         KerasArchiveWriter.write(spec, model);
