@@ -38,7 +38,7 @@ final class MediumJobBench {
         return quick ? 3_000 : 10_000;
     }
 
-    void run() {
+    void run(java.util.Set<Integer> sections) {
         BenchModels.Medium m = BenchModels.MEDIUM_CALIBRATION;
         ModelSpec spec = BenchModels.medium(m);
         long rows = rows(quick);
@@ -57,6 +57,9 @@ final class MediumJobBench {
                 + " column: calibration %d ms of %.1f s, chose %s", rows, ModelSignature.of(spec).inputSize(0),
                 p.calibrationMillis(), calibrating.seconds(), plan)));
 
+        if (!sections.contains(2)) {
+            return;
+        }
         int reps = quick ? 1 : 2;
         double[] scored = new double[reps];
         double[] external = new double[reps];

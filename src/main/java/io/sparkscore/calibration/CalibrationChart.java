@@ -38,6 +38,7 @@ public final class CalibrationChart {
     private static final Color[] LINES = {new Color(0x1F77B4), new Color(0x2CA02C), new Color(0xFF7F0E),
         new Color(0x9467BD), new Color(0x8C564B), new Color(0x17BECF)};
     private static final int CAPTION_ENTRIES = 6;
+    private static final int CAPTION_LINE_CHARS = 140;
 
     private CalibrationChart() {
     }
@@ -66,15 +67,21 @@ public final class CalibrationChart {
         plot.setDomainGridlinePaint(new Color(0xDDDDDD));
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         plot.setOutlinePaint(Color.GRAY);
+        plot.getRangeAxis().setUpperMargin(0.15);
+        plot.getRangeAxis().setLowerMargin(0.1);
         if (chosen != null) {
             XYPointerAnnotation label = new XYPointerAnnotation(String.format(Locale.ROOT, "chosen: %s batch %d, %s"
                     + " rows/s", Candidates.label(chosen.path(), chosen.threads()), chosen.batchSize(),
                     ChartAxes.rate(chosen.rowsPerSecond())), chosen.batchSize(), chosen.rowsPerSecond(),
-                    chosen.batchSize() > 1024 ? -2.4 : -0.7);
+                    // the chosen plan is usually the top of the chart: label below it, towards the middle
+                    chosen.batchSize() > 256 ? Math.PI / 2 + 0.6 : Math.PI / 2 - 0.6);
             label.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
             label.setPaint(CHOSEN);
             label.setArrowPaint(CHOSEN);
-            label.setTextAnchor(chosen.batchSize() > 1024 ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT);
+            label.setTextAnchor(chosen.batchSize() > 256 ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);
+            label.setBaseRadius(48);
+            label.setTipRadius(11);
+            label.setLabelOffset(4);
             plot.addAnnotation(label);
         }
         JFreeChart chart = new JFreeChart("sparkscore calibration of " + modelName + " on " + report.ranOn(),
@@ -116,6 +123,22 @@ public final class CalibrationChart {
             lines.subList(CAPTION_ENTRIES, lines.size()).clear();
             lines.add("... and " + more + " more in _sparkscore_calibration.json");
         }
-        return String.join("\n", lines);
+        return String.join("\n", lines.stream().map(CalibrationChart::wrap).toList());
+    }
+
+    /** Breaks a caption entry at spaces into lines that fit the chart's width. */
+    private static String wrap(String entry) {
+        StringBuilder wrapped = new StringBuilder();
+        int lineStart = 0;
+        for (String word : entry.split(" ")) {
+            if (wrapped.length() - lineStart + word.length() > CAPTION_LINE_CHARS && wrapped.length() > lineStart) {
+                wrapped.append("\n    ");
+                lineStart = wrapped.length() - 4;
+            } else if (wrapped.length() > 0) {
+                wrapped.append(' ');
+            }
+            wrapped.append(word);
+        }
+        return wrapped.toString();
     }
 }

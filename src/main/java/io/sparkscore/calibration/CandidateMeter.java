@@ -17,7 +17,7 @@ public interface CandidateMeter {
         }
     }
 
-    /** Untimed calls of {@code model} at {@code batch} rows for about {@code nanos} (at least two calls). */
+    /** Untimed calls of {@code model} at {@code batch} rows for about {@code nanos} (at least one call). */
     void warmUp(LoadedModel model, int batch, long nanos);
 
     /** Times calls of {@code model} at {@code batch} rows for about {@code sliceNanos}, after a short warm-up. */

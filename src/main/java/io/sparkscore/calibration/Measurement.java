@@ -8,14 +8,24 @@ import java.io.Serializable;
 
 /**
  * The measured throughput of one candidate plan on real sampled rows, warm-up excluded. Times include copying rows
- * into the batch buffers and reading the outputs back, as scoring does.
+ * into the batch buffers and reading the outputs back, as scoring does. The throughput is the median timed round's
+ * ({@code batchSize / p50BatchMillis}): on a shared machine a few rounds are stretched by other processes or the GC,
+ * which says nothing about the plan, and would let the luck of one time slice decide between plans. The mean over
+ * all rounds stays available as {@link #msPerBatch()}.
  */
 public record Measurement(PredictionPath path, int batchSize, int threads, long batches, long rows, double seconds,
                           double p50BatchMillis, double p95BatchMillis) implements Serializable {
 
+    public Measurement {
+        if (!(p50BatchMillis > 0) || Double.isInfinite(p50BatchMillis)) {
+            throw new IllegalArgumentException("the median batch time must be a positive number of milliseconds, got "
+                    + p50BatchMillis);
+        }
+    }
+
     @JsonProperty("rowsPerSecond")
     public double rowsPerSecond() {
-        return rows / seconds;
+        return batchSize * 1000.0 / p50BatchMillis;
     }
 
     @JsonProperty("msPerBatch")

@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 public final class TimedMeter implements CandidateMeter {
 
-    private static final int MIN_WARM_CALLS = 2;
+    private static final int MIN_WARM_CALLS = 1;
     private static final int MIN_TIMED_ROUNDS = 3;
     private static final int STABLE_AFTER_ROUNDS = 8;
     private static final double MIN_ROUND_NANOS = 50_000;

@@ -12,7 +12,7 @@ class CalibrationBudgetTest {
 
     /** 1M rows/s measured so far. */
     private static final List<Measurement> MEASURED = List.of(
-            new Measurement(PredictionPath.JVM, 100, 1, 10_000, 1_000_000, 1.0, 0, 0));
+            new Measurement(PredictionPath.JVM, 100, 1, 10_000, 1_000_000, 1.0, 0.1, 0.1));
 
     private static long budget(long rows, int slots) {
         CalibrationSettings settings = CalibrationSettings.defaults().withBudget(100, 300, 30_000)

@@ -62,7 +62,7 @@ final class ScriptedMeter implements CandidateMeter {
         long rows = Math.max(batch, Math.round(rate * seconds));
         long batches = Math.max(1, rows / batch);
         return new Timing(new Measurement(model.path(), batch, threads, batches, batches * batch,
-                batches * batch / rate, 0, 0), 0.02);
+                batches * batch / rate, batch * 1000 / rate, batch * 1000 / rate), 0.02);
     }
 
     @Override
