@@ -15,8 +15,10 @@ import java.util.Map;
  * the budget is spent (after {@link #MIN_STEPS} sizes, or when the next size's predicted cost exceeds what is left)
  * — unless throughput is still climbing steeply: then the next size is measured while the scoring time that the last
  * step's gain promises to save, were it repeated, is worth at least {@link #WORTH_CLIMBING} times the step's cost
- * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). Sizes not measured are reported as
- * skipped, with the reason.
+ * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). On a plateau ({@link #PLATEAU_STEPS}
+ * sizes in a row without a significant gain) it stops once the next size would cost more than a measurement slice:
+ * there, larger batches only cost memory and calibration time. Sizes not measured are reported as skipped, with the
+ * reason.
  */
 final class BatchLadder {
 
@@ -24,6 +26,8 @@ final class BatchLadder {
     static final int MIN_STEPS = 3;
     static final double MIN_SIGNIFICANT_DROP = 0.10;
     private static final int DROPS_TO_STOP = 2;
+    /** Sizes in a row without a significant gain that make a plateau. */
+    private static final int PLATEAU_STEPS = 2;
     /** A measurement takes at least this many calls (warm-up and timed rounds). */
     private static final int MIN_CALLS_PER_STEP = 4;
     /** Beyond the budget, a step must promise to save this many times what it costs. */
@@ -50,9 +54,16 @@ final class BatchLadder {
         CandidateMeter.Timing last = null;
         CandidateMeter.Timing previous = null;
         int drops = 0;
+        int flat = 0;
         for (int i = 0; i < sizes.length; i++) {
             int size = sizes[i];
             double cost = Math.max(predictedNanos(last, size), budget.sliceNanos(measured));
+            if (flat >= PLATEAU_STEPS && predictedNanos(last, size) > budget.sliceNanos(measured)) {
+                skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: throughput"
+                        + " stopped rising at batch %d, and larger batches take longer than a measurement slice",
+                        best.measurement().batchSize()));
+                return;
+            }
             if (i >= MIN_STEPS && (budget.spent(measured) || cost > budget.remainingNanos(measured))
                     && !stillClimbing(previous, last, cost, measured)) {
                 skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: the"
@@ -71,6 +82,8 @@ final class BatchLadder {
             measured.add(t.measurement());
             previous = last;
             last = t;
+            boolean gained = best == null || t.rowsPerSecond() > best.rowsPerSecond() * (1 + MIN_SIGNIFICANT_DROP);
+            flat = gained ? 0 : flat + 1;
             if (best == null || t.rowsPerSecond() > best.rowsPerSecond()) {
                 best = t;
             }
@@ -94,7 +107,8 @@ final class BatchLadder {
         if (gain < MIN_SIGNIFICANT_DROP) {
             return false;
         }
-        double savedNanos = budget.predictedScoringMillis(CalibrationBudget.best(measured)) * 1e6 * gain / (1 + gain);
+        double savedNanos = budget.predictedScoringMillis(CalibrationBudget.bestMean(measured)) * 1e6 * gain
+                / (1 + gain);
         return savedNanos >= WORTH_CLIMBING * costNanos;
     }
 

@@ -5,7 +5,8 @@ import java.util.function.LongSupplier;
 
 /**
  * How much time one calibration run may spend measuring: {@link CalibrationSettings#MAX_SHARE_OF_JOB} of the scoring
- * time that the best plan measured so far predicts for the job (its rows over its task slots), never less than
+ * time that the best plan measured so far predicts for the job (its rows over its task slots, at the mean rate the
+ * job would see on this machine now), never less than
  * {@link CalibrationSettings#MIN_BUDGET_MILLIS} and never more than the configured total; the total when the job's
  * size is unknown. The share is re-evaluated as measurements come in, so a model whose calls cost microseconds gets a
  * budget of a fraction of a second. Model builds are excused: whether a build may happen is decided by its own rule
@@ -35,7 +36,7 @@ final class CalibrationBudget {
         long budget = settings.totalMillis();
         if (settings.expectedRows() > 0) {
             long share = measured.isEmpty() ? 0
-                    : (long) (CalibrationSettings.MAX_SHARE_OF_JOB * predictedScoringMillis(best(measured)));
+                    : (long) (CalibrationSettings.MAX_SHARE_OF_JOB * predictedScoringMillis(bestMean(measured)));
             budget = Math.min(budget, Math.max(CalibrationSettings.MIN_BUDGET_MILLIS, share));
         }
         return budget;
@@ -77,5 +78,10 @@ final class CalibrationBudget {
 
     static double best(List<Measurement> measured) {
         return measured.stream().mapToDouble(Measurement::rowsPerSecond).max().orElseThrow();
+    }
+
+    /** The best throughput as the job would see it now: the mean rate, other processes' share of the CPU included. */
+    static double bestMean(List<Measurement> measured) {
+        return measured.stream().mapToDouble(Measurement::meanRowsPerSecond).max().orElseThrow();
     }
 }

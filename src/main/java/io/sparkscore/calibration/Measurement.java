@@ -11,7 +11,8 @@ import java.io.Serializable;
  * into the batch buffers and reading the outputs back, as scoring does. The throughput is the median timed round's
  * ({@code batchSize / p50BatchMillis}): on a shared machine a few rounds are stretched by other processes or the GC,
  * which says nothing about the plan, and would let the luck of one time slice decide between plans. The mean over
- * all rounds stays available as {@link #msPerBatch()}.
+ * all rounds ({@link #msPerBatch()}, {@link #meanRowsPerSecond()}) is what a job on this machine sees now, with the
+ * other processes' share taken out, so predictions of the job's time use it.
  */
 public record Measurement(PredictionPath path, int batchSize, int threads, long batches, long rows, double seconds,
                           double p50BatchMillis, double p95BatchMillis) implements Serializable {
@@ -26,6 +27,11 @@ public record Measurement(PredictionPath path, int batchSize, int threads, long 
     @JsonProperty("rowsPerSecond")
     public double rowsPerSecond() {
         return batchSize * 1000.0 / p50BatchMillis;
+    }
+
+    @JsonProperty("meanRowsPerSecond")
+    public double meanRowsPerSecond() {
+        return rows / seconds;
     }
 
     @JsonProperty("msPerBatch")

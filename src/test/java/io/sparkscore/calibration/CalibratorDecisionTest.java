@@ -63,6 +63,19 @@ class CalibratorDecisionTest {
     }
 
     @Test
+    void onAPlateauTheLadderStopsWhereCallsOutgrowAMeasurementSlice() {
+        // 1,000 rows/s at every size: batch 256 would take a second a call, for nothing
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, b -> 1e3));
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
+                JVM);
+
+        assertThat(meter.measuredBatches(JVM)).doesNotContain(256);
+        assertThat(report.skippedCandidates().get("jvm batch 256-65536")).startsWith("not measured: throughput"
+                + " stopped rising at batch");
+        assertThat(report.chosen()).isEqualTo(new Plan(JVM, 1, 1));
+    }
+
+    @Test
     void theJvmPathIsWarmedBeforeItsLadderStarts() {
         ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024));
         run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(), JVM);
