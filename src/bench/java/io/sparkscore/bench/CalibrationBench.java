@@ -38,7 +38,7 @@ import java.util.function.Consumer;
 final class CalibrationBench {
 
     private static final int SAMPLE_ROWS = 4096;
-    private static final int FINAL_ROUNDS = 3;
+    private static final int FINAL_ROUNDS = 5;
     static final int RERUNS = 5;
     private static final int SLOTS = 2;
     /** The grid harness times reps of at least this long and takes their median, over at least this long. */

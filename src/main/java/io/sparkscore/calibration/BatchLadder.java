@@ -12,7 +12,8 @@ import java.util.Map;
  * step counts as worse than the best so far only when it is below it by more than both measurements' confidence
  * intervals together (and at least {@link #MIN_SIGNIFICANT_DROP}), and only when a second measurement of that step
  * agrees; two such steps in a row end the climb. It also ends at the top of the ladder, at the memory cap, or once
- * the budget is spent (after {@link #MIN_STEPS} sizes, or when the next size's predicted cost exceeds what is left)
+ * the budget is spent (after {@link #MIN_STEPS} cheap sizes, or when the next size's predicted cost exceeds what is
+ * left)
  * — unless throughput is still climbing steeply: then the next size is measured while the scoring time that the last
  * step's gain promises to save, were it repeated, is worth at least {@link #WORTH_CLIMBING} times the step's cost
  * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). On a plateau ({@link #PLATEAU_STEPS}
@@ -22,8 +23,12 @@ import java.util.Map;
  */
 final class BatchLadder {
 
-    /** Ladder sizes every path is measured at, whatever the budget: enough to see where its throughput goes. */
-    static final int MIN_STEPS = 3;
+    /**
+     * Ladder sizes (1 to 1024 on the default ladder) every path is measured at whatever the budget, as long as their
+     * calls are cheap (predicted within a measurement slice): throughput often stays flat over the small sizes,
+     * where converting rows dominates, and only then rises.
+     */
+    static final int MIN_STEPS = 6;
     static final double MIN_SIGNIFICANT_DROP = 0.10;
     private static final int DROPS_TO_STOP = 2;
     /** Sizes in a row without a significant gain that make a plateau. */
@@ -43,7 +48,7 @@ final class BatchLadder {
         this.budget = budget;
     }
 
-    /** Climbs {@code model}'s ladder, adding its measurements to {@code measured} and what it left to {@code skipped}. */
+    /** Climbs {@code model}'s ladder into {@code measured}; what it leaves out goes to {@code skipped}, with why. */
     void climb(LoadedModel model, int threads, List<Measurement> measured, Map<String, String> skipped) {
         int[] sizes = Arrays.stream(settings.batchLadder()).filter(b -> b <= settings.maxBatchRows()).toArray();
         if (sizes.length == 0) {
@@ -57,15 +62,17 @@ final class BatchLadder {
         int flat = 0;
         for (int i = 0; i < sizes.length; i++) {
             int size = sizes[i];
-            double cost = Math.max(predictedNanos(last, size), budget.sliceNanos(measured));
-            if (flat >= PLATEAU_STEPS && predictedNanos(last, size) > budget.sliceNanos(measured)) {
+            long slice = budget.sliceNanos(measured);
+            boolean cheap = predictedNanos(last, size) <= slice;
+            double cost = Math.max(predictedNanos(last, size), slice);
+            if (flat >= PLATEAU_STEPS && !cheap) {
                 skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: throughput"
                         + " stopped rising at batch %d, and larger batches take longer than a measurement slice",
                         best.measurement().batchSize()));
                 return;
             }
-            if (i >= MIN_STEPS && (budget.spent(measured) || cost > budget.remainingNanos(measured))
-                    && !stillClimbing(previous, last, cost, measured)) {
+            boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
+            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !stillClimbing(previous, last, cost, measured)) {
                 skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: the"
                         + " calibration budget (%d ms) was spent", budget.millis(measured)));
                 return;
@@ -117,12 +124,12 @@ final class BatchLadder {
         return t.rowsPerSecond() < best.rowsPerSecond() * (1 - noise);
     }
 
-    /** The next size's cost if its time per row stays what it was at the last size. */
+    /** The next size's cost if its time per row stays what it was at the last size (as this machine gives it now). */
     private static double predictedNanos(CandidateMeter.Timing last, int size) {
         if (last == null) {
             return 0;
         }
-        double nanosPerRow = 1e9 / last.rowsPerSecond();
+        double nanosPerRow = 1e9 / last.measurement().meanRowsPerSecond();
         return nanosPerRow * size * MIN_CALLS_PER_STEP;
     }
 

@@ -22,6 +22,10 @@ public record Measurement(PredictionPath path, int batchSize, int threads, long 
             throw new IllegalArgumentException("the median batch time must be a positive number of milliseconds, got "
                     + p50BatchMillis);
         }
+        if (!(seconds > 0) || batches < 1) {
+            throw new IllegalArgumentException("a measurement needs at least one timed batch and a positive time, got "
+                    + batches + " batches in " + seconds + " s");
+        }
     }
 
     @JsonProperty("rowsPerSecond")

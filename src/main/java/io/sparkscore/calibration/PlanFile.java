@@ -141,7 +141,8 @@ final class PlanFile {
                         number(m, "p50BatchMillis"), number(m, "p95BatchMillis")));
             }
             return new CalibrationReport(measurements, plan, number(root, "maxAbsDifference"),
-                    strings(root, "excludedPaths"), strings(root, "skippedCandidates"), integer(root, "sampleRows"), longInt(root, "durationMillis"), text(root, "ranOn"));
+                    strings(root, "excludedPaths"), strings(root, "skippedCandidates"), integer(root, "sampleRows"),
+                    longInt(root, "durationMillis"), text(root, "ranOn"));
         } catch (IllegalArgumentException e) {
             throw new NotAPlan("it holds an invalid value (" + e.getMessage() + ")");
         }

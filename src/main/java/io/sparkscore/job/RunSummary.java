@@ -86,7 +86,8 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
                 plan.batchSize, plan.intraOpThreads, plan.source,
                 plan.source.equals("calibrated") ? ", calibration " + plan.calibrationMillis + " ms" : ""));
         if (!plan.measured.isEmpty()) {
-            b.append(String.format(Locale.ROOT, "            measured %d candidates, fastest %s%n", plan.measured.size(),
+            b.append(String.format(Locale.ROOT, "            measured %d candidates, fastest %s%n",
+                    plan.measured.size(),
                     plan.measured.stream().limit(3).map(c -> String.format(Locale.ROOT, "%s/%d/%d %,d rows/s",
                             c.path, c.batchSize, c.threads, c.rowsPerSecond)).toList()));
         }

@@ -127,8 +127,8 @@ class PlanStoreTest {
                 good.replace("\"batchSize\" : 1024", "\"batchSize\" : 0"), "it holds an invalid value (batch size must be at least 1",
                 good.replace("\"batchSize\" : 1024", "\"batchSize\" : 4294967298"), "field 'batchSize' is not a 32-bit integer",
                 good.replace("\"ranOn\"", "\"ranAt\""), "field 'ranOn' is missing",
-                good.replace("\"p50BatchMillis\" : 0.11", "\"p50BatchMillis\" : 0"), "it holds an invalid value (the median"
-                        + " batch time must be a positive number",
+                good.replace("\"p50BatchMillis\" : 0.11", "\"p50BatchMillis\" : 0"),
+                "it holds an invalid value (the median batch time must be a positive number",
                 "[".repeat(100_000), "it is not JSON");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             plant(entry, c.getKey().getBytes(StandardCharsets.UTF_8));
