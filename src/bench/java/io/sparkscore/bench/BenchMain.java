@@ -66,7 +66,7 @@ public final class BenchMain {
                 new CalibrationBench(quick, results, sink).run();
             }
             if (only.contains(2) || only.contains(4)) {
-                new MediumJobBench(quick, work, spark, sink).run();
+                new MediumJobBench(quick, work, spark, sink).run(only);
             }
             if (only.contains(2) || only.contains(3) || only.contains(4) || only.contains(5)) {
                 new SparkBench(quick, work, spark, sink).run(only);

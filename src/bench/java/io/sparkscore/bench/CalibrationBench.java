@@ -29,14 +29,25 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Section 4: runs sparkscore's calibrator with the job's settings, then measures the exhaustive grid (both paths,
- * every batch size of the ladder up to a cap, one intra-op thread as with {@code spark.task.cpus=1}) with a longer
- * harness, and reports how close the chosen plan comes to the grid's best.
+ * Section 4: runs sparkscore's calibrator {@value #RERUNS} times per setting (the settings a job of a given size
+ * uses on local[2] with spark.task.cpus=1, or none when the job's size is unknown, as for {@code calibrate}), then
+ * measures the exhaustive grid (both paths, every batch size of the ladder up to a cap, one intra-op thread) with a
+ * longer harness, and reports the worst rerun's chosen plan against the grid's best: a plan that is only right most
+ * of the time is not one a scheduled job can trust.
  */
 final class CalibrationBench {
 
     private static final int SAMPLE_ROWS = 4096;
-    private static final int FINAL_ROUNDS = 3;
+    private static final int FINAL_ROUNDS = 5;
+    static final int RERUNS = 5;
+    private static final int SLOTS = 2;
+    /** The grid harness times reps of at least this long and takes their median, over at least this long. */
+    private static final long REP_NANOS = 1_000_000;
+    private static final long TIMED_NANOS = 300_000_000;
+
+    /** Calibrator settings to rerun, what they stand for, and whether the 0.95 goal applies. */
+    private record Setting(String label, CalibrationSettings settings, boolean goal) {
+    }
 
     private final boolean quick;
     private final Path results;
@@ -49,17 +60,26 @@ final class CalibrationBench {
     }
 
     void run() throws IOException {
-        grid("tiny", "", BenchModels.tiny(), Map.of(PredictionPath.TF, 65536, PredictionPath.JVM, 65536));
+        // The settings CalibrationStage uses: warm-up 100 ms, 300 ms per candidate, 30 s cap, one thread.
+        CalibrationSettings stage = CalibrationSettings.defaults().withThreads(1, 1).withBudget(100, 300, 30_000);
+        long tinyRows = SparkBench.tinyJobRows(quick);
+        grid("tiny", "", BenchModels.tiny(), Map.of(PredictionPath.TF, 65536, PredictionPath.JVM, 65536),
+                List.of(new Setting(String.format("the %,d-row tiny job's settings", tinyRows),
+                        stage.withJob(tinyRows, SLOTS), true)));
         BenchModels.Medium m = BenchModels.MEDIUM_CALIBRATION;
+        long mediumRows = MediumJobBench.rows(quick);
         // The jvm path is slow on this model and gets slower per row with bigger batches: its large sizes would
         // take minutes each, so its grid stops lower.
         grid(m.name(), m.describe(), BenchModels.medium(m), quick
-                ? Map.of(PredictionPath.TF, 4096, PredictionPath.JVM, 256)
-                : Map.of(PredictionPath.TF, 16384, PredictionPath.JVM, 1024));
+                        ? Map.of(PredictionPath.TF, 4096, PredictionPath.JVM, 256)
+                        : Map.of(PredictionPath.TF, 16384, PredictionPath.JVM, 1024),
+                List.of(new Setting("job size unknown (as calibrate and the Spark ML stage)", stage, true),
+                        new Setting(String.format("the %,d-row medium job's settings (budget: 3%% of its"
+                                + " predicted scoring time)", mediumRows), stage.withJob(mediumRows, SLOTS), false)));
     }
 
-    private void grid(String name, String model, ModelSpec spec, Map<PredictionPath, Integer> maxBatch)
-            throws IOException {
+    private void grid(String name, String model, ModelSpec spec, Map<PredictionPath, Integer> maxBatch,
+                      List<Setting> settings) throws IOException {
         ModelSignature sig = ModelSignature.of(spec);
         float[][] sample = {BenchModels.randomRows(SAMPLE_ROWS, sig.inputSize(0), 11)};
         Map<PredictionPath, LoadedModel> models = new EnumMap<>(PredictionPath.class);
@@ -67,29 +87,35 @@ final class CalibrationBench {
             for (PredictionPath path : PredictionPath.values()) {
                 models.put(path, PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded()));
             }
-            // The settings CalibrationStage uses on an executor with spark.task.cpus=1.
-            CalibrationSettings settings = CalibrationSettings.defaults().withThreads(1, 1)
-                    .withBudget(100, 300, 30_000);
-            CalibrationReport report = new Calibrator(settings).run(List.of(PredictionPath.values()), Map.of(),
-                    (path, threads) -> models.get(path), new CalibrationSample(sig, sample, SAMPLE_ROWS), "driver");
-            Plan chosen = report.chosen();
+            // The models are built beforehand, but the provider does not say so: the calibrator decides on
+            // building as on a fresh executor.
+            Map<Setting, List<CalibrationReport>> reruns = new LinkedHashMap<>();
+            for (Setting s : settings) {
+                List<CalibrationReport> reports = new ArrayList<>();
+                for (int r = 0; r < RERUNS; r++) {
+                    reports.add(new Calibrator(s.settings()).run(List.of(PredictionPath.values()), Map.of(),
+                            (path, threads) -> models.get(path), new CalibrationSample(sig, sample, SAMPLE_ROWS),
+                            "driver"));
+                }
+                reruns.put(s, reports);
+            }
+            List<Plan> chosen = reruns.values().stream().flatMap(List::stream).map(CalibrationReport::chosen)
+                    .distinct().toList();
 
             List<Measurement> grid = new ArrayList<>();
             for (PredictionPath path : PredictionPath.values()) {
                 for (int batch : CalibrationSettings.DEFAULT_LADDER) {
-                    if (batch <= maxBatch.get(path) || plan(path, batch).equals(chosen)) {
+                    if (batch <= maxBatch.get(path) || chosen.contains(plan(path, batch))) {
                         grid.add(measure(models.get(path), batch, new CalibrationSample(sig, sample, SAMPLE_ROWS)));
                     }
                 }
             }
             // The grid's maximum is biased upwards by noise (the luckiest candidate wins), so the top candidates
-            // and the chosen plan are measured again, in alternating rounds, and compared on those medians.
+            // and every chosen plan are measured again, in alternating rounds, and compared on those medians.
             List<Plan> finalists = new ArrayList<>();
             grid.stream().sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed()).limit(3)
                     .forEach(g -> finalists.add(g.plan()));
-            if (!finalists.contains(chosen)) {
-                finalists.add(chosen);
-            }
+            chosen.stream().filter(c -> !finalists.contains(c)).forEach(finalists::add);
             Map<Plan, double[]> rates = new LinkedHashMap<>();
             finalists.forEach(f -> rates.put(f, new double[FINAL_ROUNDS]));
             for (int round = 0; round < FINAL_ROUNDS; round++) {
@@ -99,35 +125,56 @@ final class CalibrationBench {
                 }
             }
             Map<Plan, Double> medians = new LinkedHashMap<>();
-            rates.forEach((plan, r) -> {
-                double[] sorted = r.clone();
-                Arrays.sort(sorted);
-                medians.put(plan, CallTimer.median(sorted));
-            });
+            rates.forEach((plan, r) -> medians.put(plan, median(r)));
             Plan best = medians.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            out.accept(Figure.context(4, name + ", calibrator's run time (chose " + chosen + ")",
-                    report.durationMillis(), "ms", String.format("%sCalibrator in the driver with the job's settings"
-                            + " (warm-up 100 ms, 300 ms per candidate, 30 s budget, ladder pruning) on %d sampled"
-                            + " rows, %d candidates measured", model.isEmpty() ? "" : model + "; ", SAMPLE_ROWS,
-                            report.measurements().size())));
-            out.accept(Figure.atLeast(4, name + ", chosen rows/s / best rows/s of the exhaustive grid",
-                    medians.get(chosen) / medians.get(best), "x", 0.95, String.format(
-                            "grid: batch 1..%d on tf, 1..%d on jvm, 1 thread, each >= 200 ms warm-up then median of"
-                                    + " 5 reps >= 100 ms; grid top 3 and the chosen plan re-measured in %d alternating"
-                                    + " rounds, medians: best %s at %s rows/s, chosen at %s rows/s",
-                            maxBatch.get(PredictionPath.TF), maxBatch.get(PredictionPath.JVM), FINAL_ROUNDS, best,
-                            Figure.fmt(medians.get(best)), Figure.fmt(medians.get(chosen)))));
-            CalibrationReport gridReport = new CalibrationReport(grid, chosen, report.maxAbsDifference(),
-                    Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid");
+            reruns.forEach((setting, reports) -> report(name, model, setting, reports, medians, best, maxBatch));
+            CalibrationReport gridReport = new CalibrationReport(grid, best, reruns.values().iterator().next().get(0)
+                    .maxAbsDifference(), Map.of(), Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid (ringed: its"
+                    + " best)");
             try (OutputStream png = Files.newOutputStream(results.resolve("calibration-grid-" + name + ".png"))) {
-                CalibrationChart.writePng(gridReport, png);
+                CalibrationChart.writePng(gridReport, name, png);
             }
         } finally {
             models.values().forEach(LoadedModel::close);
         }
     }
 
-    /** Rows per second of one plan: encode (copy) rows, predict, as the calibrator times it, with longer runs. */
+    private void report(String name, String model, Setting setting, List<CalibrationReport> reports,
+                        Map<Plan, Double> medians, Plan best, Map<PredictionPath, Integer> maxBatch) {
+        double[] ratios = reports.stream().mapToDouble(r -> medians.get(r.chosen()) / medians.get(best)).toArray();
+        double[] millis = reports.stream().mapToDouble(CalibrationReport::durationMillis).toArray();
+        StringBuilder perRun = new StringBuilder();
+        for (int r = 0; r < reports.size(); r++) {
+            Plan c = reports.get(r).chosen();
+            perRun.append(r > 0 ? "; " : "").append(String.format("%s/%d %.3f in %.0f ms", c.path().id(),
+                    c.batchSize(), ratios[r], millis[r]));
+        }
+        String figure = name + ", " + setting.label();
+        out.accept(Figure.context(4, figure + ": calibrator's run time, median of " + RERUNS + " reruns",
+                median(millis), "ms", String.format("%sCalibrator in the driver on %d sampled rows; max %.0f ms;"
+                        + " first rerun skipped: %s", model.isEmpty() ? "" : model + "; ", SAMPLE_ROWS,
+                        Arrays.stream(millis).max().orElseThrow(), reports.get(0).skippedCandidates().keySet())));
+        String how = String.format("grid: batch 1..%d on tf, 1..%d on jvm, 1 thread, each >= 200 ms warm-up then"
+                        + " the median of >= 1 ms reps over >= 0.3 s; grid top 3 and every chosen plan re-measured in"
+                        + " %d alternating rounds, medians: best %s at %s rows/s; per rerun: %s",
+                maxBatch.get(PredictionPath.TF), maxBatch.get(PredictionPath.JVM), FINAL_ROUNDS, best,
+                Figure.fmt(medians.get(best)), perRun);
+        String title = figure + ": worst of " + RERUNS + " reruns, chosen rows/s / best rows/s of the exhaustive grid";
+        double worst = Arrays.stream(ratios).min().orElseThrow();
+        out.accept(setting.goal() ? Figure.atLeast(4, title, worst, "x", 0.95, how)
+                : Figure.context(4, title, worst, "x", how));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return CallTimer.median(sorted);
+    }
+
+    /**
+     * Rows per second of one plan: encode (copy) rows and predict, as the calibrator times it, for longer: reps of
+     * at least {@link #REP_NANOS}, and their median, so that other processes' time slices do not decide the grid.
+     */
     private static Measurement measure(LoadedModel model, int batch, CalibrationSample codec) {
         codec.reserve(batch);
         try (Predictor p = model.newPredictor(batch)) {
@@ -144,14 +191,15 @@ final class CalibrationBench {
                 warmCalls++;
             }
             double nanosPerCall = (System.nanoTime() - warmStart) / (double) warmCalls;
-            int calls = (int) Math.max(1, Math.ceil(100_000_000L / nanosPerCall));
+            int calls = (int) Math.max(1, Math.ceil(REP_NANOS / nanosPerCall));
+            int reps = (int) Math.max(5, Math.ceil(TIMED_NANOS / (nanosPerCall * calls)));
             CallTimer.Timing t = CallTimer.time(() -> {
                 call.run();
                 return codec.outputs()[0][0];
-            }, 0, 5, calls);
-            double seconds = t.medianMs() * calls / 1000.0;
-            return new Measurement(model.path(), batch, 1, calls, (long) calls * batch, seconds, t.medianMs(),
-                    t.maxMs());
+            }, 0, reps, calls);
+            double seconds = t.medianMs() * calls * reps / 1000.0;
+            return new Measurement(model.path(), batch, 1, (long) calls * reps, (long) calls * reps * batch, seconds,
+                    t.medianMs(), t.maxMs());
         }
     }
 

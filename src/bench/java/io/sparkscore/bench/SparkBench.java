@@ -50,7 +50,7 @@ final class SparkBench {
 
     void run(Set<Integer> sections) {
         SparkSession s = spark.session("local[2]");
-        long rows = quick ? 500_000 : 5_000_000;
+        long rows = tinyJobRows(quick);
         Path input = JobRuns.tabular(s, work, rows, FILES);
         calibratingJob(s, input, rows, true);
         if (sections.contains(2) || sections.contains(3)) {
@@ -65,6 +65,11 @@ final class SparkBench {
         if (sections.contains(5)) {
             scaling();
         }
+    }
+
+    /** Rows of the tiny job that sections 2 and 4 run (and whose size section 4's calibrator reruns assume). */
+    static long tinyJobRows(boolean quick) {
+        return quick ? 500_000 : 5_000_000;
     }
 
     /** The job as users run it (calibration on): its plan is the "chosen plan" the other figures use. */

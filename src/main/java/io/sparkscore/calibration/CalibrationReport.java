@@ -1,19 +1,28 @@
 package io.sparkscore.calibration;
 
 import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What calibration measured and chose: every candidate's measurement, the chosen plan, how far the paths' outputs
- * were apart on the same rows, paths left out (with why), where it ran and what it cost.
+ * What calibration measured and chose: every candidate's measurement, the chosen plan, how far the measured paths'
+ * outputs were apart on the same rows, paths left out because they cannot run the model and candidates calibration
+ * did not measure (each with why), where it ran and what it cost.
  */
 public record CalibrationReport(List<Measurement> measurements, Plan chosen, double maxAbsDifference,
-                                Map<String, String> excludedPaths, int sampleRows, long durationMillis,
-                                String ranOn) implements Serializable {
+                                Map<String, String> excludedPaths, Map<String, String> skippedCandidates,
+                                int sampleRows, long durationMillis, String ranOn) implements Serializable {
 
     public CalibrationReport {
         measurements = List.copyOf(measurements);
         excludedPaths = Map.copyOf(excludedPaths);
+        skippedCandidates = Collections.unmodifiableMap(new LinkedHashMap<>(skippedCandidates));
+    }
+
+    /** How many distinct paths were measured (parity between paths is only checked with two or more). */
+    public long pathsMeasured() {
+        return measurements.stream().map(Measurement::path).distinct().count();
     }
 }

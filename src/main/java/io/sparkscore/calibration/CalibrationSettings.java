@@ -15,18 +15,21 @@ import java.util.Arrays;
  * @param totalMillis        budget for the whole run; later candidates are skipped once spent
  * @param parityTolerance    largest allowed |a - b| / max(1, |b|) between the paths' outputs
  * @param tieTolerance       plans within this fraction of the best throughput count as equal (smaller batch wins)
- * @param expectedRows       rows the job will score (0: unknown); calibration then also stops once it has spent 5%
- *                           of the job time its best plan so far predicts, but not before {@link #MIN_BUDGET_MILLIS}
+ * @param expectedRows       rows the job will score (0: unknown); the budget is then {@link #MAX_SHARE_OF_JOB} of
+ *                           the scoring time the best plan measured so far predicts, within
+ *                           [{@link #MIN_BUDGET_MILLIS}, {@code totalMillis}] (see {@link CalibrationBudget})
+ * @param slots              task slots that will score in parallel (executors x cores / task cpus), which divide the
+ *                           predicted scoring time
  */
 public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int minThreads, int maxThreads,
                                   long warmupMillis,
                                   long candidateMillis, long totalMillis, double parityTolerance,
-                                  double tieTolerance, long expectedRows) implements Serializable {
+                                  double tieTolerance, long expectedRows, int slots) implements Serializable {
 
     /** Calibration always gets this much measuring time, so that each path is measured at a few batch sizes. */
-    public static final long MIN_BUDGET_MILLIS = 2_000;
-    /** Share of the predicted job time calibration may spend. */
-    public static final double MAX_SHARE_OF_JOB = 0.05;
+    public static final long MIN_BUDGET_MILLIS = 100;
+    /** Share of the predicted scoring time calibration may spend measuring. */
+    public static final double MAX_SHARE_OF_JOB = 0.03;
 
     public static final int[] DEFAULT_LADDER = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536};
 
@@ -40,39 +43,43 @@ public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int minTh
             throw new IllegalArgumentException("thread range must be 1 <= min <= max, got " + minThreads + ".."
                     + maxThreads);
         }
+        if (slots < 1) {
+            throw new IllegalArgumentException("task slots must be at least 1, got " + slots);
+        }
     }
 
     public static CalibrationSettings defaults() {
-        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 1, 100, 300, 30_000, 1e-5, 0.03, 0);
+        return new CalibrationSettings(DEFAULT_LADDER, 65536, 1, 1, 100, 300, 30_000, 1e-5, 0.03, 0, 1);
     }
 
     public CalibrationSettings withThreads(int min, int max) {
         return new CalibrationSettings(batchLadder, maxBatchRows, min, max, warmupMillis, candidateMillis,
-                totalMillis, parityTolerance, tieTolerance, expectedRows);
+                totalMillis, parityTolerance, tieTolerance, expectedRows, slots);
     }
 
     public CalibrationSettings withMaxBatchRows(int rows) {
         return new CalibrationSettings(batchLadder, rows, minThreads, maxThreads, warmupMillis, candidateMillis, totalMillis,
-                parityTolerance, tieTolerance, expectedRows);
+                parityTolerance, tieTolerance, expectedRows, slots);
     }
 
     public CalibrationSettings withBudget(long warmup, long candidate, long total) {
         return new CalibrationSettings(batchLadder, maxBatchRows, minThreads, maxThreads, warmup, candidate, total,
-                parityTolerance, tieTolerance, expectedRows);
+                parityTolerance, tieTolerance, expectedRows, slots);
     }
 
     public CalibrationSettings withLadder(int... ladder) {
         return new CalibrationSettings(ladder, maxBatchRows, minThreads, maxThreads, warmupMillis, candidateMillis, totalMillis,
-                parityTolerance, tieTolerance, expectedRows);
+                parityTolerance, tieTolerance, expectedRows, slots);
     }
 
-    public CalibrationSettings withExpectedRows(long rows) {
+    /** With the job's size: {@code rows} to score on {@code slots} parallel task slots. */
+    public CalibrationSettings withJob(long rows, int slots) {
         return new CalibrationSettings(batchLadder, maxBatchRows, minThreads, maxThreads, warmupMillis,
-                candidateMillis, totalMillis, parityTolerance, tieTolerance, rows);
+                candidateMillis, totalMillis, parityTolerance, tieTolerance, rows, slots);
     }
 
     public CalibrationSettings withParityTolerance(double tolerance) {
         return new CalibrationSettings(batchLadder, maxBatchRows, minThreads, maxThreads, warmupMillis, candidateMillis,
-                totalMillis, tolerance, tieTolerance, expectedRows);
+                totalMillis, tolerance, tieTolerance, expectedRows, slots);
     }
 }

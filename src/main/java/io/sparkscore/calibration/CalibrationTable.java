@@ -13,11 +13,15 @@ public final class CalibrationTable {
 
     public static String render(CalibrationReport report) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Calibration on %s: %d sampled rows, %d candidates, %d ms, paths agree to"
-                        + " %.2e%n", report.ranOn(), report.sampleRows(), report.measurements().size(),
-                report.durationMillis(), report.maxAbsDifference()));
+        b.append(String.format(Locale.ROOT, "Calibration on %s: %d sampled rows, %d candidates measured, %d ms, %s%n",
+                report.ranOn(), report.sampleRows(), report.measurements().size(), report.durationMillis(),
+                report.pathsMeasured() > 1 ? String.format(Locale.ROOT, "paths agree to %.2e",
+                        report.maxAbsDifference()) : "one path measured"));
         for (Map.Entry<String, String> e : report.excludedPaths().entrySet()) {
             b.append("  path ").append(e.getKey()).append(" not considered: ").append(e.getValue()).append('\n');
+        }
+        for (Map.Entry<String, String> e : report.skippedCandidates().entrySet()) {
+            b.append("  ").append(e.getKey()).append(" skipped: ").append(e.getValue()).append('\n');
         }
         b.append(String.format(Locale.ROOT, "  %-4s %7s %7s %14s %11s %9s %9s  %s%n",
                 "path", "batch", "threads", "rows/s", "ms/batch", "p50 ms", "p95 ms", "chosen"));

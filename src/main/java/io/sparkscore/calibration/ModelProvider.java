@@ -5,10 +5,23 @@ import io.sparkscore.runtime.PredictionPath;
 
 /**
  * Hands calibration a loaded model for a path and thread count. On executors this is the per-JVM model cache, so the
- * models calibration builds are the ones scoring then reuses. Calibration does not close what it is given.
+ * model calibration chooses is the one scoring then reuses. Calibration does not close what it is given; it says
+ * which models it no longer needs ({@link #release}).
  */
 @FunctionalInterface
 public interface ModelProvider {
 
     LoadedModel get(PredictionPath path, int intraOpThreads);
+
+    /** Whether {@link #get} would return an existing model rather than build one (then measuring it is free). */
+    default boolean holds(PredictionPath path, int intraOpThreads) {
+        return false;
+    }
+
+    /**
+     * Calibration built this model and did not choose it: a caching provider drops and closes it. A provider whose
+     * caller owns the models (tests, benchmarks) keeps them.
+     */
+    default void release(PredictionPath path, int intraOpThreads) {
+    }
 }

@@ -22,10 +22,10 @@ import java.util.Map;
  * a plan file from shared storage cannot make sparkscore run code. Stateless, thread-safe.
  *
  * <pre>{@code
- * {"format": "sparkscore-plan", "version": 1, "planKey": "...", "hardware": "<signature key>",
+ * {"format": "sparkscore-plan", "version": 2, "planKey": "...", "hardware": "<signature key>",
  *  "chosen": {"path": "jvm", "batchSize": 256, "intraOpThreads": 1},
  *  "maxAbsDifference": 1.2e-7, "sampleRows": 4096, "durationMillis": 2100, "ranOn": "executor 0 on ...",
- *  "excludedPaths": {"tf": "..."},
+ *  "excludedPaths": {"tf": "..."}, "skippedCandidates": {"jvm batch 16384-65536": "not measured: ..."},
  *  "measurements": [{"path": "jvm", "batchSize": 256, "threads": 1, "batches": 90, "rows": 23040,
  *                    "seconds": 0.01, "p50BatchMillis": 0.1, "p95BatchMillis": 0.2}]}
  * }</pre>
@@ -33,7 +33,8 @@ import java.util.Map;
 final class PlanFile {
 
     static final String FORMAT = "sparkscore-plan";
-    static final int VERSION = 1;
+    /** Version 2 added {@code skippedCandidates}; older files count as absent and calibration runs again. */
+    static final int VERSION = 2;
     /** A plan is a few kilobytes; anything much larger is not one, and is not read into memory. */
     static final int MAX_BYTES = 1 << 20;
     private static final int MAX_NESTING = 8;
@@ -73,6 +74,8 @@ final class PlanFile {
         root.put("ranOn", report.ranOn());
         ObjectNode excluded = root.putObject("excludedPaths");
         report.excludedPaths().forEach(excluded::put);
+        ObjectNode skipped = root.putObject("skippedCandidates");
+        report.skippedCandidates().forEach(skipped::put);
         ArrayNode measurements = root.putArray("measurements");
         for (Measurement m : report.measurements()) {
             ObjectNode n = measurements.addObject();
@@ -137,19 +140,25 @@ final class PlanFile {
                         longInt(m, "batches"), longInt(m, "rows"), number(m, "seconds"),
                         number(m, "p50BatchMillis"), number(m, "p95BatchMillis")));
             }
-            Map<String, String> excluded = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = object(root, "excludedPaths").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isTextual()) {
-                    throw new NotAPlan("excludedPaths." + e.getKey() + " is not a string");
-                }
-                excluded.put(e.getKey(), e.getValue().textValue());
-            }
             return new CalibrationReport(measurements, plan, number(root, "maxAbsDifference"),
-                    excluded, integer(root, "sampleRows"), longInt(root, "durationMillis"), text(root, "ranOn"));
+                    strings(root, "excludedPaths"), strings(root, "skippedCandidates"), integer(root, "sampleRows"),
+                    longInt(root, "durationMillis"), text(root, "ranOn"));
         } catch (IllegalArgumentException e) {
             throw new NotAPlan("it holds an invalid value (" + e.getMessage() + ")");
         }
+    }
+
+    /** An object of string values, in the file's order. */
+    private static Map<String, String> strings(JsonNode node, String name) throws NotAPlan {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = object(node, name).fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                throw new NotAPlan(name + "." + e.getKey() + " is not a string");
+            }
+            values.put(e.getKey(), e.getValue().textValue());
+        }
+        return values;
     }
 
     private static JsonNode field(JsonNode node, String name) throws NotAPlan {

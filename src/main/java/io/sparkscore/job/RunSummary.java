@@ -5,6 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.sparkscore.calibration.CalibrationReport;
+import io.sparkscore.calibration.Measurement;
+import io.sparkscore.calibration.Plan;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +31,31 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
                         String route) {
     }
 
-    /** The plan used and where it came from: {@code calibrated}, {@code stored} (reused) or {@code fixed}. */
-    public record PlanInfo(String path, int batchSize, int intraOpThreads, String source, long calibrationMillis) {
+    /**
+     * The plan used and where it came from: {@code calibrated}, {@code stored} (reused) or {@code fixed}; with the
+     * candidates calibration measured (fastest first) and those it skipped, with why (both empty for a fixed plan).
+     */
+    public record PlanInfo(String path, int batchSize, int intraOpThreads, String source, long calibrationMillis,
+                           List<Candidate> measured, Map<String, String> skipped) {
+
+        /** The plan's section of the summary; {@code report} is null for a fixed plan. */
+        static PlanInfo of(Plan plan, String source, CalibrationReport report) {
+            List<Candidate> measured = report == null ? List.of() : report.measurements().stream()
+                    .sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed())
+                    .map(m -> new Candidate(m.path().id(), m.batchSize(), m.threads(), Math.round(m.rowsPerSecond())))
+                    .toList();
+            Map<String, String> skipped = new LinkedHashMap<>();
+            if (report != null) {
+                report.excludedPaths().forEach((path, why) -> skipped.put("path " + path, why));
+                skipped.putAll(report.skippedCandidates());
+            }
+            return new PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), source,
+                    source.equals("calibrated") ? report.durationMillis() : 0, measured, skipped);
+        }
+    }
+
+    /** One measured candidate plan and its throughput on the sampled rows. */
+    public record Candidate(String path, int batchSize, int threads, long rowsPerSecond) {
     }
 
     /** Row accounting: every input row is scored, quarantined or skipped, with bad rows counted by reason code. */
@@ -60,6 +89,14 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
         b.append(String.format(Locale.ROOT, "  plan      path=%s batch=%d threads=%d (%s%s)%n", plan.path,
                 plan.batchSize, plan.intraOpThreads, plan.source,
                 plan.source.equals("calibrated") ? ", calibration " + plan.calibrationMillis + " ms" : ""));
+        if (!plan.measured.isEmpty()) {
+            b.append(String.format(Locale.ROOT, "            measured %d candidates, fastest %s%n",
+                    plan.measured.size(),
+                    plan.measured.stream().limit(3).map(c -> String.format(Locale.ROOT, "%s/%d/%d %,d rows/s",
+                            c.path, c.batchSize, c.threads, c.rowsPerSecond)).toList()));
+        }
+        plan.skipped.forEach((candidate, why) -> b.append("            skipped ").append(candidate).append(": ")
+                .append(why).append('\n'));
         b.append(String.format(Locale.ROOT, "  reads     %s%n", scoringInput));
         b.append(String.format(Locale.ROOT, "  rows      in %,d  scored %,d  quarantined %,d  skipped %,d%s%n",
                 rows.in, rows.scored, rows.quarantined, rows.skipped,

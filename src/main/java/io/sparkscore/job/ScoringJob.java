@@ -1,9 +1,6 @@
 package io.sparkscore.job;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkscore.SparkScoreException;
-import io.sparkscore.calibration.CalibrationChart;
 import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationTable;
 import io.sparkscore.calibration.Plan;
@@ -149,9 +146,17 @@ public final class ScoringJob {
         return new Result(summary, calibration);
     }
 
-    /** Runs only the calibration stage (the {@code calibrate} command); writes nothing. */
-    public CalibrationReport calibrateOnly() {
-        return prepare(InputSource.open(spark, options)).calibrate();
+    /**
+     * Runs only the calibration stage (the {@code calibrate} command); writes its report and chart into
+     * {@code reportDir} when given (null: writes nothing).
+     */
+    public CalibrationReport calibrateOnly(String reportDir) {
+        ScoringRun run = prepare(InputSource.open(spark, options));
+        CalibrationReport report = run.calibrate();
+        if (reportDir != null) {
+            CalibrationFiles.write(reportDir, report, run.spec().name(), spark.sparkContext().hadoopConfiguration());
+        }
+        return report;
     }
 
     private void checkOutputIsWritable(Configuration hadoop) {
@@ -216,8 +221,7 @@ public final class ScoringJob {
                 new RunSummary.Model(options.modelPath(), spec.name(), spec.hash(), spec.sourceFormat(),
                         spec.kerasVersion(), spec.paramCount(), run.modelRoute()),
                 options.inputName(), options.outputName(),
-                new RunSummary.PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), chosen.source(),
-                        chosen.source().equals("calibrated") ? chosen.report().durationMillis() : 0),
+                RunSummary.PlanInfo.of(plan, chosen.source(), chosen.report()),
                 run.scoringInput(), rows, Math.max(1, millis), rows.scored() * 1000.0 / scoringMillis,
                 ExecutorUsage.summarise(reports), spark.sparkContext().applicationId(),
                 Map.of("sparkscore", BuildInfo.sparkscoreVersion(), "spark", spark.version(),
@@ -267,9 +271,7 @@ public final class ScoringJob {
         }
         OutputFiles.writeText(out, SUMMARY_FILE, summary.toJson(), hadoop);
         if (calibration != null) {
-            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            OutputFiles.write(out, CALIBRATION_JSON, o -> json.writeValue(o, calibration), hadoop);
-            OutputFiles.write(out, CALIBRATION_PNG, o -> CalibrationChart.writePng(calibration, o), hadoop);
+            CalibrationFiles.write(out, calibration, summary.model().name(), hadoop);
         }
     }
 }

@@ -79,7 +79,7 @@ final class CalibrationStage {
                                 ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
                                 long expectedRows) {
         CalibrationSettings settings = CalibrationSettings.defaults()
-                .withExpectedRows(expectedRows)
+                .withJob(expectedRows, slots())
                 .withThreads(1, taskCpus())
                 .withBudget(100, 300, options.calibrationBudgetMillis());
         if (options.batchSize().isPresent()) {
@@ -102,6 +102,11 @@ final class CalibrationStage {
     private String planKey(ModelSpec spec) {
         return spec.hash() + "|batch=" + options.batchSize().map(String::valueOf).orElse("auto") + "|path="
                 + options.path().map(PredictionPath::id).orElse("auto") + "|rows=" + options.calibrationRows();
+    }
+
+    /** Tasks that score at once: the executors' cores over the cores each task takes. */
+    private int slots() {
+        return Math.max(1, spark.sparkContext().defaultParallelism() / taskCpus());
     }
 
     int taskCpus() {

@@ -4,9 +4,12 @@ import io.sparkscore.calibration.CalibrationReport;
 import io.sparkscore.calibration.CalibrationException;
 import io.sparkscore.calibration.CalibrationSettings;
 import io.sparkscore.calibration.Calibrator;
+import io.sparkscore.calibration.HardwareSignature;
+import io.sparkscore.calibration.ModelProvider;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.model.ShapeInference;
+import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.runtime.tf.TfModel;
 import org.apache.spark.SparkEnv;
@@ -61,10 +64,35 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
                 .withMaxBatchRows(Math.min(settings.maxBatchRows(), maxBatchForHeap(model.spec(), threads)));
         SparkEnv env = SparkEnv.get();
         String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("
-                + Runtime.getRuntime().availableProcessors() + " cores, task cpus " + threads + ")";
-        CalibrationReport report = new Calibrator(local).run(paths, excluded,
-                (path, t) -> ModelCache.get(modelHash, model::spec, path, TaskResources.forTask(task, path, t)), codec, ranOn);
+                + HardwareSignature.current(threads, "").cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, task cpus " + threads + ")";
+        CalibrationReport report = new Calibrator(local).run(paths, excluded, new CachedModels(task), codec, ranOn);
         return List.of(serialize(report)).iterator();
+    }
+
+    /** Calibration's models are this JVM's {@link ModelCache}: what it chooses, scoring reuses; what loses, goes. */
+    private final class CachedModels implements ModelProvider {
+
+        private final TaskContext task;
+
+        CachedModels(TaskContext task) {
+            this.task = task;
+        }
+
+        @Override
+        public LoadedModel get(PredictionPath path, int threads) {
+            return ModelCache.get(modelHash, model::spec, path, TaskResources.forTask(task, path, threads));
+        }
+
+        @Override
+        public boolean holds(PredictionPath path, int threads) {
+            return ModelCache.holds(modelHash, path, TaskResources.forTask(task, path, threads));
+        }
+
+        @Override
+        public void release(PredictionPath path, int threads) {
+            ModelCache.release(modelHash, path, TaskResources.forTask(task, path, threads));
+        }
     }
 
     /** The sampled rows scoring would accept; rows it would reject say nothing about speed. */

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * impossible by construction.
  *
  * <p>Thread-safe. Models live until the JVM exits (a shutdown hook closes them), because executors are reused across
- * the stages of one application, and one application scores one model.
+ * the stages of one application, and one application scores one model; only the candidates calibration built and
+ * did not choose are released at once ({@link #release}), so that a losing TensorFlow graph does not stay for the
+ * JVM's life.
  */
 public final class ModelCache {
 
@@ -40,8 +42,26 @@ public final class ModelCache {
      */
     public static LoadedModel get(String modelHash, Supplier<ModelSpec> spec, PredictionPath path,
                                   RuntimeOptions options) {
-        String key = modelHash + '/' + path.id() + '/' + options.intraOpThreads() + '/' + options.gpuDevice();
-        return MODELS.computeIfAbsent(key, k -> build(spec.get(), path, options));
+        return MODELS.computeIfAbsent(key(modelHash, path, options), k -> build(spec.get(), path, options));
+    }
+
+    /** Whether this JVM already holds the model, so that {@link #get} costs nothing. */
+    public static boolean holds(String modelHash, PredictionPath path, RuntimeOptions options) {
+        return MODELS.containsKey(key(modelHash, path, options));
+    }
+
+    /** Forgets and closes the model, if held; a later {@link #get} builds it again. */
+    public static void release(String modelHash, PredictionPath path, RuntimeOptions options) {
+        LoadedModel model = MODELS.remove(key(modelHash, path, options));
+        if (model != null) {
+            model.close();
+            LOG.info("Released model {} for path {} with {} intra-op thread(s): calibration did not choose it",
+                    modelHash.substring(0, Math.min(12, modelHash.length())), path.id(), options.intraOpThreads());
+        }
+    }
+
+    private static String key(String modelHash, PredictionPath path, RuntimeOptions options) {
+        return modelHash + '/' + path.id() + '/' + options.intraOpThreads() + '/' + options.gpuDevice();
     }
 
     private static LoadedModel build(ModelSpec spec, PredictionPath path, RuntimeOptions options) {

@@ -16,7 +16,8 @@ class CalibratorChoiceTest {
     private static Measurement m(PredictionPath path, int batch, int threads, double rowsPerSecond) {
         long batches = 100;
         long rows = batches * batch;
-        return new Measurement(path, batch, threads, batches, rows, rows / rowsPerSecond, 0, 0);
+        return new Measurement(path, batch, threads, batches, rows, rows / rowsPerSecond, batch * 1000 / rowsPerSecond,
+                batch * 1000 / rowsPerSecond);
     }
 
     @Test

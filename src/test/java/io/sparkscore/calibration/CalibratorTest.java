@@ -111,19 +111,4 @@ class CalibratorTest {
         assertThat(LayerDivergence.first(spec, PredictionPath.JVM, PredictionPath.TF, sample(spec, 64), 64, 1e-4))
                 .isEmpty();
     }
-
-    @Test
-    void theBudgetIsFivePercentOfThePredictedJobTimeWithinItsBounds() {
-        // 1M rows/s measured so far
-        List<Measurement> measured = List.of(new Measurement(PredictionPath.JVM, 100, 1, 10_000, 1_000_000, 1.0, 0, 0));
-        CalibrationSettings settings = CalibrationSettings.defaults().withBudget(100, 300, 30_000);
-
-        assertThat(new Calibrator(settings.withExpectedRows(1_000)).budgetMillis(measured))
-                .as("a tiny job still gets the minimum").isEqualTo(CalibrationSettings.MIN_BUDGET_MILLIS);
-        assertThat(new Calibrator(settings.withExpectedRows(200_000_000)).budgetMillis(measured))
-                .as("5%% of a 200 s job").isEqualTo(10_000);
-        assertThat(new Calibrator(settings.withExpectedRows(10_000_000_000L)).budgetMillis(measured))
-                .as("never more than the total budget").isEqualTo(30_000);
-        assertThat(new Calibrator(settings).budgetMillis(measured)).as("job size unknown").isEqualTo(30_000);
-    }
 }

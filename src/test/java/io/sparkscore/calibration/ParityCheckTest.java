@@ -26,6 +26,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,12 +128,15 @@ class ParityCheckTest {
         // values 50 +- 0.1, scattered by a hash of (row, feature)
         spark.range(300).selectExpr("id", "transform(sequence(1, " + FEATURES + "), i -> cast(50 + 0.05 *"
                 + " (hash(id, i) % 1000) / 500.0 as float)) as x").write().parquet(data);
-        String out = dir.resolve("scored").toString();
-
-        ScoringJob.Result result = new ScoringJob(spark, JobOptions.builder().setModel(model.toString())
+        JobOptions options = JobOptions.builder().setModel(model.toString())
                 .setInput(data).setBindings(List.of(InputBinding.array(InputBinding.SINGLE_INPUT, "x")))
-                .optOutput(out).optKeep(List.of("id")).optCalibrationRows(128).optCalibrationBudgetMillis(2_000)
-                .build()).run();
+                .optOutput(dir.resolve("scored").toString()).optKeep(List.of("id")).optCalibrationRows(128)
+                .optCalibrationBudgetMillis(2_000).build();
+        // a job this small builds no TensorFlow model just to calibrate; one this JVM scored with before is compared
+        new ScoringJob(spark, options.toBuilder().optOutput(dir.resolve("scored-tf").toString())
+                .optPath(Optional.of(PredictionPath.TF)).optBatchSize(Optional.of(64)).build()).run();
+
+        ScoringJob.Result result = new ScoringJob(spark, options).run();
 
         assertThat(result.calibration()).as("calibration compared both paths").isNotNull();
         // beyond what the fixed 1e-5 relative tolerance allows for outputs of this size (below ~10)

@@ -41,7 +41,8 @@ class PlanStoreTest {
                 new Measurement(PredictionPath.JVM, 256, 1, 90, 23_040, 0.0125, 0.11, 0.25),
                 new Measurement(PredictionPath.TF, 1024, 2, 40, 40_960, 0.0301, 0.7, 1.5));
         return new CalibrationReport(measured, new Plan(PredictionPath.TF, 1024, 2), 1.25e-7,
-                Map.of("gpu", "no GPU visible"), 4096, 2100, "executor 0 on host-a (8 cores, task cpus 2)");
+                Map.of("gpu", "no GPU visible"), Map.of("jvm batch 4096-65536", "not measured: the calibration budget"
+                        + " (100 ms) was spent"), 4096, 2100, "executor 0 on host-a (8 cores, task cpus 2)");
     }
 
     private Path onlyEntry() throws IOException {
@@ -72,7 +73,7 @@ class PlanStoreTest {
 
         String json = Files.readString(onlyEntry());
         assertThat(onlyEntry().getFileName().toString()).endsWith("-" + HARDWARE.key() + ".json");
-        assertThat(json).contains("\"format\" : \"sparkscore-plan\"").contains("\"version\" : 1")
+        assertThat(json).contains("\"format\" : \"sparkscore-plan\"").contains("\"version\" : 2")
                 .contains("\"planKey\" : \"" + KEY + "\"").contains("\"path\" : \"tf\"");
     }
 
@@ -121,11 +122,13 @@ class PlanStoreTest {
                 "<html>not json</html>", "it is not JSON",
                 "[1, 2, 3]", "it is not a JSON object",
                 "{\"format\": \"other-tool\", \"version\": 1}", "it is not a sparkscore plan (format is \"other-tool\"",
-                good.replace("\"version\" : 1", "\"version\" : 2"), "it is plan version 2, this sparkscore reads version 1",
+                good.replace("\"version\" : 2", "\"version\" : 1"), "it is plan version 1, this sparkscore reads version 2",
                 good.replace(KEY, "otherhash|batch=auto|path=auto|rows=4096"), "it was stored for another model",
                 good.replace("\"batchSize\" : 1024", "\"batchSize\" : 0"), "it holds an invalid value (batch size must be at least 1",
                 good.replace("\"batchSize\" : 1024", "\"batchSize\" : 4294967298"), "field 'batchSize' is not a 32-bit integer",
                 good.replace("\"ranOn\"", "\"ranAt\""), "field 'ranOn' is missing",
+                good.replace("\"p50BatchMillis\" : 0.11", "\"p50BatchMillis\" : 0"),
+                "it holds an invalid value (the median batch time must be a positive number",
                 "[".repeat(100_000), "it is not JSON");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             plant(entry, c.getKey().getBytes(StandardCharsets.UTF_8));

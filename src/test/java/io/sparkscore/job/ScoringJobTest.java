@@ -88,22 +88,27 @@ class ScoringJobTest {
     }
 
     @Test
-    void calibrationMeasuresBothPathsChoosesAPlanAndWritesItsReport() throws IOException {
+    void calibrationOfASmallJobChoosesAPlanWithoutBuildingTensorFlowAndWritesItsReport() throws IOException {
+        ModelCache.closeAll(); // no TensorFlow model left in this JVM by earlier tests
         String out = dir.resolve("out-calibrated").toString();
         ScoringJob.Result result = new ScoringJob(spark, options(out, null, null)).run();
 
-        assertThat(result.calibration().measurements()).extracting(m -> m.path())
-                .contains(PredictionPath.JVM, PredictionPath.TF);
-        assertThat(result.calibration().maxAbsDifference()).isLessThan(1e-5);
+        // 1000 rows take milliseconds on the jvm path: building a TensorFlow model could never pay for itself
+        assertThat(result.calibration().measurements()).extracting(m -> m.path()).containsOnly(PredictionPath.JVM);
+        assertThat(result.calibration().skippedCandidates()).containsKey("tf (1 thread)");
         assertThat(result.summary().plan().source()).isEqualTo("calibrated");
-        // the seed's lesson: per-call cost dominates a tiny model, and the jvm path has almost none
         assertThat(result.calibration().chosen().path()).isEqualTo(PredictionPath.JVM);
         assertThat(result.summary().plan().path()).isEqualTo("jvm");
+        assertThat(result.summary().plan().measured()).isNotEmpty();
+        assertThat(result.summary().plan().skipped().get("tf (1 thread)")).startsWith("not built: even with free"
+                + " kernels it could save at most");
+        assertThat(result.summary().render()).contains("skipped tf (1 thread): not built");
         assertThat(predictions(out)).hasSize(1000);
         assertThat(Files.readString(Path.of(out, ScoringJob.CALIBRATION_JSON))).contains("\"measurements\"")
-                .contains("\"rowsPerSecond\"");
+                .contains("\"rowsPerSecond\"").contains("\"skippedCandidates\"");
         assertThat(Files.readAllBytes(Path.of(out, ScoringJob.CALIBRATION_PNG))).startsWith(0x89, 'P', 'N', 'G');
-        assertThat(Files.readString(Path.of(out, ScoringJob.SUMMARY_FILE))).contains("\"scored\" : 1000");
+        assertThat(Files.readString(Path.of(out, ScoringJob.SUMMARY_FILE))).contains("\"scored\" : 1000")
+                .contains("\"skipped\"");
     }
 
     @Test

@@ -1,0 +1,139 @@
+package io.sparkscore.calibration;
+
+import io.sparkscore.runtime.LoadedModel;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One path and thread count climbing the batch-size ladder. It stops only on evidence, never on one noisy step: a
+ * step counts as worse than the best so far only when it is below it by more than both measurements' confidence
+ * intervals together (and at least {@link #MIN_SIGNIFICANT_DROP}), and only when a second measurement of that step
+ * agrees; two such steps in a row end the climb. It also ends at the top of the ladder, at the memory cap, or once
+ * the budget is spent (after {@link #MIN_STEPS} cheap sizes, or when the next size's predicted cost exceeds what is
+ * left)
+ * — unless throughput is still climbing steeply: then the next size is measured while the scoring time that the last
+ * step's gain promises to save, were it repeated, is worth at least {@link #WORTH_CLIMBING} times the step's cost
+ * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). On a plateau ({@link #PLATEAU_STEPS}
+ * sizes in a row without a significant gain) it stops once the next size would cost more than a measurement slice:
+ * there, larger batches only cost memory and calibration time. Sizes not measured are reported as skipped, with the
+ * reason.
+ */
+final class BatchLadder {
+
+    /**
+     * Ladder sizes (1 to 1024 on the default ladder) every path is measured at whatever the budget, as long as their
+     * calls are cheap (predicted within a measurement slice): throughput often stays flat over the small sizes,
+     * where converting rows dominates, and only then rises.
+     */
+    static final int MIN_STEPS = 6;
+    static final double MIN_SIGNIFICANT_DROP = 0.10;
+    private static final int DROPS_TO_STOP = 2;
+    /** Sizes in a row without a significant gain that make a plateau. */
+    private static final int PLATEAU_STEPS = 2;
+    /** A measurement takes at least this many calls (warm-up and timed rounds). */
+    private static final int MIN_CALLS_PER_STEP = 4;
+    /** Beyond the budget, a step must promise to save this many times what it costs. */
+    static final double WORTH_CLIMBING = 2;
+
+    private final CalibrationSettings settings;
+    private final CandidateMeter meter;
+    private final CalibrationBudget budget;
+
+    BatchLadder(CalibrationSettings settings, CandidateMeter meter, CalibrationBudget budget) {
+        this.settings = settings;
+        this.meter = meter;
+        this.budget = budget;
+    }
+
+    /** Climbs {@code model}'s ladder into {@code measured}; what it leaves out goes to {@code skipped}, with why. */
+    void climb(LoadedModel model, int threads, List<Measurement> measured, Map<String, String> skipped) {
+        int[] sizes = Arrays.stream(settings.batchLadder()).filter(b -> b <= settings.maxBatchRows()).toArray();
+        if (sizes.length == 0) {
+            sizes = new int[] {settings.maxBatchRows()};
+        }
+        String label = Candidates.label(model.path(), threads);
+        CandidateMeter.Timing best = null;
+        CandidateMeter.Timing last = null;
+        CandidateMeter.Timing previous = null;
+        int drops = 0;
+        int flat = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            int size = sizes[i];
+            long slice = budget.sliceNanos(measured);
+            boolean cheap = predictedNanos(last, size) <= slice;
+            double cost = Math.max(predictedNanos(last, size), slice);
+            if (flat >= PLATEAU_STEPS && !cheap) {
+                skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: throughput"
+                        + " stopped rising at batch %d, and larger batches take longer than a measurement slice",
+                        best.measurement().batchSize()));
+                return;
+            }
+            boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
+            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !stillClimbing(previous, last, cost, measured)) {
+                skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: the"
+                        + " calibration budget (%d ms) was spent", budget.millis(measured)));
+                return;
+            }
+            CandidateMeter.Timing t = meter.measure(model, size, threads, budget.sliceNanos(measured));
+            if (best != null && significantlyBelow(t, best)) {
+                // one slow slice is noise until a second measurement of the same size agrees
+                CandidateMeter.Timing again = meter.measure(model, size, threads, budget.sliceNanos(measured));
+                t = again.rowsPerSecond() > t.rowsPerSecond() ? again : t;
+                drops = significantlyBelow(t, best) ? drops + 1 : 0;
+            } else {
+                drops = 0;
+            }
+            measured.add(t.measurement());
+            previous = last;
+            last = t;
+            boolean gained = best == null || t.rowsPerSecond() > best.rowsPerSecond() * (1 + MIN_SIGNIFICANT_DROP);
+            flat = gained ? 0 : flat + 1;
+            if (best == null || t.rowsPerSecond() > best.rowsPerSecond()) {
+                best = t;
+            }
+            if (drops >= DROPS_TO_STOP && i + 1 < sizes.length) {
+                skipped.put(label + " batch " + range(sizes, i + 1), String.format(Locale.ROOT, "not measured:"
+                                + " throughput fell significantly at two sizes in a row (batch %d and %d, each"
+                                + " confirmed twice) below its best (batch %d)", sizes[i - 1], size,
+                        best.measurement().batchSize()));
+                return;
+            }
+        }
+    }
+
+    /** Whether the last step's gain, if the next size repeats it, would save more scoring time than it costs. */
+    private boolean stillClimbing(CandidateMeter.Timing previous, CandidateMeter.Timing last, double costNanos,
+                                  List<Measurement> measured) {
+        if (previous == null) {
+            return false;
+        }
+        double gain = Math.min(1, last.rowsPerSecond() / previous.rowsPerSecond() - 1);
+        if (gain < MIN_SIGNIFICANT_DROP) {
+            return false;
+        }
+        double savedNanos = budget.predictedScoringMillis(CalibrationBudget.bestMean(measured)) * 1e6 * gain
+                / (1 + gain);
+        return savedNanos >= WORTH_CLIMBING * costNanos;
+    }
+
+    private static boolean significantlyBelow(CandidateMeter.Timing t, CandidateMeter.Timing best) {
+        double noise = Math.max(MIN_SIGNIFICANT_DROP, t.relativeHalfWidth() + best.relativeHalfWidth());
+        return t.rowsPerSecond() < best.rowsPerSecond() * (1 - noise);
+    }
+
+    /** The next size's cost if its time per row stays what it was at the last size (as this machine gives it now). */
+    private static double predictedNanos(CandidateMeter.Timing last, int size) {
+        if (last == null) {
+            return 0;
+        }
+        double nanosPerRow = 1e9 / last.measurement().meanRowsPerSecond();
+        return nanosPerRow * size * MIN_CALLS_PER_STEP;
+    }
+
+    private static String range(int[] sizes, int from) {
+        return from == sizes.length - 1 ? Integer.toString(sizes[from]) : sizes[from] + "-" + sizes[sizes.length - 1];
+    }
+}

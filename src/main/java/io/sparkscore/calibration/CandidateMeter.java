@@ -1,0 +1,28 @@
+package io.sparkscore.calibration;
+
+import io.sparkscore.runtime.LoadedModel;
+
+/**
+ * Where the {@link Calibrator}'s numbers come from: {@link TimedMeter} times real predictor calls; the decision tests
+ * inject scripted measurements (with a matching clock) so that they assert what the calibrator decides from given
+ * data instead of timing real code.
+ */
+public interface CandidateMeter {
+
+    /** One measurement and how sure it is. */
+    record Timing(Measurement measurement, double relativeHalfWidth) {
+
+        double rowsPerSecond() {
+            return measurement.rowsPerSecond();
+        }
+    }
+
+    /** Untimed calls of {@code model} at {@code batch} rows for about {@code nanos} (at least one call). */
+    void warmUp(LoadedModel model, int batch, long nanos);
+
+    /** Times calls of {@code model} at {@code batch} rows for about {@code sliceNanos}, after a short warm-up. */
+    Timing measure(LoadedModel model, int batch, int threads, long sliceNanos);
+
+    /** What moving one row into the batch buffers and its predictions back out costs alone, without predicting. */
+    double conversionNanosPerRow(int batch);
+}

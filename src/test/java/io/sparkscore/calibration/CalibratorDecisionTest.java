@@ -1,0 +1,152 @@
+package io.sparkscore.calibration;
+
+import io.sparkscore.runtime.PredictionPath;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntToDoubleFunction;
+
+import static io.sparkscore.runtime.PredictionPath.JVM;
+import static io.sparkscore.runtime.PredictionPath.TF;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The calibrator's decisions from given measurements ({@link ScriptedMeter}: scripted rows/s and a fake clock), so
+ * that what is asserted is the shape of the decision, never how fast this machine is.
+ */
+class CalibratorDecisionTest {
+
+    /** rows/s rising to a plateau at batch 1024 (10M rows/s), then falling off slowly. */
+    private static final IntToDoubleFunction PEAK_AT_1024 = b -> switch (b) {
+        case 1 -> 1e6;
+        case 4 -> 3e6;
+        case 16 -> 6e6;
+        case 64 -> 8e6;
+        case 256 -> 9e6;
+        case 1024 -> 10e6;
+        case 4096 -> 9.0e6;
+        case 16384 -> 8.5e6;
+        default -> 8e6;
+    };
+
+    private static CalibrationReport run(CalibrationSettings settings, ScriptedMeter meter, ModelProvider models,
+                                         PredictionPath... paths) {
+        return new Calibrator(settings, meter.clock::get).run(List.of(paths), Map.of(), models,
+                ScriptedMeter.sample(), meter, "test");
+    }
+
+    @Test
+    void aNoisyStepDoesNotStopTheLadder() {
+        // batch 64 and 256 each come out at a third of their speed once: the old rule stopped the ladder there
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024))
+                .noisy(JVM, 64, 1, 0.33).noisy(JVM, 256, 1, 0.33);
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
+                JVM);
+
+        assertThat(meter.measuredBatches(JVM)).contains(1024, 4096);
+        assertThat(report.chosen()).isEqualTo(new Plan(JVM, 1024, 1));
+    }
+
+    @Test
+    void twoConfirmedDropsInARowEndTheLadderAndTheRestIsReportedAsSkipped() {
+        IntToDoubleFunction peakAt16 = b -> b <= 16 ? 1e6 * b : 16e6 / (b / 16.0);
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, peakAt16));
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
+                JVM);
+
+        assertThat(meter.measuredBatches(JVM)).doesNotContain(1024, 4096);
+        assertThat(report.skippedCandidates()).containsKey("jvm batch 1024-65536");
+        assertThat(report.skippedCandidates().get("jvm batch 1024-65536"))
+                .contains("throughput fell significantly at two sizes in a row (batch 64 and 256");
+        assertThat(report.chosen()).isEqualTo(new Plan(JVM, 16, 1));
+    }
+
+    @Test
+    void onAPlateauTheLadderStopsWhereCallsOutgrowAMeasurementSlice() {
+        // 1,000 rows/s at every size: batch 256 would take a second a call, for nothing
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, b -> 1e3));
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
+                JVM);
+
+        assertThat(meter.measuredBatches(JVM)).doesNotContain(256);
+        assertThat(report.skippedCandidates().get("jvm batch 256-65536")).startsWith("not measured: throughput"
+                + " stopped rising at batch");
+        assertThat(report.chosen()).isEqualTo(new Plan(JVM, 1, 1));
+    }
+
+    @Test
+    void theJvmPathIsWarmedBeforeItsLadderStarts() {
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024));
+        run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(), JVM);
+
+        assertThat(meter.log.get(0)).isEqualTo("warm jvm/256");
+        assertThat(meter.log.get(1)).isEqualTo("measure jvm/1");
+    }
+
+    @Test
+    void leadersAreRemeasuredInInterleavedRoundsAndOneLuckySliceDoesNotWin() {
+        // the ladder's only slice at 4096 is 30% lucky: taken at face value it would win
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024)).noisy(JVM, 4096, 1, 1.3);
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
+                JVM);
+
+        assertThat(report.chosen()).isEqualTo(new Plan(JVM, 1024, 1));
+        List<String> confirmation = meter.log.subList(meter.log.size() - 6, meter.log.size());
+        assertThat(confirmation.get(0)).isNotEqualTo(confirmation.get(1));
+        assertThat(confirmation.subList(0, 3)).isNotEqualTo(List.of(confirmation.get(0), confirmation.get(0),
+                confirmation.get(0)));
+    }
+
+    @Test
+    void aSmallJobNeitherBuildsTensorFlowNorSpendsMoreThanAFractionOfASecond() {
+        // 1M rows on 2 slots at ~10M rows/s: 50 ms of scoring; tf could save at most that, far less than its build
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> 20e6));
+        ScriptedMeter.RecordingModels models = new ScriptedMeter.RecordingModels();
+        CalibrationReport report = run(CalibrationSettings.defaults().withJob(1_000_000, 2), meter, models, TF,
+                JVM);
+
+        assertThat(models.built).containsExactly("jvm");
+        assertThat(report.measurements()).extracting(Measurement::path).containsOnly(JVM);
+        assertThat(report.skippedCandidates().get("tf (1 thread)")).startsWith("not built: even with free kernels"
+                + " it could save at most");
+        assertThat(report.durationMillis()).as("calibration of a 50 ms job, by the fake clock")
+                .isLessThan(4 * CalibrationSettings.MIN_BUDGET_MILLIS);
+        assertThat(models.released).isEmpty();
+    }
+
+    @Test
+    void aLargeJobMeasuresTensorFlowAndTheLosingPathsModelIsReleased() {
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, b -> 2e3, TF, b -> Math.min(4e3 * b, 4e5)));
+        ScriptedMeter.RecordingModels models = new ScriptedMeter.RecordingModels();
+        CalibrationReport report = run(CalibrationSettings.defaults().withJob(100_000_000, 2), meter, models, TF,
+                JVM);
+
+        assertThat(models.built).containsExactly("jvm", "tf");
+        assertThat(report.chosen().path()).isEqualTo(TF);
+        assertThat(models.released).containsExactly("jvm");
+    }
+
+    @Test
+    void aModelThisJvmAlreadyHoldsIsMeasuredForFreeAndNotReleased() {
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> Math.min(1e4 * b, 5e6)));
+        ScriptedMeter.RecordingModels models = new ScriptedMeter.RecordingModels(TF);
+        CalibrationReport report = run(CalibrationSettings.defaults().withJob(1_000_000, 2), meter, models, TF,
+                JVM);
+
+        assertThat(report.measurements()).extracting(Measurement::path).contains(JVM, TF);
+        assertThat(report.chosen().path()).isEqualTo(JVM);
+        assertThat(models.released).isEmpty();
+    }
+
+    @Test
+    void theJobsSizeUnknownEveryPathIsMeasured() {
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> Math.min(1e4 * b, 5e6)));
+        ScriptedMeter.RecordingModels models = new ScriptedMeter.RecordingModels();
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, models, TF, JVM);
+
+        assertThat(models.built).containsExactly("jvm", "tf");
+        assertThat(report.chosen().path()).isEqualTo(JVM);
+        assertThat(models.released).containsExactly("tf");
+    }
+}

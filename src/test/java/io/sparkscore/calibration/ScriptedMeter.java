@@ -1,0 +1,162 @@
+package io.sparkscore.calibration;
+
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.SampleModels;
+import io.sparkscore.runtime.LoadedModel;
+import io.sparkscore.runtime.ModelSignature;
+import io.sparkscore.runtime.PredictionPath;
+import io.sparkscore.runtime.Predictor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * Measurements given by the test instead of timed: each path's rows/s as a function of the batch size, optionally
+ * scaled for the n-th measurement of one candidate (one noisy slice). Every call advances a fake clock by the time it
+ * would have taken, and is logged, so that tests can assert what the calibrator decided and in which order it asked.
+ */
+final class ScriptedMeter implements CandidateMeter {
+
+    static final ModelSpec SPEC = SampleModels.tiny(1);
+
+    final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    final List<String> log = new ArrayList<>();
+    private final Map<PredictionPath, IntToDoubleFunction> rates;
+    private final Map<String, Double> noise = new HashMap<>();
+    private final Map<String, Integer> seen = new HashMap<>();
+    private double conversionNanosPerRow = 50;
+
+    ScriptedMeter(Map<PredictionPath, IntToDoubleFunction> rates) {
+        this.rates = rates;
+    }
+
+    /** The {@code occurrence}-th measurement (from 1) of {@code path} at {@code batch} comes out {@code factor} x. */
+    ScriptedMeter noisy(PredictionPath path, int batch, int occurrence, double factor) {
+        noise.put(path.id() + "/" + batch + "#" + occurrence, factor);
+        return this;
+    }
+
+    ScriptedMeter conversionCost(double nanosPerRow) {
+        conversionNanosPerRow = nanosPerRow;
+        return this;
+    }
+
+    @Override
+    public void warmUp(LoadedModel model, int batch, long nanos) {
+        log.add("warm " + model.path().id() + "/" + batch);
+        clock.addAndGet(nanos);
+    }
+
+    @Override
+    public Timing measure(LoadedModel model, int batch, int threads, long sliceNanos) {
+        String key = model.path().id() + "/" + batch;
+        int n = seen.merge(key, 1, Integer::sum);
+        double rate = rates.get(model.path()).applyAsDouble(batch) * noise.getOrDefault(key + "#" + n, 1.0);
+        log.add("measure " + key);
+        clock.addAndGet(sliceNanos);
+        double seconds = sliceNanos / 1e9;
+        long rows = Math.max(batch, Math.round(rate * seconds));
+        long batches = Math.max(1, rows / batch);
+        return new Timing(new Measurement(model.path(), batch, threads, batches, batches * batch,
+                batches * batch / rate, batch * 1000 / rate, batch * 1000 / rate), 0.02);
+    }
+
+    @Override
+    public double conversionNanosPerRow(int batch) {
+        return conversionNanosPerRow;
+    }
+
+    /** The batch sizes measured for {@code path}, in order. */
+    List<Integer> measuredBatches(PredictionPath path) {
+        return log.stream().filter(l -> l.startsWith("measure " + path.id() + "/"))
+                .map(l -> Integer.parseInt(l.substring(l.indexOf('/') + 1))).toList();
+    }
+
+    /** Rows already in model-input form, for the parity check. */
+    static CalibrationSample sample() {
+        ModelSignature sig = ModelSignature.of(SPEC);
+        return new CalibrationSample(sig, new float[][] {new float[64 * sig.inputSize(0)]}, 64);
+    }
+
+    /** A model that predicts zeros for every row: calibration's decisions do not look at the values. */
+    static final class ZeroModel implements LoadedModel {
+
+        private final PredictionPath path;
+
+        ZeroModel(PredictionPath path) {
+            this.path = path;
+        }
+
+        @Override
+        public ModelSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public PredictionPath path() {
+            return path;
+        }
+
+        @Override
+        public ModelSignature signature() {
+            return ModelSignature.of(SPEC);
+        }
+
+        @Override
+        public Predictor newPredictor(int batchCapacity) {
+            return new Predictor() {
+                @Override
+                public int batchCapacity() {
+                    return batchCapacity;
+                }
+
+                @Override
+                public void predict(float[][] inputs, int rows, float[][] outputs) {
+                    java.util.Arrays.fill(outputs[0], 0, rows, 0f);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A caching provider that records what calibration asked of it. */
+    static final class RecordingModels implements ModelProvider {
+
+        final List<String> built = new ArrayList<>();
+        final List<String> released = new ArrayList<>();
+        private final List<PredictionPath> held;
+
+        RecordingModels(PredictionPath... alreadyHeld) {
+            this.held = List.of(alreadyHeld);
+        }
+
+        @Override
+        public LoadedModel get(PredictionPath path, int threads) {
+            if (!held.contains(path)) {
+                built.add(path.id());
+            }
+            return new ZeroModel(path);
+        }
+
+        @Override
+        public boolean holds(PredictionPath path, int threads) {
+            return held.contains(path);
+        }
+
+        @Override
+        public void release(PredictionPath path, int threads) {
+            released.add(path.id());
+        }
+    }
+}
