@@ -9,10 +9,10 @@ import io.sparkscore.model.layers.WindowOptions;
 import java.util.Arrays;
 
 /**
- * Keras' 1D and 2D convolutions in channels_last layout: Conv1D/Conv2D (with groups), DepthwiseConv1D/2D (a grouped
- * convolution with one group per input channel) and SeparableConv1D/2D (depthwise, then a pointwise 1x1 projection).
- * Kernels stay in Keras' {@code [kh, kw, in / groups, out]} layout, whose innermost axis is the output channel the
- * inner loop runs along.
+ * Keras' 1D, 2D and 3D convolutions in channels_last layout: Conv1D/2D/3D (with groups), DepthwiseConv1D/2D (a
+ * grouped convolution with one group per input channel) and SeparableConv1D/2D (depthwise, then a pointwise 1x1
+ * projection). Kernels stay in Keras' {@code [kd, kh, kw, in / groups, out]} layout, whose innermost axis is the
+ * output channel the inner loop runs along.
  */
 final class ConvolutionLayer implements JvmLayer {
 
@@ -37,7 +37,7 @@ final class ConvolutionLayer implements JvmLayer {
         int[] window = w.window();
         this.g = WindowGeometry.of(c, n, inShape, window, w.strides(), w.dilation(), w.padding());
         this.inChannels = inShape[n];
-        int[] spatial = n == 1 ? new int[] {window[0]} : new int[] {window[0], window[1]};
+        int[] spatial = window;
         if (cls.startsWith("Conv")) {
             this.groups = c.getInt("groups", 1);
             int filters = c.requireInt("filters");
@@ -56,7 +56,8 @@ final class ConvolutionLayer implements JvmLayer {
             this.kernel = Weights.require(layer, "depthwise_kernel", concat(spatial, inChannels, multiplier));
             if (cls.startsWith("Separable")) {
                 this.outChannels = c.requireInt("filters");
-                int[] unit = n == 1 ? new int[] {1} : new int[] {1, 1};
+                int[] unit = new int[n];
+                Arrays.fill(unit, 1);
                 this.pointwise = Weights.require(layer, "pointwise_kernel", concat(unit, convChannels, outChannels));
             } else {
                 this.outChannels = convChannels;
@@ -98,37 +99,52 @@ final class ConvolutionLayer implements JvmLayer {
     private void convolve(float[] in, int inBase, float[] out, int outBase, float[] initial) {
         int cinG = inChannels / groups;
         int coutG = convChannels / groups;
-        for (int oy = 0; oy < g.outH(); oy++) {
-            for (int ox = 0; ox < g.outW(); ox++) {
-                int o = outBase + (oy * g.outW() + ox) * convChannels;
-                if (initial != null) {
-                    System.arraycopy(initial, 0, out, o, convChannels);
-                } else {
-                    Arrays.fill(out, o, o + convChannels, 0f);
-                }
-                for (int ky = 0; ky < g.kH(); ky++) {
-                    int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
-                    if (iy < 0 || iy >= g.inH()) {
-                        continue;
+        int[] i = g.in();
+        int[] k = g.window();
+        int o = outBase;
+        for (int od = 0; od < g.out()[0]; od++) {
+            for (int oy = 0; oy < g.out()[1]; oy++) {
+                for (int ox = 0; ox < g.out()[2]; ox++, o += convChannels) {
+                    if (initial != null) {
+                        System.arraycopy(initial, 0, out, o, convChannels);
+                    } else {
+                        Arrays.fill(out, o, o + convChannels, 0f);
                     }
-                    for (int kx = 0; kx < g.kW(); kx++) {
-                        int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
-                        if (ix < 0 || ix >= g.inW()) {
+                    for (int kd = 0; kd < k[0]; kd++) {
+                        int id = od * g.stride()[0] - g.before()[0] + kd * g.dilation()[0];
+                        if (id < 0 || id >= i[0]) {
                             continue;
                         }
-                        int inPos = inBase + (iy * g.inW() + ix) * inChannels;
-                        int kPos = (ky * g.kW() + kx) * cinG * convChannels;
-                        for (int grp = 0; grp < groups; grp++) {
-                            int oG = o + grp * coutG;
-                            for (int ci = 0; ci < cinG; ci++) {
-                                float xv = in[inPos + grp * cinG + ci];
-                                int k = kPos + ci * convChannels + grp * coutG;
-                                for (int co = 0; co < coutG; co++) {
-                                    out[oG + co] += xv * kernel[k + co];
+                        for (int ky = 0; ky < k[1]; ky++) {
+                            int iy = oy * g.stride()[1] - g.before()[1] + ky * g.dilation()[1];
+                            if (iy < 0 || iy >= i[1]) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < k[2]; kx++) {
+                                int ix = ox * g.stride()[2] - g.before()[2] + kx * g.dilation()[2];
+                                if (ix < 0 || ix >= i[2]) {
+                                    continue;
                                 }
+                                int inPos = inBase + ((id * i[1] + iy) * i[2] + ix) * inChannels;
+                                int kPos = ((kd * k[1] + ky) * k[2] + kx) * cinG * convChannels;
+                                accumulate(in, inPos, kPos, out, o, cinG, coutG);
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** Adds one input position's contribution through one kernel tap to every output channel. */
+    private void accumulate(float[] in, int inPos, int kPos, float[] out, int o, int cinG, int coutG) {
+        for (int grp = 0; grp < groups; grp++) {
+            int oG = o + grp * coutG;
+            for (int ci = 0; ci < cinG; ci++) {
+                float xv = in[inPos + grp * cinG + ci];
+                int kk = kPos + ci * convChannels + grp * coutG;
+                for (int co = 0; co < coutG; co++) {
+                    out[oG + co] += xv * kernel[kk + co];
                 }
             }
         }
