@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>This is a cross-check: a mistake both paths share goes unseen here; the per-layer hand-computed tests and the
  * Keras fixtures cover that. The family classes: {@link ActivationParityTest}, {@link CoreLayerParityTest},
  * {@link ConvolutionParityTest}, {@link PoolingAndResizingParityTest}, {@link NormalizationParityTest},
- * {@link RecurrentParityTest}, {@link MergeParityTest}, {@link GraphParityTest}, {@link TfOnlyLayerParityTest},
+ * {@link RecurrentParityTest}, {@link MergeParityTest}, {@link GraphParityTest}, {@link KerasEquivalentParityTest},
  * {@link ChannelsFirstParityTest}.
  */
 final class RandomModelParity {
