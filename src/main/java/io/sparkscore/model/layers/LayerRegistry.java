@@ -97,7 +97,8 @@ public final class LayerRegistry {
                     (layer, major) -> PaddingOptions.of(layer)));
             add(m, options("Cropping" + d, PADDING_AND_RESIZING, SpatialShapes::paddingOrCropping,
                     (layer, major) -> PaddingOptions.of(layer)));
-            add(m, simple("UpSampling" + d, PADDING_AND_RESIZING, SpatialShapes::upSampling));
+            add(m, options("UpSampling" + d, PADDING_AND_RESIZING, SpatialShapes::upSampling,
+                    (layer, major) -> UpSamplingOptions.of(layer)));
         }
 
         add(m, withWeights("BatchNormalization", NORMALIZATION, config -> {

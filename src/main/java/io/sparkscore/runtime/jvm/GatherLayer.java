@@ -4,7 +4,9 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.layers.PaddingOptions;
 import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.UpSamplingOptions;
 
+import java.util.Arrays;
 import java.util.function.IntBinaryOperator;
 
 /**
@@ -63,9 +65,7 @@ final class GatherLayer implements JvmLayer {
         int n = SpatialAxes.rank(cls);
         IntBinaryOperator sourceCoordinate;
         if (cls.startsWith("UpSampling")) {
-            int[] twos = new int[n];
-            java.util.Arrays.fill(twos, 2);
-            int[] size = c.getInts("size", n, twos);
+            int[] size = UpSamplingOptions.of(layer).size();
             sourceCoordinate = (axis, coordinate) -> coordinate / size[axis];
         } else if (cls.startsWith("ZeroPadding")) {
             int[][] pad = PaddingOptions.of(layer).amounts();
@@ -79,8 +79,8 @@ final class GatherLayer implements JvmLayer {
         }
         int channels = inShape[n];
         int outPositions = Weights.size(outShape) / channels;
-        int[] outStrides = IndexMaps.strides(java.util.Arrays.copyOf(outShape, n));
-        int[] inStrides = IndexMaps.strides(java.util.Arrays.copyOf(inShape, n));
+        int[] outStrides = IndexMaps.strides(Arrays.copyOf(outShape, n));
+        int[] inStrides = IndexMaps.strides(Arrays.copyOf(inShape, n));
         int[] map = new int[outPositions * channels];
         for (int p = 0; p < outPositions; p++) {
             int src = 0;

@@ -8,6 +8,7 @@ import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.GroupNormalizationOptions;
 import io.sparkscore.model.layers.LayerRegistry;
 import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.UpSamplingOptions;
 import io.sparkscore.model.layers.WindowOptions;
 
 import java.util.Arrays;
@@ -92,7 +93,7 @@ final class JvmLayers {
                 "Cropping3D", "UpSampling1D", "UpSampling3D")) {
             build(cls, call -> GatherLayer.resize(call.layer(), call.x(), call.outShape()));
         }
-        build("UpSampling2D", call -> "bilinear".equals(call.layer().config().getString("interpolation", ""))
+        build("UpSampling2D", call -> UpSamplingOptions.of(call.layer()).bilinear()
                 ? new BilinearUpSamplingLayer(call.layer(), call.x())
                 : GatherLayer.resize(call.layer(), call.x(), call.outShape()));
         build("BatchNormalization", call -> new BatchNormalizationLayer(call.layer(), call.x()));
@@ -207,10 +208,9 @@ final class JvmLayers {
             }
         }
         return switch (cls) {
-            case "UpSampling2D" -> {
-                String interpolation = c.getString("interpolation", "nearest");
-                yield interpolation.equals("nearest") || interpolation.equals("bilinear") ? null
-                        : cls + " with interpolation=" + interpolation + " is not supported on the jvm path";
+            case "UpSampling1D", "UpSampling2D", "UpSampling3D" -> {
+                String why = UpSamplingOptions.of(layer).unsupported();
+                yield why == null ? null : cls + " with " + why;
             }
             case "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose" -> Arrays.stream(WindowOptions.of(layer)
                     .dilation()).anyMatch(d -> d != 1) ? cls + " with dilation_rate other than 1 is not supported"

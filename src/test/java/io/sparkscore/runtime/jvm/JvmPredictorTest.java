@@ -207,7 +207,7 @@ class JvmPredictorTest {
                 .contains("LSTM with return_state=true is not supported on the jvm path (a node has one output"
                         + " tensor)");
         assertThat(JvmSupport.whyUnsupported(layer("u", "UpSampling2D", config("interpolation", "bicubic"))))
-                .contains("UpSampling2D with interpolation=bicubic is not supported on the jvm path");
+                .contains("UpSampling2D with interpolation 'bicubic' is not supported; expected nearest or bilinear");
         assertThat(JvmSupport.whyUnsupported(layer("c", "Conv2D", config("padding", "causal"))))
                 .contains("Conv2D with padding=causal is not supported on the jvm path");
         var rnn = layer("f", "LSTM", config("units", 1));
