@@ -1,8 +1,15 @@
 package io.sparkscore.model.layers;
 
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ModelException;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ShapeInference;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,6 +67,43 @@ public final class KerasMasks {
     /** Whether the layer applies a mask on its first input (the time steps of a sequence). */
     public static boolean consumes(String className) {
         return CONSUMERS.contains(className);
+    }
+
+    /**
+     * The first layer of the model that receives a mask it can neither hand on, combine nor apply, and why; empty
+     * when every mask ends in a layer that applies it (or in a model output). Both paths refuse such a model, so
+     * {@code inspect} and the driver can say so before anything is built.
+     */
+    public static Optional<String> whyUnsupported(ModelSpec spec) {
+        Map<String, int[]> shapes;
+        try {
+            shapes = ShapeInference.infer(spec);
+        } catch (ModelException e) {
+            return Optional.empty(); // a model whose shapes do not infer is refused for both paths elsewhere
+        }
+        Set<String> masked = new HashSet<>();
+        for (NodeSpec node : spec.nodes()) {
+            LayerSpec layer = spec.layer(node.layerName());
+            List<String> in = node.inputs();
+            boolean any = in.stream().anyMatch(masked::contains);
+            boolean out = false;
+            if (any) {
+                String c = layer.className();
+                int[] x = shapes.get(in.get(0));
+                if (passesThrough(c) && in.size() == 1 || LayerRegistry.takesList(c) && combines(layer, x.length)) {
+                    out = true;
+                } else if (consumes(c) && masked.contains(in.get(0)) && in.stream().skip(1).noneMatch(masked::contains)
+                        && x.length == 2) {
+                    out = consumerPassesOn(layer);
+                } else {
+                    return Optional.of("layer '" + layer.name() + "' (" + c + "): " + REFUSAL);
+                }
+            }
+            if (out || creates(layer)) {
+                masked.add(node.id());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether a consumer hands the mask on: RNNs (and Bidirectional) that return sequences do. */

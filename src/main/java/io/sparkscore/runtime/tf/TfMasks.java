@@ -49,7 +49,7 @@ final class TfMasks {
             }
             return new Masked(builder.build(ops, layer, inputs), combined);
         }
-        if (builder instanceof MaskConsumer consumer && masks.get(0) != null
+        if (KerasMasks.consumes(c) && builder instanceof MaskConsumer consumer && masks.get(0) != null
                 && masks.subList(1, masks.size()).stream().allMatch(m -> m == null)) {
             Operand<TFloat32> mask = masks.get(0);
             return new Masked(consumer.buildMasked(ops, layer, inputs, mask), consumer.outputMask(layer, mask));
