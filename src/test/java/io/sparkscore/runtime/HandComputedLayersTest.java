@@ -53,6 +53,21 @@ class HandComputedLayersTest {
 
     @ParameterizedTest
     @EnumSource(PredictionPath.class)
+    void conv1dTransposeOutputPaddingLengthensTheOutput(PredictionPath path) {
+        // valid, output_padding 1: length (2 - 1) * 2 + 3 + 1 = 6, the full scatter [1, 2, 13, 20, 30] and a 0
+        LayerSpec valid = layer("t", "Conv1DTranspose", config("filters", 1, "kernel_size", 3, "strides", 2,
+                "output_padding", 1, "use_bias", false), tensor("kernel", shape(3, 1, 1), 1, 2, 3));
+        assertClose(score(path, sequential(shape(2, 1), valid), 1, 10), 1, 2, 13, 20, 30, 0);
+        // same, kernel 4, output_padding 1: length (2 - 1) * 2 + 4 - 2 * 2 + 1 = 3; TensorFlow pads
+        // max(1 * 2 + 4 - 3, 0) = 3, one before: [1, 2, 13, 24, 30, 40] from position 1
+        LayerSpec same = layer("t", "Conv1DTranspose", config("filters", 1, "kernel_size", 4, "strides", 2,
+                "padding", "same", "output_padding", 1, "use_bias", false), tensor("kernel", shape(4, 1, 1),
+                1, 2, 3, 4));
+        assertClose(score(path, sequential(shape(2, 1), same), 1, 10), 2, 13, 24);
+    }
+
+    @ParameterizedTest
+    @EnumSource(PredictionPath.class)
     void conv2dTransposeWithTwoInputChannelsAndTwoFilters(PredictionPath path) {
         // kernel (1, 1, filters 2, in 2) = [[1, 2], [3, 4]] (per filter, per input channel), stride 2 valid:
         // each input pixel (a, b) lands on (2i, 2j) as [a + 2b, 3a + 4b]; the odd positions stay 0
