@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random-model parity, channels_first layers on both paths, against the channels_last layer between transposes on the
- * jvm path (how Keras defines them). Each seeded model takes the route a user's model takes (written as a Keras 3 {@code .keras} archive, read
- * back, loaded on both paths); see {@link RandomModelParity} for what agreeing means.
+ * jvm path (how Keras defines them). Each seeded model takes the route a user's model takes (written as a Keras 3
+ * {@code .keras} archive, read back, loaded on both paths); see {@link RandomModelParity} for what agreeing means.
  */
 class ChannelsFirstParityTest {
 

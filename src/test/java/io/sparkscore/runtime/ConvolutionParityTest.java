@@ -17,8 +17,9 @@ import static io.sparkscore.runtime.RandomModelParity.model;
 
 /**
  * Random-model parity, convolutions: Conv1D/2D/3D with padding, strides, dilation and groups, separable and
- * depthwise ones, and transposed convolutions. Each seeded model takes the route a user's model takes (written as a Keras 3 {@code .keras} archive, read back,
- * loaded on both paths); see {@link RandomModelParity} for what agreeing means.
+ * depthwise ones, and transposed convolutions. Each seeded model takes the route a user's model takes (written as a
+ * Keras 3 {@code .keras} archive, read back, loaded on both paths); see {@link RandomModelParity} for what agreeing
+ * means.
  */
 class ConvolutionParityTest {
 

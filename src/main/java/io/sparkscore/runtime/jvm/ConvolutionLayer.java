@@ -99,8 +99,22 @@ final class ConvolutionLayer implements JvmLayer {
     private void convolve(float[] in, int inBase, float[] out, int outBase, float[] initial) {
         int cinG = inChannels / groups;
         int coutG = convChannels / groups;
-        int[] i = g.in();
-        int[] k = g.window();
+        // the geometry in locals: the loops below are the path's hot spot
+        int inD = g.in()[0];
+        int inH = g.in()[1];
+        int inW = g.in()[2];
+        int kD = g.window()[0];
+        int kH = g.window()[1];
+        int kW = g.window()[2];
+        int sD = g.stride()[0];
+        int sH = g.stride()[1];
+        int sW = g.stride()[2];
+        int dD = g.dilation()[0];
+        int dH = g.dilation()[1];
+        int dW = g.dilation()[2];
+        int pD = g.before()[0];
+        int pH = g.before()[1];
+        int pW = g.before()[2];
         int o = outBase;
         for (int od = 0; od < g.out()[0]; od++) {
             for (int oy = 0; oy < g.out()[1]; oy++) {
@@ -110,41 +124,36 @@ final class ConvolutionLayer implements JvmLayer {
                     } else {
                         Arrays.fill(out, o, o + convChannels, 0f);
                     }
-                    for (int kd = 0; kd < k[0]; kd++) {
-                        int id = od * g.stride()[0] - g.before()[0] + kd * g.dilation()[0];
-                        if (id < 0 || id >= i[0]) {
+                    for (int kd = 0; kd < kD; kd++) {
+                        int id = od * sD - pD + kd * dD;
+                        if (id < 0 || id >= inD) {
                             continue;
                         }
-                        for (int ky = 0; ky < k[1]; ky++) {
-                            int iy = oy * g.stride()[1] - g.before()[1] + ky * g.dilation()[1];
-                            if (iy < 0 || iy >= i[1]) {
+                        for (int ky = 0; ky < kH; ky++) {
+                            int iy = oy * sH - pH + ky * dH;
+                            if (iy < 0 || iy >= inH) {
                                 continue;
                             }
-                            for (int kx = 0; kx < k[2]; kx++) {
-                                int ix = ox * g.stride()[2] - g.before()[2] + kx * g.dilation()[2];
-                                if (ix < 0 || ix >= i[2]) {
+                            for (int kx = 0; kx < kW; kx++) {
+                                int ix = ox * sW - pW + kx * dW;
+                                if (ix < 0 || ix >= inW) {
                                     continue;
                                 }
-                                int inPos = inBase + ((id * i[1] + iy) * i[2] + ix) * inChannels;
-                                int kPos = ((kd * k[1] + ky) * k[2] + kx) * cinG * convChannels;
-                                accumulate(in, inPos, kPos, out, o, cinG, coutG);
+                                int inPos = inBase + ((id * inH + iy) * inW + ix) * inChannels;
+                                int kPos = ((kd * kH + ky) * kW + kx) * cinG * convChannels;
+                                for (int grp = 0; grp < groups; grp++) {
+                                    int oG = o + grp * coutG;
+                                    for (int ci = 0; ci < cinG; ci++) {
+                                        float xv = in[inPos + grp * cinG + ci];
+                                        int kk = kPos + ci * convChannels + grp * coutG;
+                                        for (int co = 0; co < coutG; co++) {
+                                            out[oG + co] += xv * kernel[kk + co];
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
-                }
-            }
-        }
-    }
-
-    /** Adds one input position's contribution through one kernel tap to every output channel. */
-    private void accumulate(float[] in, int inPos, int kPos, float[] out, int o, int cinG, int coutG) {
-        for (int grp = 0; grp < groups; grp++) {
-            int oG = o + grp * coutG;
-            for (int ci = 0; ci < cinG; ci++) {
-                float xv = in[inPos + grp * cinG + ci];
-                int kk = kPos + ci * convChannels + grp * coutG;
-                for (int co = 0; co < coutG; co++) {
-                    out[oG + co] += xv * kernel[kk + co];
                 }
             }
         }

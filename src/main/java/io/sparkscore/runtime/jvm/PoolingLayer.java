@@ -16,6 +16,8 @@ final class PoolingLayer implements JvmLayer {
     private final int channels;
     private final int inRowSize;
     private final int outRowSize;
+    private final int[][] low;
+    private final int[][] high;
 
     PoolingLayer(LayerSpec layer, int[] inShape) {
         LayerConfig c = layer.config();
@@ -26,31 +28,34 @@ final class PoolingLayer implements JvmLayer {
         this.channels = inShape[n];
         this.inRowSize = Weights.size(inShape);
         this.outRowSize = g.outPositions() * channels;
+        this.low = bounds(g, false);
+        this.high = bounds(g, true);
     }
 
     @Override
     public void forward(float[][] inputs, int rows, float[] output, float[] scratch, int scratchOffset) {
         float[] in = inputs[0];
-        int[] i = g.in();
+        int inH = g.in()[1];
+        int inW = g.in()[2];
+        int[] d0 = low[0];
+        int[] d1 = high[0];
+        int[] y0 = low[1];
+        int[] y1 = high[1];
+        int[] x0 = low[2];
+        int[] x1 = high[2];
         for (int r = 0; r < rows; r++) {
             int inBase = r * inRowSize;
             int o = r * outRowSize;
-            for (int od = 0; od < g.out()[0]; od++) {
-                int d0 = low(0, od);
-                int d1 = high(0, od);
-                for (int oy = 0; oy < g.out()[1]; oy++) {
-                    int y0 = low(1, oy);
-                    int y1 = high(1, oy);
-                    for (int ox = 0; ox < g.out()[2]; ox++, o += channels) {
-                        int x0 = low(2, ox);
-                        int x1 = high(2, ox);
-                        int cells = (d1 - d0) * (y1 - y0) * (x1 - x0);
+            for (int od = 0; od < d0.length; od++) {
+                for (int oy = 0; oy < y0.length; oy++) {
+                    for (int ox = 0; ox < x0.length; ox++, o += channels) {
+                        int cells = (d1[od] - d0[od]) * (y1[oy] - y0[oy]) * (x1[ox] - x0[ox]);
                         for (int ch = 0; ch < channels; ch++) {
                             float acc = max ? Float.NEGATIVE_INFINITY : 0f;
-                            for (int d = d0; d < d1; d++) {
-                                for (int y = y0; y < y1; y++) {
-                                    int rowPos = inBase + (d * i[1] + y) * i[2] * channels + ch;
-                                    for (int x = x0; x < x1; x++) {
+                            for (int d = d0[od]; d < d1[od]; d++) {
+                                for (int y = y0[oy]; y < y1[oy]; y++) {
+                                    int rowPos = inBase + (d * inH + y) * inW * channels + ch;
+                                    for (int x = x0[ox]; x < x1[ox]; x++) {
                                         float v = in[rowPos + x * channels];
                                         acc = max ? Math.max(acc, v) : acc + v;
                                     }
@@ -64,13 +69,19 @@ final class PoolingLayer implements JvmLayer {
         }
     }
 
-    /** The first real (unpadded) input cell the window at output position {@code p} of an axis covers. */
-    private int low(int axis, int p) {
-        return Math.max(p * g.stride()[axis] - g.before()[axis], 0);
-    }
-
-    /** One past the last real input cell the window at output position {@code p} of an axis covers. */
-    private int high(int axis, int p) {
-        return Math.min(p * g.stride()[axis] - g.before()[axis] + g.window()[axis], g.in()[axis]);
+    /**
+     * Per axis and output position, the first ({@code high}: one past the last) real, unpadded input cell the window
+     * covers.
+     */
+    private static int[][] bounds(WindowGeometry g, boolean upper) {
+        int[][] r = new int[3][];
+        for (int axis = 0; axis < 3; axis++) {
+            r[axis] = new int[g.out()[axis]];
+            for (int p = 0; p < r[axis].length; p++) {
+                int start = p * g.stride()[axis] - g.before()[axis];
+                r[axis][p] = upper ? Math.min(start + g.window()[axis], g.in()[axis]) : Math.max(start, 0);
+            }
+        }
+        return r;
     }
 }
