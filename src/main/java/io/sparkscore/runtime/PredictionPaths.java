@@ -2,6 +2,7 @@ package io.sparkscore.runtime;
 
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.layers.KerasMasks;
 import io.sparkscore.runtime.jvm.JvmModel;
 import io.sparkscore.runtime.jvm.JvmSupport;
 import io.sparkscore.runtime.tf.TfModel;
@@ -35,8 +36,8 @@ public final class PredictionPaths {
     }
 
     /**
-     * For each path that cannot run the model, the first layer it lacks or the graph limit it passes, and why;
-     * absent paths can run it.
+     * For each path that cannot run the model, the first layer it lacks, the graph limit it passes or the layer a
+     * Keras mask reaches that cannot take it, and why; absent paths can run it.
      */
     public static Map<PredictionPath, String> unsupportedPaths(ModelSpec spec) {
         Map<PredictionPath, String> reasons = new LinkedHashMap<>();
@@ -52,6 +53,11 @@ public final class PredictionPaths {
         if (!reasons.containsKey(PredictionPath.TF)) {
             TfSupport.whyUnsupported(spec).ifPresent(why -> reasons.put(PredictionPath.TF, why));
         }
+        KerasMasks.whyUnsupported(spec).ifPresent(why -> {
+            for (PredictionPath path : PredictionPath.values()) {
+                reasons.putIfAbsent(path, why);
+            }
+        });
         return reasons;
     }
 }

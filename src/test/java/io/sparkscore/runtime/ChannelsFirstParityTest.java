@@ -21,9 +21,9 @@ import static io.sparkscore.runtime.RandomModelParity.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Random-model parity, channels_first layers on the tf path, against the channels_last layer between transposes on the
- * jvm path. Each seeded model takes the route a user's model takes (written as a Keras 3 {@code .keras} archive, read
- * back, loaded on both paths); see {@link RandomModelParity} for what agreeing means.
+ * Random-model parity, channels_first layers on both paths, against the channels_last layer between transposes on the
+ * jvm path (how Keras defines them). Each seeded model takes the route a user's model takes (written as a Keras 3
+ * {@code .keras} archive, read back, loaded on both paths); see {@link RandomModelParity} for what agreeing means.
  */
 class ChannelsFirstParityTest {
 
@@ -31,13 +31,13 @@ class ChannelsFirstParityTest {
     Path tmp;
 
     /**
-     * The jvm path has no channels_first layers, so the tf path's are checked against what Keras defines them as: the
-     * channels_last layer between transposes. The tf path runs the channels_first model, the jvm path the
-     * channels_last one with the input moved to channels-last and the output moved back.
+     * Each path's channels_first layer is checked against what Keras defines it as: the channels_last layer between
+     * transposes (Permute layers), run on the jvm path with the input moved to channels-last and the output moved
+     * back.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("channelsFirstLayers")
-    void channelsFirstOnTfMatchesChannelsLastBetweenTransposesOnJvm(ChannelsFirstCase c) {
+    void channelsFirstOnEachPathMatchesChannelsLastBetweenTransposesOnJvm(ChannelsFirstCase c) {
         RandomNet first = net(c.name());
         RandomNet last = net(c.name());
         var layer = c.layer().apply(first.layers());
@@ -52,11 +52,15 @@ class ChannelsFirstParityTest {
             out = last.call(rank == 3 ? last.layers().permute(3, 1, 2) : last.layers().permute(2, 1), out);
         }
         ModelSpec channelsLast = roundTrip(tmp, last.build(out), c.name(), true);
-        try (LoadedModel jvm = PredictionPaths.load(channelsLast, PredictionPath.JVM, RuntimeOptions.singleThreaded());
-             LoadedModel tf = PredictionPaths.load(channelsFirst, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
-            assertThat(tf.signature().outputShapes().get(0)).as("output shape")
-                    .isEqualTo(jvm.signature().outputShapes().get(0));
-            assertAgree(c.name(), channelsFirst, jvm, tf, 1);
+        try (LoadedModel reference = PredictionPaths.load(channelsLast, PredictionPath.JVM,
+                RuntimeOptions.singleThreaded())) {
+            for (PredictionPath path : PredictionPath.values()) {
+                try (LoadedModel model = PredictionPaths.load(channelsFirst, path, RuntimeOptions.singleThreaded())) {
+                    assertThat(model.signature().outputShapes().get(0)).as("output shape")
+                            .isEqualTo(reference.signature().outputShapes().get(0));
+                    assertAgree(c.name() + " on " + path.id(), channelsFirst, reference, model, 1);
+                }
+            }
         }
     }
 
@@ -106,6 +110,12 @@ class ChannelsFirstParityTest {
                 cf("Cropping2D channels_first ((1, 2), (0, 1))", image, l -> l.cropping2D(1, 2, 0, 1)),
                 cf("UpSampling2D channels_first (2, 3) nearest", image, l -> l.upSampling2D(2, 3, "nearest")),
                 cf("UpSampling2D channels_first (2, 2) bilinear", image, l -> l.upSampling2D(2, 2, "bilinear")),
+                cf("Conv2DTranspose channels_first (3, 2) strides (2, 1) same", image, l -> l.convTranspose(3, 2,
+                        new int[] {3, 2}, new int[] {2, 1}, "same", "linear")),
+                cf("Conv1DTranspose channels_first k3 stride 2 valid", sequence, l -> l.convTranspose(3, 2,
+                        new int[] {3}, new int[] {2}, "valid", "tanh")),
+                cf("ZeroPadding1D channels_first (2, 1)", sequence, l -> l.zeroPadding1D(2, 1)),
+                cf("UpSampling1D channels_first 2", sequence, l -> l.upSampling1D(2)),
                 Arguments.of(new ChannelsFirstCase("Flatten channels_first (flattens in channels-last order)", image,
                         KerasLayers::flatten, false)));
     }

@@ -16,9 +16,10 @@ import static io.sparkscore.runtime.RandomModelParity.args;
 import static io.sparkscore.runtime.RandomModelParity.model;
 
 /**
- * Random-model parity, convolutions: Conv1D/2D with padding, strides, dilation and groups, separable and depthwise
- * ones. Each seeded model takes the route a user's model takes (written as a Keras 3 {@code .keras} archive, read back,
- * loaded on both paths); see {@link RandomModelParity} for what agreeing means.
+ * Random-model parity, convolutions: Conv1D/2D/3D with padding, strides, dilation and groups, separable and
+ * depthwise ones, and transposed convolutions. Each seeded model takes the route a user's model takes (written as a
+ * Keras 3 {@code .keras} archive, read back, loaded on both paths); see {@link RandomModelParity} for what agreeing
+ * means.
  */
 class ConvolutionParityTest {
 
@@ -97,6 +98,24 @@ class ConvolutionParityTest {
                     return n.build(n.call(n.layers().depthwiseConv(2, new int[] {2}, new int[] {1}, "valid",
                             new int[] {3}, 1, "linear", false), x));
                 }),
+                model("Conv3D same (2, 3, 2) strides (1, 2, 2)", n -> conv3D(n, new int[] {2, 3, 2},
+                        new int[] {1, 2, 2}, "same", new int[] {1, 1, 1})),
+                model("Conv3D valid (2, 2, 3)", n -> conv3D(n, new int[] {2, 2, 3}, new int[] {1, 1, 1}, "valid",
+                        new int[] {1, 1, 1})),
+                model("Conv1DTranspose k3 stride 2 same", n -> transposed(n, new int[] {5, 3}, new int[] {3},
+                        new int[] {2}, "same")),
+                model("Conv1DTranspose k4 stride 2 same (padding on both sides)", n -> transposed(n,
+                        new int[] {5, 3}, new int[] {4}, new int[] {2}, "same")),
+                model("Conv1DTranspose k2 stride 3 valid (kernel narrower than the stride)", n -> transposed(n,
+                        new int[] {4, 2}, new int[] {2}, new int[] {3}, "valid")),
+                model("Conv2DTranspose (3, 3) strides (2, 2) same", n -> transposed(n, new int[] {3, 4, 2},
+                        new int[] {3, 3}, new int[] {2, 2}, "same")),
+                model("Conv2DTranspose (2, 3) strides (1, 2) valid", n -> transposed(n, new int[] {3, 3, 2},
+                        new int[] {2, 3}, new int[] {1, 2}, "valid")),
+                model("Conv3DTranspose (2, 2, 3) strides (2, 1, 2) same", n -> transposed(n,
+                        new int[] {2, 3, 2, 2}, new int[] {2, 2, 3}, new int[] {2, 1, 2}, "same")),
+                model("Conv3DTranspose (2, 1, 2) strides (1, 2, 1) valid", n -> transposed(n,
+                        new int[] {2, 2, 3, 1}, new int[] {2, 1, 2}, new int[] {1, 2, 1}, "valid")),
                 model("DepthwiseConv2D valid (2, 2) dilation (2, 2) without bias", n -> {
                     String x = n.input("x", 7, 6, 3);
                     return n.build(n.call(n.layers().depthwiseConv(3, new int[] {2, 2}, new int[] {1, 1}, "valid",
@@ -110,6 +129,17 @@ class ConvolutionParityTest {
         String x = n.input("x", 11, in);
         return n.build(n.call(n.layers().conv(in, filters, new int[] {kernel}, new int[] {stride}, padding,
                 new int[] {dilation}, groups, "tanh", true), x));
+    }
+
+    private static ModelSpec conv3D(RandomNet n, int[] kernel, int[] strides, String padding, int[] dilation) {
+        String x = n.input("x", 4, 5, 4, 2);
+        return n.build(n.call(n.layers().conv(2, 3, kernel, strides, padding, dilation, 1, "relu", true), x));
+    }
+
+    private static ModelSpec transposed(RandomNet n, int[] inShape, int[] kernel, int[] strides, String padding) {
+        String x = n.input("x", inShape);
+        return n.build(n.call(n.layers().convTranspose(inShape[inShape.length - 1], 3, kernel, strides, padding,
+                "tanh"), x));
     }
 
     private static ModelSpec conv2D(RandomNet n, int filters, int[] kernel, int[] strides, String padding,

@@ -4,6 +4,7 @@ import io.sparkscore.ml.InputBinding;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.LocalSpark;
 import io.sparkscore.job.ScoringJob;
+import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.keras.KerasArchiveWriter;
 import io.sparkscore.model.layers.LayerEntry;
@@ -132,14 +133,27 @@ class EveryRegisteredLayerScoresTest {
         }
     }
 
+    /**
+     * The classes the jvm path refuses (if any) and, so that the check never runs empty, an option it refuses on a
+     * class it builds: a Dense with a half-precision dtype policy.
+     */
     @Test
     void scoreOnJvmRefusesWhatInspectRefusesWithTheSameReason() {
-        List<LayerEntry> refused = entries(e -> !JvmSupport.builds(e));
-        assertThat(refused).isNotEmpty();
-        ModelSpec spec = modelOf("refused_on_jvm", refused);
+        RandomNet net = new RandomNet("refused_on_jvm", 7);
+        String x = net.input("x", RegisteredLayerSamples.FEATURES);
+        String ids = net.input("ids", RegisteredLayerSamples.IDS);
+        List<String> outputs = new ArrayList<>();
+        for (LayerEntry e : entries(e -> !JvmSupport.builds(e))) {
+            outputs.add(RegisteredLayerSamples.SAMPLES.get(e.className()).apply(net, x, ids));
+        }
+        LayerSpec dense = net.layers().dense(RegisteredLayerSamples.FEATURES, 2, "linear");
+        outputs.add(net.call(new LayerSpec(dense.name(), dense.className(), dense.config().with("dtype",
+                "mixed_float16"), dense.weights()), x));
+        ModelSpec spec = net.build(outputs.toArray(new String[0]));
         Path model = dir.resolve("refused.keras");
         KerasArchiveWriter.write(spec, model);
         String why = PredictionPaths.unsupportedPaths(spec).get(PredictionPath.JVM);
+        assertThat(why).isNotNull();
 
         assertThatThrownBy(() -> new ScoringJob(spark, job(model, dir.resolve("refused-out").toString(),
                 PredictionPath.JVM).build()).run())

@@ -52,15 +52,15 @@ class KerasFixturesParityTest {
         /** The data file holds training labels only, not predictions: both paths must agree on random rows. */
         RUNS_WITHOUT_PREDICTIONS,
         /**
-         * The jvm path refuses the model's channels_first layers with the message; the tf path must agree with the
-         * jvm path running the model's channels_last equivalent.
+         * A channels_first model without Keras' predictions: both paths must agree with the jvm path running the
+         * model's channels_last equivalent (each channels_first layer between transposes, as Keras defines it).
          */
-        CHANNELS_FIRST_REFUSED_ON_JVM,
+        CHANNELS_FIRST,
         /**
-         * The jvm path refuses Masking with the message; the tf path must skip masked steps as Keras does, giving
-         * what the jvm path gives on the sequence without them.
+         * Masking then an RNN, without Keras' predictions: both paths must skip the masked steps as Keras does,
+         * giving what the RNN alone gives on the sequence without them.
          */
-        MASKING_REFUSED_ON_JVM,
+        MASKING,
         REFUSED_ON_READ,
         REFUSED_ON_LOAD
     }
@@ -78,9 +78,8 @@ class KerasFixturesParityTest {
         return new Expectation(Outcome.RUNS_WITHOUT_PREDICTIONS, null, null, reason);
     }
 
-    private static Expectation refusedOnJvm(Outcome outcome, Class<? extends RuntimeException> error, String message,
-                                            String reason) {
-        return new Expectation(outcome, error, message, reason);
+    private static Expectation checkedAgainstAnEquivalent(Outcome outcome, String reason) {
+        return new Expectation(outcome, null, null, reason);
     }
 
     private static Expectation refusedOnRead(Class<? extends RuntimeException> error, String message, String reason) {
@@ -118,10 +117,8 @@ class KerasFixturesParityTest {
                         + MODEL_FILE, "the Attention layer is not supported"));
         EXPECTED.put("dl4j/lstm_functional_tf_keras_2.h5", runs());
         EXPECTED.put("dl4j/lstm_tensorflow_1.h5", runs());
-        EXPECTED.put("dl4j/masking_zero_lstm.h5", refusedOnJvm(Outcome.MASKING_REFUSED_ON_JVM,
-                UnsupportedLayerException.class, "layer 'masking_1' (Masking): Masking is not supported on the jvm"
-                        + " path (later layers would have to skip the masked steps); it runs on the tf path",
-                "the jvm path has no Keras masks; the tf path applies them"));
+        EXPECTED.put("dl4j/masking_zero_lstm.h5", checkedAgainstAnEquivalent(Outcome.MASKING,
+                "no Keras predictions; a masked row must give what the LSTM alone gives on its unmasked steps"));
         EXPECTED.put("dl4j/simple_flatten_lstm_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_flatten_rnn_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_lstm_tf_keras_1_model.h5", runs());
@@ -135,11 +132,9 @@ class KerasFixturesParityTest {
                 "weights without an architecture"));
         EXPECTED.put("dl4j/simple_rnn_tf_keras_2_model.h5", runs());
         EXPECTED.put("dl4j/simple_sparse_xent_mlp_keras_2_model.h5", runs());
-        EXPECTED.put("dl4j/simpleconv2d_functional.hdf5", refusedOnJvm(Outcome.CHANNELS_FIRST_REFUSED_ON_JVM,
-                UnsupportedLayerException.class,
-                "layer 'conv2d_1' (Conv2D): Conv2D with data_format=channels_first is not supported on the jvm path",
-                "the jvm path supports channels_last only; the tf path is checked against the jvm path running the"
-                        + " channels_last equivalent"));
+        EXPECTED.put("dl4j/simpleconv2d_functional.hdf5", checkedAgainstAnEquivalent(Outcome.CHANNELS_FIRST,
+                "no Keras predictions; both paths are checked against the jvm path running the channels_last"
+                        + " equivalent"));
         EXPECTED.put("dl4j/tfkeras_cnn1d_leakyrelu_maxpool1d.h5", runs());
         EXPECTED.put("dl4j/tfkeras_cnn2d_64_conv2d_pool_pad_upsample_crop.h5", runs());
         EXPECTED.put("dl4j/tfkeras_cnn2d_76_separableconv2d.h5", runs());
@@ -206,14 +201,12 @@ class KerasFixturesParityTest {
             }
             return;
         }
-        if (expected.outcome() == Outcome.CHANNELS_FIRST_REFUSED_ON_JVM
-                || expected.outcome() == Outcome.MASKING_REFUSED_ON_JVM) {
-            assertJvmRefuses(spec, expected, path);
-            if (expected.outcome() == Outcome.CHANNELS_FIRST_REFUSED_ON_JVM) {
-                assertTfMatchesChannelsLastEquivalentOnJvm(name, spec);
-            } else {
-                assertTfSkipsMaskedStepsLikeJvmOnShorterSequences(name, spec);
-            }
+        if (expected.outcome() == Outcome.CHANNELS_FIRST) {
+            assertPathsMatchChannelsLastEquivalentOnJvm(name, spec);
+            return;
+        }
+        if (expected.outcome() == Outcome.MASKING) {
+            assertPathsSkipMaskedStepsLikeTheRnnOnShorterSequences(name, spec);
             return;
         }
         Optional<KerasFixtures.ExpectedData> data = expected.outcome() == Outcome.RUNS
@@ -223,13 +216,6 @@ class KerasFixturesParityTest {
         } else {
             assertPathsAgree(name, spec);
         }
-    }
-
-    /** The jvm path's refusal, exactly. */
-    private static void assertJvmRefuses(ModelSpec spec, Expectation expected, String path) {
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> PredictionPaths.load(spec, PredictionPath.JVM, RuntimeOptions.singleThreaded()));
-        assertThat(thrown).isExactlyInstanceOf(expected.error()).hasMessage(message(expected, path));
     }
 
     private static String message(Expectation expected, String path) {
@@ -304,35 +290,39 @@ class KerasFixturesParityTest {
     }
 
     /**
-     * The jvm path refuses channels_first layers; it runs the model's channels_last equivalent (each such layer between
-     * transposes, as Keras defines it) and that must agree with the tf path on the model itself.
+     * Both paths run the channels_first model itself; the jvm path also runs its channels_last equivalent (each such
+     * layer between transposes, as Keras defines it), the reference both must agree with.
      */
-    private static void assertTfMatchesChannelsLastEquivalentOnJvm(String name, ModelSpec spec) {
+    private static void assertPathsMatchChannelsLastEquivalentOnJvm(String name, ModelSpec spec) {
         Map<PredictionPath, Double> errors = new EnumMap<>(PredictionPath.class);
         ModelSpec equivalent = ChannelsLastEquivalent.of(spec);
-        try (LoadedModel jvm = PredictionPaths.load(equivalent, PredictionPath.JVM, RuntimeOptions.singleThreaded());
-             LoadedModel tf = PredictionPaths.load(spec, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
-            ParityRuns.Batch inputs = ParityRuns.randomInputs(spec, jvm.signature(), RANDOM_ROWS, SEED);
-            float[][] reference = ParityRuns.predict(jvm, inputs, RANDOM_ROWS);
-            for (int batch : new int[] {RANDOM_ROWS, SMALL_BATCH}) {
-                float[][] tfOut = ParityRuns.predict(tf, inputs, batch);
-                double rel = ParityRuns.maxRelativeError(tfOut, reference);
-                errors.merge(PredictionPath.TF, rel, Math::max);
-                assertThat(rel).as("%s: tf vs the jvm path's channels_last equivalent in batches of %d rows (%s)",
-                        name, batch, ParityRuns.worstDifference(tfOut, reference, spec.outputs()))
-                        .isLessThanOrEqualTo(PATH_TOLERANCE);
+        try (LoadedModel reference = PredictionPaths.load(equivalent, PredictionPath.JVM,
+                RuntimeOptions.singleThreaded())) {
+            ParityRuns.Batch inputs = ParityRuns.randomInputs(spec, reference.signature(), RANDOM_ROWS, SEED);
+            float[][] expected = ParityRuns.predict(reference, inputs, RANDOM_ROWS);
+            for (PredictionPath path : PredictionPath.values()) {
+                try (LoadedModel model = PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded())) {
+                    for (int batch : new int[] {RANDOM_ROWS, SMALL_BATCH}) {
+                        float[][] out = ParityRuns.predict(model, inputs, batch);
+                        double rel = ParityRuns.maxRelativeError(out, expected);
+                        errors.merge(path, rel, Math::max);
+                        assertThat(rel).as("%s: %s vs the jvm path's channels_last equivalent in batches of %d rows"
+                                + " (%s)", name, path.id(), batch, ParityRuns.worstDifference(out, expected,
+                                spec.outputs())).isLessThanOrEqualTo(PATH_TOLERANCE);
+                    }
+                }
             }
         } finally {
-            record(name, "jvm path on its channels_last equivalent (random rows)", RANDOM_ROWS, errors);
+            record(name, "channels_last equivalent on jvm (random rows)", RANDOM_ROWS, errors);
         }
     }
 
     /**
      * Keras' Masking makes an RNN skip every all-zero step, carrying its state over it, so on a row with masked steps
      * (at the end, the start and in the middle) a Masking -> RNN model returns what the RNN alone returns on the row
-     * without those steps. The jvm path, which has no masks, runs the RNN alone on the shortened rows.
+     * without those steps (run on the jvm path without a mask). Both paths run the model itself.
      */
-    private static void assertTfSkipsMaskedStepsLikeJvmOnShorterSequences(String name, ModelSpec spec) {
+    private static void assertPathsSkipMaskedStepsLikeTheRnnOnShorterSequences(String name, ModelSpec spec) {
         assertThat(spec.nodes()).as("%s: Masking then one RNN", name).hasSize(2);
         assertThat(spec.layer(spec.nodes().get(0).layerName()).className()).isEqualTo("Masking");
         LayerSpec rnn = spec.layer(spec.nodes().get(1).layerName());
@@ -352,24 +342,30 @@ class KerasFixturesParityTest {
             }
         }
         Map<PredictionPath, Double> errors = new EnumMap<>(PredictionPath.class);
-        try (LoadedModel tf = PredictionPaths.load(spec, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
-            for (int batch : new int[] {rows, SMALL_BATCH}) {
-                float[][] out = ParityRuns.predict(tf, new ParityRuns.Batch(rows, new float[][] {x}), batch);
-                int size = tf.signature().outputSize(0);
-                for (int r = 0; r < rows; r++) {
-                    float[] kept = keptSteps(x, r, steps, features, masks.get(r));
-                    float[] expected = rnnAlone(rnn, kept.length / features, features, kept);
-                    float[][] actual = {Arrays.copyOfRange(out[0], r * size, (r + 1) * size)};
-                    double rel = ParityRuns.maxRelativeError(actual, new float[][] {expected});
-                    errors.merge(PredictionPath.TF, rel, Math::max);
-                    assertThat(rel).as("%s row %d (%d of %d steps masked), batches of %d: tf vs the jvm RNN on the"
-                                    + " unmasked steps (%s)", name, r, steps - kept.length / features, steps, batch,
-                            ParityRuns.worstDifference(actual, new float[][] {expected}, spec.outputs()))
-                            .isLessThanOrEqualTo(PATH_TOLERANCE);
+        try {
+            for (PredictionPath path : PredictionPath.values()) {
+                try (LoadedModel model = PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded())) {
+                    for (int batch : new int[] {rows, SMALL_BATCH}) {
+                        float[][] out = ParityRuns.predict(model, new ParityRuns.Batch(rows, new float[][] {x}),
+                                batch);
+                        int size = model.signature().outputSize(0);
+                        for (int r = 0; r < rows; r++) {
+                            float[] kept = keptSteps(x, r, steps, features, masks.get(r));
+                            float[] expected = rnnAlone(rnn, kept.length / features, features, kept);
+                            float[][] actual = {Arrays.copyOfRange(out[0], r * size, (r + 1) * size)};
+                            double rel = ParityRuns.maxRelativeError(actual, new float[][] {expected});
+                            errors.merge(path, rel, Math::max);
+                            assertThat(rel).as("%s row %d (%d of %d steps masked), batches of %d: %s vs the RNN on"
+                                            + " the unmasked steps (%s)", name, r, steps - kept.length / features,
+                                    steps, batch, path.id(), ParityRuns.worstDifference(actual,
+                                            new float[][] {expected}, spec.outputs()))
+                                    .isLessThanOrEqualTo(PATH_TOLERANCE);
+                        }
+                    }
                 }
             }
         } finally {
-            record(name, "jvm RNN on the unmasked steps", rows, errors);
+            record(name, "the RNN alone (jvm) on the unmasked steps", rows, errors);
         }
     }
 

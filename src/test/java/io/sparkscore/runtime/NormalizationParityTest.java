@@ -79,7 +79,27 @@ class NormalizationParityTest {
                 model("LayerNormalization without center and scale", n -> {
                     String x = n.input("x", 6);
                     return n.build(n.call(n.layers().layerNormalization(ints(-1), new int[] {6}, false, false), x));
-                }));
+                }),
+                model("GroupNormalization groups 2 on an image (3, 2, 4)", n -> {
+                    String x = n.input("x", 3, 2, 4);
+                    return n.build(n.call(n.layers().groupNormalization(2, 4), x));
+                }),
+                model("GroupNormalization groups 3 on a sequence (5, 6) after Dense", n -> {
+                    KerasLayers l = n.layers();
+                    return n.build(n.chain(n.input("x", 5, 2), l.dense(2, 6, "tanh"), l.groupNormalization(3, 6)));
+                }),
+                model("UnitNormalization on the last axis of (4, 3)", n ->
+                        n.build(n.call(n.layers().unitNormalization(-1), n.input("x", 4, 3)))),
+                model("UnitNormalization on axis 1 of (4, 3)", n ->
+                        n.build(n.call(n.layers().unitNormalization(1), n.input("x", 4, 3)))),
+                model("Normalization (adapted) on (4, 3), then Dense", n -> {
+                    KerasLayers l = n.layers();
+                    return n.build(n.chain(n.input("x", 4, 3), l.normalization(3, false), l.dense(3, 2, "linear")));
+                }),
+                model("Normalization (adapted, invert) on (4, 3)", n ->
+                        n.build(n.call(n.layers().normalization(3, true), n.input("x", 4, 3)))),
+                model("Rescaling(1/255, offset -0.5) on an image (3, 4, 2)", n ->
+                        n.build(n.call(n.layers().rescaling(1 / 255.0, -0.5), n.input("x", 3, 4, 2)))));
     }
 
     @AfterAll

@@ -53,7 +53,19 @@ class PoolingAndResizingParityTest {
                 model("GlobalMaxPooling1D", n -> globalPool(n, "Max", 1, false)),
                 model("GlobalAveragePooling1D keepdims", n -> globalPool(n, "Average", 1, true)),
                 model("GlobalMaxPooling2D keepdims", n -> globalPool(n, "Max", 2, true)),
-                model("GlobalAveragePooling2D", n -> globalPool(n, "Average", 2, false)));
+                model("GlobalAveragePooling2D", n -> globalPool(n, "Average", 2, false)),
+                model("MaxPooling3D (2, 2, 2) valid", n -> pool3D(n, "Max", new int[] {2, 2, 2}, null, "valid")),
+                model("AveragePooling3D (2, 3, 2) strides (1, 2, 2) same", n ->
+                        pool3D(n, "Average", new int[] {2, 3, 2}, new int[] {1, 2, 2}, "same")),
+                model("MaxPooling3D (3, 2, 2) strides (2, 1, 3) same", n ->
+                        pool3D(n, "Max", new int[] {3, 2, 2}, new int[] {2, 1, 3}, "same")),
+                model("GlobalMaxPooling3D keepdims", n -> globalPool(n, "Max", 3, true)),
+                model("GlobalAveragePooling3D", n -> globalPool(n, "Average", 3, false)));
+    }
+
+    private static ModelSpec pool3D(RandomNet n, String kind, int[] pool, int[] strides, String padding) {
+        String x = n.input("x", 4, 5, 5, 2);
+        return n.build(n.call(n.layers().pooling(kind, pool, strides, padding), x));
     }
 
     private static ModelSpec pool1D(RandomNet n, String kind, int pool, Integer stride, String padding) {
@@ -68,7 +80,7 @@ class PoolingAndResizingParityTest {
     }
 
     private static ModelSpec globalPool(RandomNet n, String kind, int rank, boolean keepDims) {
-        String x = rank == 1 ? n.input("x", 5, 3) : n.input("x", 4, 5, 3);
+        String x = rank == 1 ? n.input("x", 5, 3) : rank == 2 ? n.input("x", 4, 5, 3) : n.input("x", 3, 2, 4, 3);
         return n.build(n.call(n.layers().globalPooling(kind, rank, keepDims), x));
     }
 
@@ -107,7 +119,18 @@ class PoolingAndResizingParityTest {
                 model("UpSampling2D (3, 2) bilinear", n -> {
                     String x = n.input("x", 3, 4, 2);
                     return n.build(n.call(n.layers().upSampling2D(3, 2, "bilinear"), x));
-                }));
+                }),
+                model("ZeroPadding3D ((1, 0), (0, 2), (1, 1)) then Conv3D", n -> {
+                    KerasLayers l = n.layers();
+                    return n.build(n.chain(n.input("x", 2, 3, 2, 2), l.padOrCrop3D("ZeroPadding3D", 1, 0, 0, 2, 1, 1),
+                            l.conv(2, 2, new int[] {2, 2, 2}, new int[] {1, 1, 1}, "valid", new int[] {1, 1, 1}, 1,
+                                    "linear", true)));
+                }),
+                model("Cropping3D ((0, 1), (1, 1), (2, 0))", n ->
+                        n.build(n.call(n.layers().padOrCrop3D("Cropping3D", 0, 1, 1, 1, 2, 0),
+                                n.input("x", 3, 4, 4, 2)))),
+                model("UpSampling3D (2, 1, 3)", n ->
+                        n.build(n.call(n.layers().upSampling3D(2, 1, 3), n.input("x", 2, 3, 2, 2)))));
     }
 
     @AfterAll

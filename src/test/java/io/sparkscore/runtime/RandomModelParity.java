@@ -24,14 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * small graphs combining them, go through the whole route a user's model takes: the spec is written as a Keras 3
  * {@code .keras} archive, read back (the same graph, weights and computing config must come back), loaded on the jvm
  * and the tf path, and fed seeded random rows. The paths must agree to {@value #TOLERANCE} relative
- * ({@code |tf - jvm| <= 1e-5 * max(1, |jvm|)}), in one batch and in batches of {@value #SMALL_BATCH}. What only the
- * tf path runs (channels_first layers, Keras masks, the tf-only layers) is checked against the jvm path on the model
- * Keras defines it to be equivalent to.
+ * ({@code |tf - jvm| <= 1e-5 * max(1, |jvm|)}), in one batch and in batches of {@value #SMALL_BATCH}. Where Keras
+ * defines a layer as a model of other layers (channels_first layers, Keras masks, 3-D layers that leave depth alone,
+ * transposed convolutions, the preprocessing layers), both paths are also checked against that model run on the jvm
+ * path.
  *
  * <p>This is a cross-check: a mistake both paths share goes unseen here; the per-layer hand-computed tests and the
  * Keras fixtures cover that. The family classes: {@link ActivationParityTest}, {@link CoreLayerParityTest},
  * {@link ConvolutionParityTest}, {@link PoolingAndResizingParityTest}, {@link NormalizationParityTest},
- * {@link RecurrentParityTest}, {@link MergeParityTest}, {@link GraphParityTest}, {@link TfOnlyLayerParityTest},
+ * {@link RecurrentParityTest}, {@link MergeParityTest}, {@link GraphParityTest}, {@link KerasEquivalentParityTest},
  * {@link ChannelsFirstParityTest}.
  */
 final class RandomModelParity {

@@ -97,7 +97,8 @@ public final class LayerRegistry {
                     (layer, major) -> PaddingOptions.of(layer)));
             add(m, options("Cropping" + d, PADDING_AND_RESIZING, SpatialShapes::paddingOrCropping,
                     (layer, major) -> PaddingOptions.of(layer)));
-            add(m, simple("UpSampling" + d, PADDING_AND_RESIZING, SpatialShapes::upSampling));
+            add(m, options("UpSampling" + d, PADDING_AND_RESIZING, SpatialShapes::upSampling,
+                    (layer, major) -> UpSamplingOptions.of(layer)));
         }
 
         add(m, withWeights("BatchNormalization", NORMALIZATION, config -> {
@@ -115,22 +116,26 @@ public final class LayerRegistry {
             addIf(names, flag(config, "center") && !Boolean.TRUE.equals(config.get("rms_scaling")), "beta");
             return names;
         }, ShapeRule.PRESERVING, List.of()));
-        add(m, withWeights("GroupNormalization", NORMALIZATION, config -> {
+        add(m, withOptions(withWeights("GroupNormalization", NORMALIZATION, config -> {
             List<String> names = new ArrayList<>();
             addIf(names, flag(config, "scale"), "gamma");
             addIf(names, flag(config, "center"), "beta");
             return names;
-        }, ShapeRule.PRESERVING, List.of()));
-        add(m, simple("UnitNormalization", NORMALIZATION, ShapeRule.PRESERVING));
+        }, ShapeRule.PRESERVING, List.of()), (layer, major) -> GroupNormalizationOptions.of(layer)));
+        add(m, options("UnitNormalization", NORMALIZATION, ShapeRule.PRESERVING,
+                (layer, major) -> UnitNormalizationOptions.of(layer)));
 
-        add(m, simple("Rescaling", PREPROCESSING, ShapeRule.PRESERVING));
+        add(m, options("Rescaling", PREPROCESSING, ShapeRule.PRESERVING,
+                (layer, major) -> RescalingOptions.of(layer)));
         // adapt() state; a layer given mean/variance in its config has no weights
-        add(m, withWeights("Normalization", PREPROCESSING, config -> config.get("mean") == null
-                ? List.of("mean", "variance", "count") : List.of(), ShapeRule.PRESERVING, List.of()));
+        add(m, withOptions(withWeights("Normalization", PREPROCESSING, config -> config.get("mean") == null
+                ? List.of("mean", "variance", "count") : List.of(), ShapeRule.PRESERVING, List.of()),
+                (layer, major) -> NormalizationOptions.of(layer)));
 
         add(m, withWeights("Embedding", EMBEDDING_AND_MASKING, config -> List.of("embeddings"),
                 CoreShapes::embedding, List.of()));
-        add(m, simple("Masking", EMBEDDING_AND_MASKING, ShapeRule.PRESERVING));
+        add(m, options("Masking", EMBEDDING_AND_MASKING, ShapeRule.PRESERVING,
+                (layer, major) -> MaskingOptions.of(layer)));
 
         for (String cls : List.of("SimpleRNN", "LSTM", "GRU")) {
             add(m, new LayerEntry(cls, RECURRENT, List.of(), SEQUENCE_AND_STATES, false,
@@ -175,6 +180,12 @@ public final class LayerRegistry {
 
     private static LayerEntry options(String cls, LayerFamily family, ShapeRule rule, LayerOptions.Parser parser) {
         return new LayerEntry(cls, family, List.of(), ONE, false, WeightNames.NONE, rule, Optional.of(parser));
+    }
+
+    /** The entry with the parser of its typed options record. */
+    private static LayerEntry withOptions(LayerEntry e, LayerOptions.Parser parser) {
+        return new LayerEntry(e.className(), e.family(), e.aliases(), e.inputs(), e.wrapper(), e.weights(),
+                e.shapeRule(), Optional.of(parser));
     }
 
     private static LayerEntry withWeights(String cls, LayerFamily family, WeightNames weights, ShapeRule rule,

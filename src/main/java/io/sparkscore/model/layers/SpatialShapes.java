@@ -81,7 +81,7 @@ final class SpatialShapes {
         int[] x = inputs.get(0);
         SpatialAxes.requireRank(layer, x, n);
         int spatial0 = SpatialAxes.channelsFirst(c) ? 1 : 0;
-        int[] size = c.getInts("size", n, SpatialAxes.filled(n, 2));
+        int[] size = UpSamplingOptions.of(layer).size();
         int[] r = x.clone();
         for (int i = 0; i < n; i++) {
             r[spatial0 + i] = x[spatial0 + i] < 0 ? Shapes.UNKNOWN : x[spatial0 + i] * size[i];

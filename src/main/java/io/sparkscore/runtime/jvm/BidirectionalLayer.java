@@ -9,7 +9,9 @@ import io.sparkscore.model.LayerSpec;
  * {@code merge_mode} concat (forward first; the two layers may differ in units), sum, mul or ave.
  *
  * <p>Keras requires the two layers to read in opposite directions, so the backward layer always runs with the
- * opposite {@code go_backwards} of the forward one, whatever a reader copied into its config.
+ * opposite {@code go_backwards} of the forward one, whatever a reader copied into its config. With a Keras mask,
+ * both layers skip the masked steps and, when they return sequences, output zeros there (Keras sets
+ * {@code zero_output_for_mask} on both).
  */
 final class BidirectionalLayer implements JvmLayer {
 
@@ -22,13 +24,15 @@ final class BidirectionalLayer implements JvmLayer {
     private final int forwardUnits;
     private final int backwardUnits;
 
-    BidirectionalLayer(LayerSpec layer, int[] inShape, int kerasMajor) {
+    BidirectionalLayer(LayerSpec layer, int[] inShape, int kerasMajor, int maskInput) {
         LayerConfig c = layer.config();
         LayerSpec forwardSpec = layer.child(0);
         LayerSpec backwardSpec = layer.child(1);
         boolean forwardReversed = forwardSpec.config().getBoolean("go_backwards", false);
-        this.forward = new RecurrentLayer(forwardSpec, inShape, forwardReversed, kerasMajor);
-        this.backward = new RecurrentLayer(backwardSpec, inShape, !forwardReversed, kerasMajor);
+        boolean sequences = forwardSpec.config().getBoolean("return_sequences", false);
+        this.forward = new RecurrentLayer(forwardSpec, inShape, forwardReversed, kerasMajor, maskInput, sequences);
+        this.backward = new RecurrentLayer(backwardSpec, inShape, !forwardReversed, kerasMajor, maskInput,
+                sequences);
         this.merge = switch (c.getString("merge_mode", "concat")) {
             case "concat" -> Merge.CONCAT;
             case "sum" -> Merge.SUM;

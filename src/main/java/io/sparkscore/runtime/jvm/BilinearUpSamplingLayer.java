@@ -1,6 +1,7 @@
 package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.layers.UpSamplingOptions;
 
 /**
  * Keras UpSampling2D with {@code interpolation='bilinear'}: tf.image.resize's bilinear mode with half-pixel centres
@@ -21,7 +22,7 @@ final class BilinearUpSamplingLayer implements JvmLayer {
     private final float[] xLerp;
 
     BilinearUpSamplingLayer(LayerSpec layer, int[] inShape) {
-        int[] size = layer.config().getInts("size", 2, new int[] {2, 2});
+        int[] size = UpSamplingOptions.of(layer).size();
         this.inH = inShape[0];
         this.inW = inShape[1];
         this.channels = inShape[2];

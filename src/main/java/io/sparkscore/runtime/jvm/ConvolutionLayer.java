@@ -9,10 +9,10 @@ import io.sparkscore.model.layers.WindowOptions;
 import java.util.Arrays;
 
 /**
- * Keras' 1D and 2D convolutions in channels_last layout: Conv1D/Conv2D (with groups), DepthwiseConv1D/2D (a grouped
- * convolution with one group per input channel) and SeparableConv1D/2D (depthwise, then a pointwise 1x1 projection).
- * Kernels stay in Keras' {@code [kh, kw, in / groups, out]} layout, whose innermost axis is the output channel the
- * inner loop runs along.
+ * Keras' 1D, 2D and 3D convolutions in channels_last layout: Conv1D/2D/3D (with groups), DepthwiseConv1D/2D (a
+ * grouped convolution with one group per input channel) and SeparableConv1D/2D (depthwise, then a pointwise 1x1
+ * projection). Kernels stay in Keras' {@code [kd, kh, kw, in / groups, out]} layout, whose innermost axis is the
+ * output channel the inner loop runs along.
  */
 final class ConvolutionLayer implements JvmLayer {
 
@@ -37,7 +37,7 @@ final class ConvolutionLayer implements JvmLayer {
         int[] window = w.window();
         this.g = WindowGeometry.of(c, n, inShape, window, w.strides(), w.dilation(), w.padding());
         this.inChannels = inShape[n];
-        int[] spatial = n == 1 ? new int[] {window[0]} : new int[] {window[0], window[1]};
+        int[] spatial = window;
         if (cls.startsWith("Conv")) {
             this.groups = c.getInt("groups", 1);
             int filters = c.requireInt("filters");
@@ -56,7 +56,8 @@ final class ConvolutionLayer implements JvmLayer {
             this.kernel = Weights.require(layer, "depthwise_kernel", concat(spatial, inChannels, multiplier));
             if (cls.startsWith("Separable")) {
                 this.outChannels = c.requireInt("filters");
-                int[] unit = n == 1 ? new int[] {1} : new int[] {1, 1};
+                int[] unit = new int[n];
+                Arrays.fill(unit, 1);
                 this.pointwise = Weights.require(layer, "pointwise_kernel", concat(unit, convChannels, outChannels));
             } else {
                 this.outChannels = convChannels;
@@ -98,33 +99,57 @@ final class ConvolutionLayer implements JvmLayer {
     private void convolve(float[] in, int inBase, float[] out, int outBase, float[] initial) {
         int cinG = inChannels / groups;
         int coutG = convChannels / groups;
-        for (int oy = 0; oy < g.outH(); oy++) {
-            for (int ox = 0; ox < g.outW(); ox++) {
-                int o = outBase + (oy * g.outW() + ox) * convChannels;
-                if (initial != null) {
-                    System.arraycopy(initial, 0, out, o, convChannels);
-                } else {
-                    Arrays.fill(out, o, o + convChannels, 0f);
-                }
-                for (int ky = 0; ky < g.kH(); ky++) {
-                    int iy = oy * g.strideH() - g.padTop() + ky * g.dilationH();
-                    if (iy < 0 || iy >= g.inH()) {
-                        continue;
+        // the geometry in locals: the loops below are the path's hot spot
+        int inD = g.in()[0];
+        int inH = g.in()[1];
+        int inW = g.in()[2];
+        int kD = g.window()[0];
+        int kH = g.window()[1];
+        int kW = g.window()[2];
+        int sD = g.stride()[0];
+        int sH = g.stride()[1];
+        int sW = g.stride()[2];
+        int dD = g.dilation()[0];
+        int dH = g.dilation()[1];
+        int dW = g.dilation()[2];
+        int pD = g.before()[0];
+        int pH = g.before()[1];
+        int pW = g.before()[2];
+        int o = outBase;
+        for (int od = 0; od < g.out()[0]; od++) {
+            for (int oy = 0; oy < g.out()[1]; oy++) {
+                for (int ox = 0; ox < g.out()[2]; ox++, o += convChannels) {
+                    if (initial != null) {
+                        System.arraycopy(initial, 0, out, o, convChannels);
+                    } else {
+                        Arrays.fill(out, o, o + convChannels, 0f);
                     }
-                    for (int kx = 0; kx < g.kW(); kx++) {
-                        int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
-                        if (ix < 0 || ix >= g.inW()) {
+                    for (int kd = 0; kd < kD; kd++) {
+                        int id = od * sD - pD + kd * dD;
+                        if (id < 0 || id >= inD) {
                             continue;
                         }
-                        int inPos = inBase + (iy * g.inW() + ix) * inChannels;
-                        int kPos = (ky * g.kW() + kx) * cinG * convChannels;
-                        for (int grp = 0; grp < groups; grp++) {
-                            int oG = o + grp * coutG;
-                            for (int ci = 0; ci < cinG; ci++) {
-                                float xv = in[inPos + grp * cinG + ci];
-                                int k = kPos + ci * convChannels + grp * coutG;
-                                for (int co = 0; co < coutG; co++) {
-                                    out[oG + co] += xv * kernel[k + co];
+                        for (int ky = 0; ky < kH; ky++) {
+                            int iy = oy * sH - pH + ky * dH;
+                            if (iy < 0 || iy >= inH) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < kW; kx++) {
+                                int ix = ox * sW - pW + kx * dW;
+                                if (ix < 0 || ix >= inW) {
+                                    continue;
+                                }
+                                int inPos = inBase + ((id * inH + iy) * inW + ix) * inChannels;
+                                int kPos = ((kd * kH + ky) * kW + kx) * cinG * convChannels;
+                                for (int grp = 0; grp < groups; grp++) {
+                                    int oG = o + grp * coutG;
+                                    for (int ci = 0; ci < cinG; ci++) {
+                                        float xv = in[inPos + grp * cinG + ci];
+                                        int kk = kPos + ci * convChannels + grp * coutG;
+                                        for (int co = 0; co < coutG; co++) {
+                                            out[oG + co] += xv * kernel[kk + co];
+                                        }
+                                    }
                                 }
                             }
                         }

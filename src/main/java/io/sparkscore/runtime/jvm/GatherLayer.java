@@ -4,12 +4,15 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.layers.PaddingOptions;
 import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.UpSamplingOptions;
 
+import java.util.Arrays;
 import java.util.function.IntBinaryOperator;
 
 /**
  * Layers that only move values, each output position reading one input position from a table built at load time:
- * Permute, RepeatVector, ZeroPadding (a negative source means a zero), Cropping and nearest-neighbour UpSampling.
+ * Permute, RepeatVector, ZeroPadding (a negative source means a zero), Cropping, nearest-neighbour UpSampling and
+ * the channel moves around channels_first layers.
  */
 final class GatherLayer implements JvmLayer {
 
@@ -55,14 +58,14 @@ final class GatherLayer implements JvmLayer {
         return new GatherLayer(features, map);
     }
 
-    /** ZeroPadding, Cropping and nearest UpSampling, 1D or 2D channels_last. */
+    /** ZeroPadding, Cropping and nearest UpSampling, 1D, 2D or 3D channels_last. */
     static GatherLayer resize(LayerSpec layer, int[] inShape, int[] outShape) {
         LayerConfig c = layer.config();
         String cls = layer.className();
         int n = SpatialAxes.rank(cls);
         IntBinaryOperator sourceCoordinate;
         if (cls.startsWith("UpSampling")) {
-            int[] size = c.getInts("size", n, n == 1 ? new int[] {2} : new int[] {2, 2});
+            int[] size = UpSamplingOptions.of(layer).size();
             sourceCoordinate = (axis, coordinate) -> coordinate / size[axis];
         } else if (cls.startsWith("ZeroPadding")) {
             int[][] pad = PaddingOptions.of(layer).amounts();
@@ -76,18 +79,33 @@ final class GatherLayer implements JvmLayer {
         }
         int channels = inShape[n];
         int outPositions = Weights.size(outShape) / channels;
+        int[] outStrides = IndexMaps.strides(Arrays.copyOf(outShape, n));
+        int[] inStrides = IndexMaps.strides(Arrays.copyOf(inShape, n));
         int[] map = new int[outPositions * channels];
-        int outW = n == 1 ? outShape[0] : outShape[1];
-        int inW = n == 1 ? inShape[0] : inShape[1];
         for (int p = 0; p < outPositions; p++) {
-            int y = n == 1 ? 0 : p / outW;
-            int x = p % outW;
-            int sy = n == 1 ? 0 : sourceCoordinate.applyAsInt(0, y);
-            int sx = sourceCoordinate.applyAsInt(n - 1, x);
+            int src = 0;
+            for (int axis = 0; axis < n && src >= 0; axis++) {
+                int s = sourceCoordinate.applyAsInt(axis, (p / outStrides[axis]) % outShape[axis]);
+                src = s < 0 ? -1 : src + s * inStrides[axis];
+            }
             for (int ch = 0; ch < channels; ch++) {
-                map[p * channels + ch] = sy < 0 || sx < 0 ? -1 : (sy * inW + sx) * channels + ch;
+                map[p * channels + ch] = src < 0 ? -1 : src * channels + ch;
             }
         }
         return new GatherLayer(Weights.size(inShape), map);
+    }
+
+    /**
+     * Moves channels between axis 0 and the last axis of a row: to the end for {@code toLast}, back to the front
+     * otherwise. The jvm path runs channels_first layers as their channels_last twins between two of these, which is
+     * how Keras defines them.
+     */
+    static GatherLayer moveChannels(int[] shape, boolean toLast) {
+        int rank = shape.length;
+        int[] dims = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            dims[i] = toLast ? (i + 1) % rank : (i + rank - 1) % rank;
+        }
+        return new GatherLayer(Weights.size(shape), IndexMaps.permute(shape, dims));
     }
 }

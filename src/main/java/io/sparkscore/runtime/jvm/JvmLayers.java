@@ -5,7 +5,11 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.UnsupportedLayerException;
 import io.sparkscore.model.layers.LayerEntry;
+import io.sparkscore.model.layers.GroupNormalizationOptions;
 import io.sparkscore.model.layers.LayerRegistry;
+import io.sparkscore.model.layers.SpatialAxes;
+import io.sparkscore.model.layers.UpSamplingOptions;
+import io.sparkscore.model.layers.WindowOptions;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,22 +34,30 @@ final class JvmLayers {
     }
 
     /**
-     * One layer application: the layer, its inputs' and output's per-row shapes, and the major version of the Keras
-     * that wrote the file (for version-dependent defaults).
+     * One layer application: the layer, its inputs' and output's per-row shapes (channels_last: channels_first layers
+     * are run between channel moves, see {@link JvmGraph}), the major version of the Keras that wrote the file (for
+     * version-dependent defaults), and whether a Keras mask comes as an extra last input.
      */
-    record Call(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor) {
+    record Call(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor, boolean masked) {
         /** The first input's shape. */
         int[] x() {
             return inShapes.get(0);
+        }
+
+        /** The node input holding the mask, or -1 without one. */
+        int maskInput() {
+            return masked ? inShapes.size() : -1;
         }
     }
 
     private static final Set<String> PARAMETRIC_ACTIVATIONS = Set.of("LeakyReLU", "PReLU", "ELU", "ReLU",
             "ThresholdedReLU");
-    private static final Set<String> CONVOLUTIONS = Set.of("Conv1D", "Conv2D", "SeparableConv1D", "SeparableConv2D",
-            "DepthwiseConv1D", "DepthwiseConv2D");
-    private static final Set<String> POOLING = Set.of("MaxPooling1D", "MaxPooling2D", "AveragePooling1D",
-            "AveragePooling2D");
+    private static final Set<String> CONVOLUTIONS = Set.of("Conv1D", "Conv2D", "Conv3D", "SeparableConv1D",
+            "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D");
+    private static final Set<String> TRANSPOSED_CONVOLUTIONS = Set.of("Conv1DTranspose", "Conv2DTranspose",
+            "Conv3DTranspose");
+    private static final Set<String> POOLING = Set.of("MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
+            "AveragePooling1D", "AveragePooling2D", "AveragePooling3D");
     private static final Set<String> RECURRENT = Set.of("SimpleRNN", "LSTM", "GRU");
     private static final Set<String> ELEMENTWISE_MERGES = Set.of("Add", "Subtract", "Multiply", "Average",
             "Maximum", "Minimum");
@@ -67,26 +79,36 @@ final class JvmLayers {
         for (String cls : CONVOLUTIONS) {
             build(cls, call -> new ConvolutionLayer(call.layer(), call.x()));
         }
+        for (String cls : TRANSPOSED_CONVOLUTIONS) {
+            build(cls, call -> new TransposedConvolutionLayer(call.layer(), call.x()));
+        }
         for (String cls : POOLING) {
             build(cls, call -> new PoolingLayer(call.layer(), call.x()));
         }
-        for (String cls : List.of("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
-                "GlobalAveragePooling2D")) {
-            build(cls, call -> new GlobalPoolingLayer(call.layer(), call.x()));
+        for (String cls : List.of("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D",
+                "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D")) {
+            build(cls, call -> new GlobalPoolingLayer(call.layer(), call.x(), call.masked()));
         }
-        for (String cls : List.of("ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D")) {
+        for (String cls : List.of("ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D",
+                "Cropping3D", "UpSampling1D", "UpSampling3D")) {
             build(cls, call -> GatherLayer.resize(call.layer(), call.x(), call.outShape()));
         }
-        build("UpSampling2D", call -> "bilinear".equals(call.layer().config().getString("interpolation", ""))
+        build("UpSampling2D", call -> UpSamplingOptions.of(call.layer()).bilinear()
                 ? new BilinearUpSamplingLayer(call.layer(), call.x())
                 : GatherLayer.resize(call.layer(), call.x(), call.outShape()));
         build("BatchNormalization", call -> new BatchNormalizationLayer(call.layer(), call.x()));
         build("LayerNormalization", call -> new LayerNormalizationLayer(call.layer(), call.x()));
+        build("GroupNormalization", call -> new GroupNormalizationLayer(call.layer(), call.x()));
+        build("UnitNormalization", call -> new UnitNormalizationLayer(call.layer(), call.x()));
+        build("Rescaling", call -> new RescalingLayer(call.layer(), call.x()));
+        build("Normalization", call -> new StandardizationLayer(call.layer(), call.x()));
         build("Embedding", call -> new EmbeddingLayer(call.layer(), call.x()));
+        build("Masking", call -> MaskLayers.masking(call.layer(), call.x()));
         for (String cls : RECURRENT) {
-            build(cls, call -> new RecurrentLayer(call.layer(), call.x(), call.kerasMajor()));
+            build(cls, call -> new RecurrentLayer(call.layer(), call.x(), call.kerasMajor(), call.maskInput()));
         }
-        build("Bidirectional", call -> new BidirectionalLayer(call.layer(), call.x(), call.kerasMajor()));
+        build("Bidirectional", call -> new BidirectionalLayer(call.layer(), call.x(), call.kerasMajor(),
+                call.maskInput()));
         build("TimeDistributed", JvmLayers::timeDistributed);
         build("Concatenate", call -> new ConcatenateLayer(call.layer(), call.inShapes(), call.outShape()));
         for (String cls : ELEMENTWISE_MERGES) {
@@ -97,14 +119,6 @@ final class JvmLayers {
             build(cls, call -> new ParametricActivationLayer(call.layer(), call.x()));
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
-
-        for (String cls : List.of("Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "MaxPooling3D",
-                "AveragePooling3D", "GlobalMaxPooling3D", "GlobalAveragePooling3D", "ZeroPadding3D", "Cropping3D",
-                "UpSampling3D", "GroupNormalization", "UnitNormalization", "Rescaling", "Normalization")) {
-            refuse(cls, cls + " has no jvm implementation yet; it runs on the tf path");
-        }
-        refuse("Masking", "Masking is not supported on the jvm path (later layers would have to skip the masked"
-                + " steps); it runs on the tf path");
     }
 
     private JvmLayers() {
@@ -165,8 +179,10 @@ final class JvmLayers {
             return cls + " with dtype policy " + policy + " is not supported on the jvm path (Keras computes it in"
                     + " half precision; the jvm path computes in float32 and would not reproduce its results)";
         }
-        if ("channels_first".equals(c.getString("data_format", "channels_last"))) {
-            return cls + " with data_format=channels_first is not supported on the jvm path";
+        String format = c.getString("data_format", "channels_last");
+        if (!format.equals("channels_last") && !format.equals("channels_first")) {
+            return cls + " with data_format=" + format + " is not supported (expected channels_last or"
+                    + " channels_first)";
         }
         for (String key : List.of("activation", "recurrent_activation")) {
             String name = c.getString(key, null);
@@ -175,7 +191,7 @@ final class JvmLayers {
                         + Activation.supportedNames() + ")";
             }
         }
-        if (CONVOLUTIONS.contains(cls) || POOLING.contains(cls)) {
+        if (CONVOLUTIONS.contains(cls) || TRANSPOSED_CONVOLUTIONS.contains(cls) || POOLING.contains(cls)) {
             String padding = c.getString("padding", "valid");
             boolean causalAllowed = CONVOLUTIONS.contains(cls) && cls.endsWith("1D");
             if (!padding.equals("valid") && !padding.equals("same") && !(causalAllowed && padding.equals("causal"))) {
@@ -192,13 +208,14 @@ final class JvmLayers {
             }
         }
         return switch (cls) {
-            case "UpSampling2D" -> {
-                String interpolation = c.getString("interpolation", "nearest");
-                yield interpolation.equals("nearest") || interpolation.equals("bilinear") ? null
-                        : cls + " with interpolation=" + interpolation + " is not supported on the jvm path";
+            case "UpSampling1D", "UpSampling2D", "UpSampling3D" -> {
+                String why = UpSamplingOptions.of(layer).unsupported();
+                yield why == null ? null : cls + " with " + why;
             }
-            case "Embedding" -> c.getBoolean("mask_zero", false) ? cls + " with mask_zero=true is not supported on"
-                    + " the jvm path (later layers would have to skip the masked steps)" : null;
+            case "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose" -> Arrays.stream(WindowOptions.of(layer)
+                    .dilation()).anyMatch(d -> d != 1) ? cls + " with dilation_rate other than 1 is not supported"
+                    + " (nor on the tf path: TensorFlow's CPU kernels do not dilate it)" : null;
+            case "GroupNormalization" -> GroupNormalizationOptions.of(layer).unsupported();
             case "LayerNormalization" -> c.getBoolean("rms_scaling", false) ? cls + " with rms_scaling=true is not"
                     + " supported on the jvm path" : null;
             case "Bidirectional" -> bidirectionalProblem(layer);
@@ -210,6 +227,10 @@ final class JvmLayers {
                 if (ELEMENTWISE_MERGES.contains(inner.className()) || inner.className().equals("Concatenate")
                         || inner.className().equals("Dot")) {
                     yield cls + " of " + inner.className() + " is not supported on the jvm path";
+                }
+                if (SpatialAxes.channelsFirst(inner.config()) && !inner.className().startsWith("SpatialDropout")) {
+                    yield cls + " of a channels_first " + inner.className() + " is not supported on the jvm path"
+                            + " (it runs on the tf path)";
                 }
                 yield whyUnsupported(inner).map(why -> cls + " wraps a layer the jvm path cannot run: " + why)
                         .orElse(null);
@@ -265,8 +286,11 @@ final class JvmLayers {
         return true;
     }
 
-    /** Builds one application of {@code layer} to inputs of the given per-row shapes. */
-    static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor) {
+    /**
+     * Builds one application of {@code layer} to inputs of the given per-row shapes (channels_last), with a Keras mask
+     * as an extra last input when {@code masked}.
+     */
+    static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor, boolean masked) {
         Optional<String> why = whyUnsupported(layer);
         if (why.isPresent()) {
             throw new UnsupportedLayerException(layer.name(), layer.className(), why.get());
@@ -289,15 +313,15 @@ final class JvmLayers {
                 }
             }
         }
-        return BUILDERS.get(entry).create(new Call(layer, inShapes, outShape, kerasMajor));
+        return BUILDERS.get(entry).create(new Call(layer, inShapes, outShape, kerasMajor, masked));
     }
 
     private static JvmLayer timeDistributed(Call call) {
         int[] x = call.x();
         int[] step = Arrays.copyOfRange(x, 1, x.length);
         int[] stepOut = Arrays.copyOfRange(call.outShape(), 1, call.outShape().length);
-        return new TimeDistributedLayer(create(call.layer().child(0), List.of(step), stepOut, call.kerasMajor()),
-                x[0]);
+        return new TimeDistributedLayer(create(call.layer().child(0), List.of(step), stepOut, call.kerasMajor(),
+                false), x[0]);
     }
 
     static Activation activation(LayerSpec layer, String key, String defaultName) {

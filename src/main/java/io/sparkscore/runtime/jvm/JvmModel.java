@@ -1,26 +1,17 @@
 package io.sparkscore.runtime.jvm;
 
 import io.sparkscore.model.LayerSpec;
-import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
-import io.sparkscore.model.NodeSpec;
-import io.sparkscore.model.ShapeInference;
-import io.sparkscore.model.Shapes;
 import io.sparkscore.model.UnsupportedLayerException;
 import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionPath;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * A {@link ModelSpec} rebuilt for the pure-Java forward pass: every layer validated and its weights laid out once,
- * the graph flattened into an array of layer applications in topological order.
+ * the graph flattened into an array of steps in topological order ({@link JvmGraph}).
  *
  * <p>Immutable and thread-safe after {@link #load(ModelSpec)}; holds no native resources, so {@link #close()} does
  * nothing. Each task gets its own {@link JvmPredictor}, which owns the mutable buffers:
@@ -37,7 +28,7 @@ public final class JvmModel implements LoadedModel {
     private final ModelSignature signature;
     private final JvmLayer[] nodeLayers;
     private final String[] nodeIds;
-    /** Per node, where each input comes from: {@code >= 0} a node index, {@code < 0} model input {@code -(i + 1)}. */
+    /** Per step, where each input comes from: {@code >= 0} a step index, {@code < 0} model input {@code -(i + 1)}. */
     private final int[][] nodeSources;
     private final int[] outputSources;
     private final BufferPlan bufferPlan;
@@ -51,42 +42,12 @@ public final class JvmModel implements LoadedModel {
             }
         }
         this.signature = ModelSignature.of(spec);
-        Map<String, int[]> shapes = ShapeInference.infer(spec);
-        Map<String, Integer> sources = new HashMap<>();
-        for (int i = 0; i < spec.inputs().size(); i++) {
-            sources.put(spec.inputs().get(i).name(), -(i + 1));
-        }
-        List<NodeSpec> nodes = spec.nodes();
-        int n = nodes.size();
-        nodeLayers = new JvmLayer[n];
-        nodeIds = new String[n];
-        nodeSources = new int[n][];
-        int[] nodeRowSizes = new int[n];
-        Map<String, JvmLayer> built = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            NodeSpec node = nodes.get(i);
-            List<int[]> inShapes = new ArrayList<>();
-            nodeSources[i] = new int[node.inputs().size()];
-            for (int k = 0; k < node.inputs().size(); k++) {
-                String in = node.inputs().get(k);
-                inShapes.add(shapes.get(in));
-                nodeSources[i][k] = sources.get(in);
-            }
-            int[] outShape = shapes.get(node.id());
-            if (!Shapes.isFullyKnown(outShape)) {
-                throw new ModelException("node '" + node.id() + "' has output shape " + Shapes.format(outShape)
-                        + " with an open dimension; the jvm path needs every size fixed by the model inputs");
-            }
-            LayerSpec layer = spec.layer(node.layerName());
-            // A shared layer applied to same-shaped inputs reuses one built instance and its laid-out weights.
-            String key = layer.name() + inShapes.stream().map(Arrays::toString).toList();
-            nodeLayers[i] = built.computeIfAbsent(key,
-                    k -> JvmLayers.create(layer, inShapes, outShape, spec.kerasMajor()));
-            nodeIds[i] = node.id();
-            nodeRowSizes[i] = Math.toIntExact(Shapes.size(outShape));
-            sources.put(node.id(), i);
-        }
-        outputSources = spec.outputs().stream().mapToInt(sources::get).toArray();
+        JvmGraph graph = JvmGraph.of(spec);
+        nodeLayers = graph.layers.toArray(new JvmLayer[0]);
+        nodeIds = graph.ids.toArray(new String[0]);
+        nodeSources = graph.sources.toArray(new int[0][]);
+        int[] nodeRowSizes = graph.rowSizes.stream().mapToInt(Integer::intValue).toArray();
+        outputSources = graph.outputSources;
         bufferPlan = BufferPlan.of(nodeSources, nodeRowSizes, outputSources);
     }
 

@@ -27,7 +27,7 @@ public final class JvmSupport {
 
     /**
      * Empty when the jvm path runs {@code layer} exactly as Keras does at inference; otherwise a sentence such as
-     * "Conv2D with data_format=channels_first is not supported on the jvm path". Wrapped layers are checked too.
+     * "LSTM with stateful=true is not supported on the jvm path (...)". Wrapped layers are checked too.
      */
     public static Optional<String> whyUnsupported(LayerSpec layer) {
         if (layer.className().equals(SavedModelOutput.CLASS_NAME)) {

@@ -19,6 +19,11 @@ import java.util.Arrays;
  * </ul>
  * With {@code go_backwards} the sequence is read from the last step, and a returned sequence stays in that
  * processing (reversed) order, as in Keras. Initial states may come as extra node inputs (h, then c for LSTM).
+ *
+ * <p>With a Keras mask (a (timesteps) row of 1 = keep, 0 = masked, as the node's last input) a masked step leaves
+ * the state as it was and outputs the previous step's output (zeros before the first kept step), as Keras' RNN loop
+ * does; with {@code zeroOutputForMask} (Keras' Bidirectional returning sequences) it outputs zeros. A returned last
+ * output is then the output of the last kept step.
  */
 final class RecurrentLayer implements JvmLayer {
 
@@ -40,12 +45,16 @@ final class RecurrentLayer implements JvmLayer {
     private final Activation recurrentActivation;
     private final boolean returnSequences;
     private final boolean goBackwards;
+    /** The node input holding the mask, or -1 without one. */
+    private final int maskInput;
+    private final boolean zeroOutputForMask;
 
-    RecurrentLayer(LayerSpec layer, int[] inShape, int kerasMajor) {
-        this(layer, inShape, layer.config().getBoolean("go_backwards", false), kerasMajor);
+    RecurrentLayer(LayerSpec layer, int[] inShape, int kerasMajor, int maskInput) {
+        this(layer, inShape, layer.config().getBoolean("go_backwards", false), kerasMajor, maskInput, false);
     }
 
-    RecurrentLayer(LayerSpec layer, int[] inShape, boolean goBackwards, int kerasMajor) {
+    RecurrentLayer(LayerSpec layer, int[] inShape, boolean goBackwards, int kerasMajor, int maskInput,
+                   boolean zeroOutputForMask) {
         LayerConfig c = layer.config();
         this.cell = switch (layer.className()) {
             case "SimpleRNN" -> Cell.SIMPLE;
@@ -85,6 +94,8 @@ final class RecurrentLayer implements JvmLayer {
                 : JvmLayers.activation(layer, "recurrent_activation", "sigmoid");
         this.returnSequences = c.getBoolean("return_sequences", false);
         this.goBackwards = goBackwards;
+        this.maskInput = maskInput;
+        this.zeroOutputForMask = zeroOutputForMask;
     }
 
     boolean returnsSequences() {
@@ -101,8 +112,8 @@ final class RecurrentLayer implements JvmLayer {
 
     @Override
     public int scratchSize(int rows) {
-        // h, c, x W (gates * units), h U (gates * units), r * h
-        return units * (3 + 2 * gates);
+        // h, c, x W (gates * units), h U (gates * units), r * h, the previous output
+        return units * (4 + 2 * gates);
     }
 
     @Override
@@ -118,15 +129,29 @@ final class RecurrentLayer implements JvmLayer {
         int xw = c + units;
         int hu = xw + gates * units;
         int rh = hu + gates * units;
+        int previous = rh + units;
         int rowIn = timesteps * features;
         int rowOut = outRowSize();
+        float[] mask = maskInput < 0 ? null : inputs[maskInput];
         for (int r = 0; r < rows; r++) {
             initialState(inputs, 1, r, scratch, h);
             if (cell == Cell.LSTM) {
                 initialState(inputs, 2, r, scratch, c);
             }
+            Arrays.fill(scratch, previous, previous + units, 0f);
             for (int k = 0; k < timesteps; k++) {
                 int t = goBackwards ? timesteps - 1 - k : k;
+                if (mask != null && mask[r * timesteps + t] == 0f) {
+                    if (returnSequences) {
+                        int o = outBase + r * rowOut + k * units;
+                        if (zeroOutputForMask) {
+                            Arrays.fill(out, o, o + units, 0f);
+                        } else {
+                            System.arraycopy(scratch, previous, out, o, units);
+                        }
+                    }
+                    continue;
+                }
                 int x = r * rowIn + t * features;
                 matVec(in, x, features, kernel, inputBias, scratch, xw);
                 switch (cell) {
@@ -134,18 +159,19 @@ final class RecurrentLayer implements JvmLayer {
                     case LSTM -> stepLstm(scratch, h, c, xw, hu);
                     case GRU -> stepGru(scratch, h, xw, hu, rh);
                 }
+                System.arraycopy(scratch, h, scratch, previous, units);
                 if (returnSequences) {
                     System.arraycopy(scratch, h, out, outBase + r * rowOut + k * units, units);
                 }
             }
             if (!returnSequences) {
-                System.arraycopy(scratch, h, out, outBase + r * rowOut, units);
+                System.arraycopy(scratch, previous, out, outBase + r * rowOut, units);
             }
         }
     }
 
     private void initialState(float[][] inputs, int index, int row, float[] scratch, int at) {
-        if (inputs.length > index) {
+        if (inputs.length > index && index != maskInput) {
             System.arraycopy(inputs[index], row * units, scratch, at, units);
         } else {
             Arrays.fill(scratch, at, at + units, 0f);

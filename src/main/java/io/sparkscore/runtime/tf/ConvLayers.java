@@ -48,6 +48,12 @@ final class ConvLayers implements TfLayerBuilder {
             throw c.unsupported("strides " + Arrays.toString(strides) + " together with dilation_rate "
                     + Arrays.toString(dilation) + " is not supported (Keras refuses it too)");
         }
+        if (rank == 3 && Arrays.stream(dilation).anyMatch(d -> d != 1)) {
+            // TensorFlow's Conv3D kernel applies the rates to the wrong axes here (its output shape differs from
+            // Keras'), so the tf path refuses rather than score it wrongly; the jvm path runs it
+            throw c.unsupported("dilation_rate " + Arrays.toString(dilation) + " is not supported for Conv3D on the"
+                    + " tf path; use the jvm path");
+        }
         int groups = c.getInt("groups", 1);
         if (groups != 1 && (kind != Kind.STANDARD || rank == 3)) {
             throw c.unsupported("groups=" + groups + " is supported for Conv1D and Conv2D only");

@@ -3,6 +3,8 @@ package io.sparkscore.runtime.tf;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.Tensor;
+import io.sparkscore.model.layers.GroupNormalizationOptions;
+import io.sparkscore.model.layers.UnitNormalizationOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.math.Mean;
@@ -130,18 +132,19 @@ final class NormalizationLayers {
     static final class UnitNormalization implements TfLayerBuilder {
         @Override
         public void validate(LayerSpec layer) {
-            Object axis = layer.config().raw("axis");
-            if (axis != null && !(axis instanceof Number) && !(axis instanceof List<?>)) {
-                throw layer.config().unsupported("axis " + axis + " should be an integer or a list of integers");
-            }
+            UnitNormalizationOptions.of(layer);
         }
 
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
             Operand<TFloat32> x = inputs.get(0);
-            int[] axes = TfOps.axes(layer.config(), "axis", -1, TfOps.rank(x));
+            int[] axes = UnitNormalizationOptions.of(layer).rowAxes(layer.config(), TfOps.rank(x) - 1);
+            for (int i = 0; i < axes.length; i++) {
+                axes[i]++;
+            }
             Operand<TFloat32> squareSum = ops.tf().sum(ops.tf().math.square(x), ops.ints(axes), Sum.keepDims(true));
-            return ops.mul(x, ops.tf().math.rsqrt(ops.tf().math.maximum(squareSum, ops.scalar(1e-12))));
+            return ops.mul(x, ops.tf().math.rsqrt(ops.tf().math.maximum(squareSum,
+                    ops.scalar(UnitNormalizationOptions.MIN_SQUARE_SUM))));
         }
     }
 
@@ -152,31 +155,26 @@ final class NormalizationLayers {
     static final class GroupNormalization implements TfLayerBuilder {
         @Override
         public void validate(LayerSpec layer) {
-            LayerConfig c = layer.config();
-            if (c.getInt("axis", -1) != -1) {
-                throw c.unsupported("axis=" + c.getInt("axis", -1) + " is not supported; only the last axis (-1)");
+            GroupNormalizationOptions o = GroupNormalizationOptions.of(layer);
+            if (o.unsupported() != null) {
+                throw layer.config().unsupported(o.unsupported());
             }
-            if (c.getInt("groups", 32) < 1) {
-                throw c.unsupported("groups must be positive");
-            }
-            if (c.getBoolean("scale", true)) {
+            if (o.scale()) {
                 layer.weight("gamma");
             }
-            if (c.getBoolean("center", true)) {
+            if (o.center()) {
                 layer.weight("beta");
             }
         }
 
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
-            LayerConfig c = layer.config();
+            GroupNormalizationOptions o = GroupNormalizationOptions.of(layer);
             Operand<TFloat32> x = inputs.get(0);
             int[] shape = TfOps.shape(x);
             int channels = shape[shape.length - 1];
-            int groups = c.getInt("groups", 32);
-            if (channels % groups != 0) {
-                throw c.unsupported("groups=" + groups + " does not divide the " + channels + " channels");
-            }
+            int groups = o.groups();
+            o.checkChannels(layer.config(), channels);
             int[] grouped = Arrays.copyOf(shape, shape.length + 1);
             grouped[shape.length - 1] = groups;
             grouped[shape.length] = channels / groups;
@@ -192,12 +190,12 @@ final class NormalizationLayers {
             Operand<TFloat32> mean = ops.tf().math.mean(g, ops.ints(axes), Mean.keepDims(true));
             Operand<TFloat32> variance = ops.tf().math.mean(ops.tf().math.squaredDifference(g, mean),
                     ops.ints(axes), Mean.keepDims(true));
-            Operand<TFloat32> inv = ops.tf().math.rsqrt(ops.add(variance, ops.scalar(c.getDouble("epsilon", 1e-3))));
+            Operand<TFloat32> inv = ops.tf().math.rsqrt(ops.add(variance, ops.scalar(o.epsilon())));
             Operand<TFloat32> y = ops.reshape(ops.mul(ops.sub(g, mean), inv), shape);
-            if (c.getBoolean("scale", true)) {
+            if (o.scale()) {
                 y = ops.mul(y, ops.constant(layer.weight("gamma")));
             }
-            if (c.getBoolean("center", true)) {
+            if (o.center()) {
                 y = ops.add(y, ops.constant(layer.weight("beta")));
             }
             return y;

@@ -2,13 +2,12 @@ package io.sparkscore.runtime.tf;
 
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.layers.PaddingOptions;
+import io.sparkscore.model.layers.UpSamplingOptions;
 import org.tensorflow.Operand;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** ZeroPadding, Cropping and UpSampling over 1 to 3 spatial axes. */
 final class SpatialLayers {
@@ -86,35 +85,20 @@ final class SpatialLayers {
             this.rank = rank;
         }
 
-        private int[] size(LayerSpec layer) {
-            int[] twos = new int[rank];
-            Arrays.fill(twos, 2);
-            return layer.config().getInts("size", rank, twos);
-        }
-
-        private String interpolation(LayerSpec layer) {
-            return layer.config().getString("interpolation", "nearest").toLowerCase(Locale.ROOT);
-        }
-
         @Override
         public void validate(LayerSpec layer) {
             ReshapingLayers.channelsFirst(layer);
-            for (int s : size(layer)) {
-                if (s < 1) {
-                    throw layer.config().unsupported("size must be positive");
-                }
-            }
-            String interpolation = interpolation(layer);
-            if (!interpolation.equals("nearest") && !(rank == 2 && interpolation.equals("bilinear"))) {
-                throw layer.config().unsupported("interpolation '" + interpolation + "' is not supported; expected "
-                        + (rank == 2 ? "nearest or bilinear" : "nearest"));
+            String why = UpSamplingOptions.of(layer).unsupported();
+            if (why != null) {
+                throw layer.config().unsupported(why);
             }
         }
 
         @Override
         public Operand<TFloat32> build(TfOps ops, LayerSpec layer, List<Operand<TFloat32>> inputs) {
-            int[] size = size(layer);
-            if (interpolation(layer).equals("bilinear")) {
+            UpSamplingOptions o = UpSamplingOptions.of(layer);
+            int[] size = o.size();
+            if (o.bilinear()) {
                 boolean channelsFirst = ReshapingLayers.channelsFirst(layer);
                 Operand<TFloat32> x = Spatial.toChannelsLast(ops, inputs.get(0), channelsFirst);
                 int[] s = TfOps.shape(x);

@@ -19,9 +19,9 @@ import java.util.Set;
  *
  * <p>{@link #whyUnsupported(LayerSpec)} checks one layer's class, options and weights;
  * {@link #whyUnsupported(ModelSpec)} the limits of the graph as a whole that the driver can check before any job
- * runs: more than 2 GiB of weights, an RNN over more than {@value RecurrentLayers#MAX_STEPS} steps. A Reshape that
- * does not fit its input and a Keras mask reaching a layer that cannot apply it still surface in
- * {@link TfModel#load}.
+ * runs: more than 2 GiB of weights, an RNN over more than {@value RecurrentLayers#MAX_STEPS} steps. A Keras mask
+ * reaching a layer that cannot apply it is checked for both paths by {@code PredictionPaths.unsupportedPaths}; a
+ * Reshape that does not fit its input still surfaces in {@link TfModel#load}.
  */
 public final class TfSupport {
 

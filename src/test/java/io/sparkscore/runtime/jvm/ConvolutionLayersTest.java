@@ -14,6 +14,14 @@ import static io.sparkscore.runtime.jvm.Specs.tensor;
 class ConvolutionLayersTest {
 
     @Test
+    void conv3dWithDilationOnOneAxisSkipsThoseCells() {
+        // width 3, kernel width 2 dilated by 2: out = 1 * x[0] + 10 * x[2] at each of the two depths
+        var conv = layer("c", "Conv3D", config("filters", 1, "kernel_size", List.of(1, 1, 2), "dilation_rate",
+                List.of(1, 1, 2), "use_bias", false), tensor("kernel", shape(1, 1, 2, 1, 1), 1, 10));
+        assertClose(run(shape(2, 1, 3, 1), conv, 1, 2, 3, 4, 5, 6), 31, 64);
+    }
+
+    @Test
     void conv1dCausalWithDilation2PadsOnlyOnTheLeft() {
         // out[t] = 1 * x[t-4] + 2 * x[t-2] + 3 * x[t], missing steps are zero
         var conv = layer("c", "Conv1D", config("filters", 1, "kernel_size", List.of(3), "padding", "causal",

@@ -23,33 +23,39 @@ import static io.sparkscore.runtime.RandomModelParity.record;
 import static io.sparkscore.runtime.RandomModelParity.roundTrip;
 
 /**
- * Random-model parity, layers only the tf path runs, against the jvm path on the model Keras defines to compute the
- * same. Each seeded model takes the route a user's model takes (written as a Keras 3 {@code .keras} archive, read back,
- * loaded on both paths); see {@link RandomModelParity} for what agreeing means.
+ * Random-model parity against an independent reference: each layer, on both paths, against the model Keras defines
+ * to compute the same out of other layers (run on the jvm path), so that a misreading the two paths' implementations
+ * of the layer share cannot pass. Each seeded model takes the route a user's model takes (written as a Keras 3
+ * {@code .keras} archive, read back, loaded); see {@link RandomModelParity} for what agreeing means.
  */
-class TfOnlyLayerParityTest {
+class KerasEquivalentParityTest {
 
     @TempDir
     Path tmp;
 
     /**
-     * Layers only the tf path runs, against the jvm path on a model Keras defines to compute the same: Rescaling is a
-     * diagonal Dense, Identity is nothing, GroupNormalization is a parameter-free LayerNormalization over each group's
-     * steps and channels followed by a diagonal Dense with gamma and beta.
+     * Each layer against a model Keras defines to compute the same: Rescaling and Normalization are a diagonal Dense,
+     * Identity is nothing, GroupNormalization is a parameter-free LayerNormalization over each group's steps and
+     * channels followed by a diagonal Dense with gamma and beta, 3-D layers that leave depth alone are their 2-D twins
+     * per depth slice, a transposed convolution is its linear map as a Dense.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("tfOnlyLayers")
-    void tfOnlyLayerMatchesItsEquivalentOnJvm(EquivalentCase c) {
+    @MethodSource("layersWithEquivalents")
+    void eachPathMatchesTheLayersEquivalent(EquivalentCase c) {
         ModelSpec[] models = c.models().apply(c.name());
-        ModelSpec tfModel = roundTrip(tmp, models[0], c.name(), true);
-        ModelSpec jvmModel = roundTrip(tmp, models[1], c.name(), true);
-        try (LoadedModel jvm = PredictionPaths.load(jvmModel, PredictionPath.JVM, RuntimeOptions.singleThreaded());
-             LoadedModel tf = PredictionPaths.load(tfModel, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
-            assertAgree(c.name(), tfModel, jvm, tf, 4);
+        ModelSpec layerModel = roundTrip(tmp, models[0], c.name(), true);
+        ModelSpec equivalentModel = roundTrip(tmp, models[1], c.name(), true);
+        try (LoadedModel equivalent = PredictionPaths.load(equivalentModel, PredictionPath.JVM,
+                RuntimeOptions.singleThreaded())) {
+            for (PredictionPath path : PredictionPath.values()) {
+                try (LoadedModel layer = PredictionPaths.load(layerModel, path, RuntimeOptions.singleThreaded())) {
+                    assertAgree(c.name() + " on " + path.id(), layerModel, equivalent, layer, 4);
+                }
+            }
         }
     }
 
-    /** Two models built from one seed: [0] runs on tf, [1] (its equivalent) on jvm. */
+    /** Two models built from one seed: [0] holds the layer, [1] its equivalent (run on jvm as the reference). */
     record EquivalentCase(String name, Function<String, ModelSpec[]> models) {
         @Override
         public String toString() {
@@ -57,7 +63,7 @@ class TfOnlyLayerParityTest {
         }
     }
 
-    static Stream<Arguments> tfOnlyLayers() {
+    static Stream<Arguments> layersWithEquivalents() {
         return Stream.of(
                 new EquivalentCase("Rescaling(0.5, offset -1) on (4, 3)", name -> rescaling(name, 0.5f, -1f,
                         4, 3)),
@@ -97,7 +103,7 @@ class TfOnlyLayerParityTest {
                         perDepth(name, l -> l.padOrCrop3D("Cropping3D", 0, 0, 1, 0, 0, 1),
                                 l -> l.cropping2D(1, 0, 0, 1))),
                 new EquivalentCase("Conv3D kernel (2, 3, 3) valid is the sum of two Conv2D over shifted slices",
-                        TfOnlyLayerParityTest::conv3DAsShiftedConv2Ds),
+                        KerasEquivalentParityTest::conv3DAsShiftedConv2Ds),
                 new EquivalentCase("GlobalAveragePooling3D is GlobalAveragePooling1D over all positions", name ->
                         global3D(name, "Average")),
                 new EquivalentCase("GlobalMaxPooling3D is GlobalMaxPooling1D over all positions", name ->

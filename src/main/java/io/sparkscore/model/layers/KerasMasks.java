@@ -1,0 +1,114 @@
+package io.sparkscore.model.layers;
+
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ModelException;
+import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.NodeSpec;
+import io.sparkscore.model.ShapeInference;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keras' mask propagation rules, the same for both paths: Masking and Embedding({@code mask_zero=true}) create a
+ * mask over every axis but the last (the time steps), the classes of {@link #passesThrough} hand it on unchanged,
+ * element-wise merges and a Concatenate along the last axis combine their inputs' masks (a step is kept only where
+ * every masked input keeps it), and the {@link #consumes consumers} apply it: RNNs and Bidirectional skip masked
+ * steps, GlobalAveragePooling1D leaves them out of the mean. A mask reaching any other layer is refused, since Keras
+ * 2 refuses such a model and Keras 3's result would depend on version details.
+ */
+public final class KerasMasks {
+
+    private static final Set<String> PASS_THROUGH = Set.of("InputLayer", "Dropout", "SpatialDropout1D",
+            "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+            "ActivityRegularization", "Identity", "Masking", "Activation", "Dense", "BatchNormalization",
+            "LayerNormalization", "LeakyReLU", "PReLU", "ELU", "ReLU", "ThresholdedReLU", "TimeDistributed");
+    private static final Set<String> ELEMENT_WISE_MERGES = Set.of("Add", "Subtract", "Multiply", "Average",
+            "Maximum", "Minimum");
+    private static final Set<String> CONSUMERS = Set.of("SimpleRNN", "LSTM", "GRU", "Bidirectional",
+            "GlobalAveragePooling1D");
+
+    /** Why a layer receiving a mask is refused, for both paths' messages. */
+    public static final String REFUSAL = "receives a Keras mask (from Masking or Embedding mask_zero=true), which"
+            + " sparkscore applies only in SimpleRNN, LSTM, GRU, Bidirectional and GlobalAveragePooling1D and passes"
+            + " on through element-wise layers, Dense and merges";
+
+    private KerasMasks() {
+    }
+
+    /** Whether the layer creates a mask from its input (it replaces any mask the input carried). */
+    public static boolean creates(LayerSpec layer) {
+        return switch (layer.className()) {
+            case "Masking" -> true;
+            case "Embedding" -> layer.config().getBoolean("mask_zero", false);
+            default -> false;
+        };
+    }
+
+    /** Whether a single-input layer hands its input's mask on unchanged. */
+    public static boolean passesThrough(String className) {
+        return PASS_THROUGH.contains(className);
+    }
+
+    /**
+     * Whether a merge layer combines its inputs' masks: element-wise merges, and Concatenate along the last axis of
+     * inputs of row rank {@code rowRank}.
+     */
+    public static boolean combines(LayerSpec layer, int rowRank) {
+        String c = layer.className();
+        return ELEMENT_WISE_MERGES.contains(c) || c.equals("Concatenate")
+                && ShapeInference.rowAxis(layer.config(), "axis", layer.config().getInt("axis", -1), rowRank)
+                == rowRank - 1;
+    }
+
+    /** Whether the layer applies a mask on its first input (the time steps of a sequence). */
+    public static boolean consumes(String className) {
+        return CONSUMERS.contains(className);
+    }
+
+    /**
+     * The first layer of the model that receives a mask it can neither hand on, combine nor apply, and why; empty
+     * when every mask ends in a layer that applies it (or in a model output). Both paths refuse such a model, so
+     * {@code inspect} and the driver can say so before anything is built.
+     */
+    public static Optional<String> whyUnsupported(ModelSpec spec) {
+        Map<String, int[]> shapes;
+        try {
+            shapes = ShapeInference.infer(spec);
+        } catch (ModelException e) {
+            return Optional.empty(); // a model whose shapes do not infer is refused for both paths elsewhere
+        }
+        Set<String> masked = new HashSet<>();
+        for (NodeSpec node : spec.nodes()) {
+            LayerSpec layer = spec.layer(node.layerName());
+            List<String> in = node.inputs();
+            boolean any = in.stream().anyMatch(masked::contains);
+            boolean out = false;
+            if (any) {
+                String c = layer.className();
+                int[] x = shapes.get(in.get(0));
+                if (passesThrough(c) && in.size() == 1 || LayerRegistry.takesList(c) && combines(layer, x.length)) {
+                    out = true;
+                } else if (consumes(c) && masked.contains(in.get(0)) && in.stream().skip(1).noneMatch(masked::contains)
+                        && x.length == 2) {
+                    out = consumerPassesOn(layer);
+                } else {
+                    return Optional.of("layer '" + layer.name() + "' (" + c + "): " + REFUSAL);
+                }
+            }
+            if (out || creates(layer)) {
+                masked.add(node.id());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a consumer hands the mask on: RNNs (and Bidirectional) that return sequences do. */
+    public static boolean consumerPassesOn(LayerSpec layer) {
+        LayerSpec rnn = layer.className().equals("Bidirectional") ? layer.child(0) : layer;
+        return LayerRegistry.isRecurrent(rnn.className()) && rnn.config().getBoolean("return_sequences", false);
+    }
+}
