@@ -13,6 +13,7 @@ public enum LayerFamily {
     RECURRENT("Recurrent"),
     WRAPPER("Wrappers"),
     MERGE("Merging"),
+    ATTENTION("Attention"),
     ACTIVATION("Activation layers");
 
     private final String title;

@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
 
 import static io.sparkscore.model.layers.LayerEntry.Inputs.LIST;
 import static io.sparkscore.model.layers.LayerEntry.Inputs.ONE;
+import static io.sparkscore.model.layers.LayerEntry.Inputs.QUERY_VALUE_KEY;
 import static io.sparkscore.model.layers.LayerEntry.Inputs.SEQUENCE_AND_STATES;
 import static io.sparkscore.model.layers.LayerFamily.ACTIVATION;
+import static io.sparkscore.model.layers.LayerFamily.ATTENTION;
 import static io.sparkscore.model.layers.LayerFamily.CONVOLUTION;
 import static io.sparkscore.model.layers.LayerFamily.CORE;
 import static io.sparkscore.model.layers.LayerFamily.EMBEDDING_AND_MASKING;
@@ -58,6 +60,8 @@ public final class LayerRegistry {
         add(m, new LayerEntry("Dense", CORE, List.of(), ONE, false, kernelAndBias("kernel"), CoreShapes::dense,
                 Optional.empty()));
         add(m, simple("Activation", CORE, ShapeRule.PRESERVING));
+        add(m, new LayerEntry("EinsumDense", CORE, List.of(), ONE, false, EinsumDenseOptions::weightNames,
+                EinsumDenseOptions::shape, Optional.of(EinsumDenseOptions::of)));
 
         add(m, simple("Flatten", RESHAPING, CoreShapes::flatten));
         add(m, simple("Reshape", RESHAPING, CoreShapes::reshape));
@@ -151,6 +155,15 @@ public final class LayerRegistry {
         }
         add(m, new LayerEntry("Dot", MERGE, List.of(), LIST, false, WeightNames.NONE, DotOptions::outputShape,
                 Optional.of(DotOptions::of)));
+
+        for (String cls : List.of("Attention", "AdditiveAttention")) {
+            add(m, new LayerEntry(cls, ATTENTION, List.of(), LIST, false,
+                    config -> AttentionOptions.weightNames(cls, config), AttentionOptions::shape,
+                    Optional.of(AttentionOptions::of)));
+        }
+        add(m, new LayerEntry("MultiHeadAttention", ATTENTION, List.of(), QUERY_VALUE_KEY, false,
+                MultiHeadAttentionOptions::weightNames, MultiHeadAttentionOptions::shape,
+                Optional.of(MultiHeadAttentionOptions::of)));
 
         for (String cls : List.of("LeakyReLU", "ELU", "ReLU", "ThresholdedReLU", "Softmax")) {
             add(m, simple(cls, ACTIVATION, ShapeRule.PRESERVING));

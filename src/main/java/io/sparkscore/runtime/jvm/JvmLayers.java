@@ -4,6 +4,7 @@ import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.CallSignature;
 import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.LayerRegistry;
 
@@ -30,10 +31,10 @@ final class JvmLayers {
     }
 
     /**
-     * One layer application: the layer, its inputs' and output's per-row shapes, and the major version of the Keras
-     * that wrote the file (for version-dependent defaults).
+     * One layer application: the layer, its inputs' and output's per-row shapes, the major version of the Keras
+     * that wrote the file (for version-dependent defaults) and the call's arguments ({@code NodeSpec#callArgs}).
      */
-    record Call(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor) {
+    record Call(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor, Map<String, Object> callArgs) {
         /** The first input's shape. */
         int[] x() {
             return inShapes.get(0);
@@ -97,6 +98,11 @@ final class JvmLayers {
             build(cls, call -> new ParametricActivationLayer(call.layer(), call.x()));
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
+        build("EinsumDense", call -> new EinsumDenseLayer(call.layer(), call.x()));
+        for (String cls : List.of("Attention", "AdditiveAttention")) {
+            build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call)));
+        }
+        build("MultiHeadAttention", call -> new MultiHeadAttentionLayer(call.layer(), call.inShapes(), causal(call)));
 
         for (String cls : List.of("Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "MaxPooling3D",
                 "AveragePooling3D", "GlobalMaxPooling3D", "GlobalAveragePooling3D", "ZeroPadding3D", "Cropping3D",
@@ -201,6 +207,7 @@ final class JvmLayers {
                     + " the jvm path (later layers would have to skip the masked steps)" : null;
             case "LayerNormalization" -> c.getBoolean("rms_scaling", false) ? cls + " with rms_scaling=true is not"
                     + " supported on the jvm path" : null;
+            case "EinsumDense" -> EinsumDenseLayer.whyUnsupported(layer);
             case "Bidirectional" -> bidirectionalProblem(layer);
             case "TimeDistributed" -> {
                 if (layer.children().size() != 1) {
@@ -265,8 +272,18 @@ final class JvmLayers {
         return true;
     }
 
-    /** Builds one application of {@code layer} to inputs of the given per-row shapes. */
+    /** Builds one application of {@code layer} to inputs of the given per-row shapes, without call arguments. */
     static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor) {
+        return create(layer, inShapes, outShape, kerasMajor, Map.of());
+    }
+
+    private static boolean causal(Call call) {
+        return Boolean.TRUE.equals(call.callArgs().get(CallSignature.USE_CAUSAL_MASK));
+    }
+
+    /** Builds one application of {@code layer} to inputs of the given per-row shapes. */
+    static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor,
+                           Map<String, Object> callArgs) {
         Optional<String> why = whyUnsupported(layer);
         if (why.isPresent()) {
             throw new UnsupportedLayerException(layer.name(), layer.className(), why.get());
@@ -275,6 +292,7 @@ final class JvmLayers {
         String cls = layer.className();
         int inputs = inShapes.size();
         int allowedInputs = entry.inputs() == LayerEntry.Inputs.LIST ? Integer.MAX_VALUE
+                : entry.inputs() == LayerEntry.Inputs.QUERY_VALUE_KEY ? 3
                 : cls.equals("LSTM") ? 3 : cls.equals("GRU") || cls.equals("SimpleRNN") ? 2 : 1;
         if (inputs > allowedInputs) {
             throw layer.config().unsupported(cls + " applied to " + inputs + " inputs is not supported on the jvm"
@@ -289,7 +307,7 @@ final class JvmLayers {
                 }
             }
         }
-        return BUILDERS.get(entry).create(new Call(layer, inShapes, outShape, kerasMajor));
+        return BUILDERS.get(entry).create(new Call(layer, inShapes, outShape, kerasMajor, callArgs));
     }
 
     private static JvmLayer timeDistributed(Call call) {

@@ -79,9 +79,9 @@ public final class JvmModel implements LoadedModel {
             }
             LayerSpec layer = spec.layer(node.layerName());
             // A shared layer applied to same-shaped inputs reuses one built instance and its laid-out weights.
-            String key = layer.name() + inShapes.stream().map(Arrays::toString).toList();
+            String key = layer.name() + inShapes.stream().map(Arrays::toString).toList() + node.callArgs();
             nodeLayers[i] = built.computeIfAbsent(key,
-                    k -> JvmLayers.create(layer, inShapes, outShape, spec.kerasMajor()));
+                    k -> JvmLayers.create(layer, inShapes, outShape, spec.kerasMajor(), node.callArgs()));
             nodeIds[i] = node.id();
             nodeRowSizes[i] = Math.toIntExact(Shapes.size(outShape));
             sources.put(node.id(), i);
