@@ -121,6 +121,14 @@ final class RegisteredLayerSamples {
             m.put(cls, merge(cls));
         }
         m.put("Dot", (net, x, ids) -> net.call(net.layers().dot(1, true), shaped(net, x, 3), shaped(net, x, 3)));
+        m.put("EinsumDense", on(s(3, 4), l -> l.einsumDense("abc,cd->abd", KerasLayers.ints(3, 5), "d", "relu",
+                s(4, 5), s(5))));
+        m.put("Attention", (net, x, ids) -> net.callWith(java.util.Map.of("use_causal_mask", true),
+                net.layers().attention(true, "dot"), shaped(net, x, 4, 3), shaped(net, x, 5, 3)));
+        m.put("AdditiveAttention", (net, x, ids) -> net.call(net.layers().additiveAttention(3, true),
+                shaped(net, x, 4, 3), shaped(net, x, 5, 2), shaped(net, x, 5, 3)));
+        m.put("MultiHeadAttention", (net, x, ids) -> net.call(net.layers().multiHeadAttention(2, 3, null, 4, 2, 2,
+                null, null, true), shaped(net, x, 3, 4), shaped(net, x, 5, 2)));
         m.put("LeakyReLU", on(s(4), l -> l.leakyRelu(0.2)));
         m.put("PReLU", on(s(4), l -> l.prelu(s(4), null)));
         m.put("ELU", on(s(4), l -> l.elu(1.0)));
