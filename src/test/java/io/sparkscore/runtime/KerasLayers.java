@@ -667,6 +667,43 @@ final class KerasLayers {
                 l.children());
     }
 
+    // ---- convolutional recurrent -------------------------------------------------------------------------------------
+
+    /** ConvLSTM1D/2D as Keras 3 writes it, on {@code inChannels} channels; kernels (k..., in, 4f) and (k..., f, 4f). */
+    LayerSpec convLstm(int rank, int inChannels, int filters, int[] kernel, int[] strides, String padding,
+                       int[] dilation, String recurrentActivation, boolean returnSequences, boolean goBackwards) {
+        Map<String, Object> c = base();
+        c.put("filters", filters);
+        c.put("kernel_size", ints(kernel));
+        c.put("strides", ints(strides));
+        c.put("padding", padding);
+        c.put("data_format", "channels_last");
+        c.put("dilation_rate", ints(dilation));
+        c.put("activation", "tanh");
+        c.put("recurrent_activation", recurrentActivation);
+        c.put("use_bias", true);
+        kernelOptions(c, "kernel", "recurrent", "bias");
+        c.put("unit_forget_bias", true);
+        c.put("dropout", 0.0);
+        c.put("recurrent_dropout", 0.0);
+        c.put("seed", null);
+        c.put("return_sequences", returnSequences);
+        c.put("return_state", false);
+        c.put("go_backwards", goBackwards);
+        c.put("stateful", false);
+        int window = Math.toIntExact(Shapes.size(kernel));
+        int[] k = Arrays.copyOf(kernel, rank + 2);
+        k[rank] = inChannels;
+        k[rank + 1] = 4 * filters;
+        int[] rk = k.clone();
+        rk[rank] = filters;
+        Weights w = new Weights();
+        w.put("kernel", glorot(window * inChannels, 4 * filters, k));
+        w.put("recurrent_kernel", glorot(window * filters, 4 * filters, rk));
+        w.put("bias", uniform(0.5, 4 * filters));
+        return layer("conv_lstm" + rank + "d", "ConvLSTM" + rank + "D", c, w);
+    }
+
     // ---- einsum and attention ---------------------------------------------------------------------------------------
 
     /**

@@ -111,6 +111,10 @@ final class RegisteredLayerSamples {
         m.put("SimpleRNN", on(s(5, 3), l -> l.simpleRnn(3, 2, "tanh", false, false)));
         m.put("LSTM", on(s(5, 3), l -> l.lstm(3, 2, "tanh", "sigmoid", true, true, false)));
         m.put("GRU", on(s(5, 3), l -> l.gru(3, 2, "tanh", "sigmoid", true, false, false)));
+        m.put("ConvLSTM1D", on(s(3, 5, 2), l -> l.convLstm(1, 2, 2, s(3), s(1), "same", s(1), "sigmoid", true,
+                false)));
+        m.put("ConvLSTM2D", on(s(2, 3, 3, 1), l -> l.convLstm(2, 1, 2, s(2, 2), s(1, 1), "valid", s(1, 1),
+                "hard_sigmoid", false, true)));
         m.put("Bidirectional", on(s(5, 3), l -> l.bidirectional("concat",
                 l.lstm(3, 2, "tanh", "sigmoid", true, false, false), l.lstm(3, 2, "tanh", "sigmoid", true, false,
                         true))));

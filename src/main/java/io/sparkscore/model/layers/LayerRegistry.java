@@ -142,6 +142,11 @@ public final class LayerRegistry {
                     Optional.of(RecurrentOptions::of)));
         }
 
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+            add(m, new LayerEntry(cls, RECURRENT, List.of(), ONE, false, kernelAndBias("kernel", "recurrent_kernel"),
+                    ConvLstmOptions::outputShape, Optional.of(ConvLstmOptions::of)));
+        }
+
         add(m, new LayerEntry("Bidirectional", WRAPPER, List.of(), SEQUENCE_AND_STATES, true, WeightNames.NONE,
                 CoreShapes::bidirectional, Optional.empty()));
         add(m, new LayerEntry("TimeDistributed", WRAPPER, List.of(), ONE, true, WeightNames.NONE,

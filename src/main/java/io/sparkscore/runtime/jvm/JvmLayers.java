@@ -99,6 +99,9 @@ final class JvmLayers {
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
         build("EinsumDense", call -> new EinsumDenseLayer(call.layer(), call.x()));
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+            build(cls, call -> new ConvLstmLayer(call.layer(), call.x(), call.outShape(), call.kerasMajor()));
+        }
         for (String cls : List.of("Attention", "AdditiveAttention")) {
             build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call)));
         }

@@ -85,6 +85,8 @@ final class TfLayers {
         m.put("SimpleRNN", new RecurrentLayers(RecurrentLayers.Cell.SIMPLE_RNN));
         m.put("LSTM", new RecurrentLayers(RecurrentLayers.Cell.LSTM));
         m.put("GRU", new RecurrentLayers(RecurrentLayers.Cell.GRU));
+        m.put("ConvLSTM1D", new ConvLstmLayer(1));
+        m.put("ConvLSTM2D", new ConvLstmLayer(2));
         m.put("EinsumDense", new AttentionLayers.EinsumDense());
         m.put("Attention", new AttentionLayers.DenseAttention());
         m.put("AdditiveAttention", new AttentionLayers.DenseAttention());
