@@ -667,6 +667,30 @@ final class KerasLayers {
                 l.children());
     }
 
+    // ---- TensorFlow op layers ----------------------------------------------------------------------------------------
+
+    /**
+     * A tf.keras 2 TFOpLambda (or, for {@code __operators__.getitem}, SlicingOpLambda) of a TensorFlow function, named
+     * as tf.keras names it ({@code tf.math.add}, {@code tf.math.add_1}); its arguments come with the call.
+     */
+    LayerSpec tfOp(String function) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("trainable", true);
+        c.put("dtype", "float32");
+        c.put("function", function);
+        String cls = function.equals("__operators__.getitem") ? "SlicingOpLambda" : "TFOpLambda";
+        return layer("tf." + function, cls, c, new Weights());
+    }
+
+    /** A tf.keras slice object as a slice spec holds it. */
+    static Map<String, Object> slice(Integer start, Integer stop, Integer step) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", start);
+        m.put("stop", stop);
+        m.put("step", step);
+        return m;
+    }
+
     // ---- convolutional recurrent -------------------------------------------------------------------------------------
 
     /** ConvLSTM1D/2D as Keras 3 writes it, on {@code inChannels} channels; kernels (k..., in, 4f) and (k..., f, 4f). */

@@ -133,6 +133,11 @@ final class RegisteredLayerSamples {
                 shaped(net, x, 4, 3), shaped(net, x, 5, 2), shaped(net, x, 5, 3)));
         m.put("MultiHeadAttention", (net, x, ids) -> net.call(net.layers().multiHeadAttention(2, 3, null, 4, 2, 2,
                 null, null, true), shaped(net, x, 3, 4), shaped(net, x, 5, 2)));
+        m.put("TFOpLambda", (net, x, ids) -> net.callWith(java.util.Map.of("name", "add"),
+                net.layers().tfOp("__operators__.add"), shaped(net, x, 2, 3), shaped(net, x, 2, 3)));
+        m.put("SlicingOpLambda", (net, x, ids) -> net.callWith(java.util.Map.of("slice_spec", java.util.List.of(
+                KerasLayers.slice(null, null, null), KerasLayers.slice(1, null, null), 0)),
+                net.layers().tfOp("__operators__.getitem"), shaped(net, x, 3, 2)));
         m.put("LeakyReLU", on(s(4), l -> l.leakyRelu(0.2)));
         m.put("PReLU", on(s(4), l -> l.prelu(s(4), null)));
         m.put("ELU", on(s(4), l -> l.elu(1.0)));

@@ -1,5 +1,6 @@
 package io.sparkscore.model.keras;
 
+import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.layers.CallSignature;
 import io.sparkscore.model.layers.LayerEntry;
@@ -22,6 +23,9 @@ import java.util.TreeMap;
  */
 record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
 
+    /** tf.keras' first-operand placeholder for a constant ({@code ["_CONSTANT_VALUE", -1, value, kwargs]}). */
+    private static final String CONSTANT = "_CONSTANT_VALUE";
+
     static InboundNode parse(Object raw, ConfigLayer layer, KerasConfigParser errors) {
         CallSignature signature = CallSignature.of(layer.className);
         List<TensorRef> inputs = new ArrayList<>();
@@ -35,7 +39,7 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
                     String key = String.valueOf(e.getKey());
                     if (acceptsInitialState(layer, key)) {
                         collectKeras3(e.getValue(), initialState, errors);
-                    } else if (signature.tensorKeywords().contains(key)) {
+                    } else if (signature.tensorKeywords().contains(key) && holdsTensor(e.getValue())) {
                         collectKeras3(e.getValue(), byKeyword.computeIfAbsent(key, k -> new ArrayList<>()), errors);
                     } else {
                         readArgument(key, e.getValue(), signature, callArgs, layer, errors);
@@ -48,13 +52,18 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
                     throw new ModelFormatException(errors.file(), "malformed inbound node " + raw + " of layer '"
                             + layer.name + "'");
                 }
+                if (CONSTANT.equals(ref.isEmpty() ? null : ref.get(0))) {
+                    throw errors.unsupported(layer.name, layer.className, "is applied to a constant first operand "
+                            + ref.subList(0, Math.min(3, ref.size())) + " (e.g. 1 - x); sparkscore reads operations"
+                            + " whose first operand is a Keras tensor (write x * -1 + 1)");
+                }
                 inputs.add(TensorRef.of(ref, errors.file()));
                 if (ref.size() > 3 && ref.get(3) instanceof Map<?, ?> kwargs) {
                     for (Map.Entry<?, ?> e : kwargs.entrySet()) {
                         String key = String.valueOf(e.getKey());
                         if (acceptsInitialState(layer, key)) {
                             initialState.addAll(TensorRef.collect(e.getValue(), errors.file()));
-                        } else if (signature.tensorKeywords().contains(key)) {
+                        } else if (signature.tensorKeywords().contains(key) && holdsTensor(e.getValue())) {
                             // the same kwargs ride on every entry of a list input; read them once
                             byKeyword.putIfAbsent(key, TensorRef.collect(e.getValue(), errors.file()));
                         } else {
@@ -99,6 +108,14 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
         }
     }
 
+    /** Whether a kwarg passes a tensor: a Keras 2 {@code [layer, node, tensor]} reference or a Keras 3 tensor. */
+    private static boolean holdsTensor(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return "__keras_tensor__".equals(m.get("class_name"));
+        }
+        return v instanceof List<?> l && !l.isEmpty() && (l.get(0) instanceof String || holdsTensor(l.get(0)));
+    }
+
     private static void readArgument(String key, Object value, CallSignature signature, Map<String, Object> callArgs,
                                      ConfigLayer layer, KerasConfigParser errors) {
         signature.problem(key, value).ifPresent(why -> {
@@ -106,6 +123,8 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
         });
         if (signature.flags().contains(key) && value instanceof Boolean b) {
             callArgs.put(key, b);
+        } else if (signature.keepsArguments()) {
+            callArgs.put(key, LayerConfig.plain(value));
         }
     }
 }

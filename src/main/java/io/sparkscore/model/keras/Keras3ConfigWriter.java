@@ -8,6 +8,7 @@ import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ShapeInference;
 import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.LayerRegistry;
+import io.sparkscore.model.layers.OpLambdaCall;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,6 +87,19 @@ final class Keras3ConfigWriter {
             if (LayerRegistry.takesList(l.className())) {
                 call.put("args", List.of(tensors));
                 call.put("kwargs", n.callArgs());
+            } else if (LayerRegistry.find(l.className()).map(e -> e.inputs() == LayerEntry.Inputs.OPERATION)
+                    .orElse(false)) {
+                // a TensorFlow function: concat's list, or one tensor and a second by keyword
+                Map<String, Object> kwargs = new LinkedHashMap<>(n.callArgs());
+                if (OpLambdaCall.kind(l) == OpLambdaCall.Kind.CONCAT) {
+                    call.put("args", List.of(tensors));
+                } else {
+                    call.put("args", tensors.subList(0, 1));
+                    if (tensors.size() > 1) {
+                        kwargs.put(OpLambdaCall.secondTensorKeyword(l), tensors.get(1));
+                    }
+                }
+                call.put("kwargs", kwargs);
             } else if (LayerRegistry.find(l.className()).map(e -> e.inputs() == LayerEntry.Inputs.QUERY_VALUE_KEY)
                     .orElse(false)) {
                 // Keras 3 records mha(query, value[, key]) positionally

@@ -17,9 +17,12 @@ import java.util.Set;
  * @param flags          boolean arguments the paths read from the node (default false)
  * @param refusedFlags   boolean arguments refused when true, with the reason
  * @param maskArguments  mask arguments, accepted when they pass no tensor
+ * @param keepsArguments whether every other argument is kept on the node as it is, for the layer to check (the
+ *                       TensorFlow op layers, whose arguments are the function's: {@code axis}, {@code shape}, a
+ *                       number {@code y})
  */
 public record CallSignature(List<String> tensorKeywords, Set<String> flags, Map<String, String> refusedFlags,
-                            Set<String> maskArguments) {
+                            Set<String> maskArguments, boolean keepsArguments) {
 
     /** The argument name of a causal mask over the attention's (first) query and key axes. */
     public static final String USE_CAUSAL_MASK = "use_causal_mask";
@@ -27,12 +30,15 @@ public record CallSignature(List<String> tensorKeywords, Set<String> flags, Map<
     private static final String SCORES_REFUSED = "return_attention_scores=True makes the layer return two tensors"
             + " (output and scores) and a node has one output; call the layer without it";
 
-    private static final CallSignature PLAIN = new CallSignature(List.of(), Set.of(), Map.of(), Set.of("mask"));
+    private static final CallSignature PLAIN = new CallSignature(List.of(), Set.of(), Map.of(), Set.of("mask"),
+            false);
     private static final CallSignature DENSE_ATTENTION = new CallSignature(List.of(), Set.of(USE_CAUSAL_MASK),
-            Map.of("return_attention_scores", SCORES_REFUSED), Set.of("mask"));
+            Map.of("return_attention_scores", SCORES_REFUSED), Set.of("mask"), false);
     private static final CallSignature MULTI_HEAD_ATTENTION = new CallSignature(List.of("value", "key"),
             Set.of(USE_CAUSAL_MASK), Map.of("return_attention_scores", SCORES_REFUSED),
-            Set.of("query_mask", "value_mask", "key_mask", "attention_mask", "mask"));
+            Set.of("query_mask", "value_mask", "key_mask", "attention_mask", "mask"), false);
+    private static final CallSignature OPERATION = new CallSignature(List.of("y", "b"), Set.of(), Map.of(),
+            Set.of(), true);
 
     public CallSignature {
         tensorKeywords = List.copyOf(tensorKeywords);
@@ -46,13 +52,14 @@ public record CallSignature(List<String> tensorKeywords, Set<String> flags, Map<
         return switch (className) {
             case "Attention", "AdditiveAttention" -> DENSE_ATTENTION;
             case "MultiHeadAttention" -> MULTI_HEAD_ATTENTION;
+            case "TFOpLambda", "SlicingOpLambda" -> OPERATION;
             default -> PLAIN;
         };
     }
 
     /** Why the argument {@code name=value} cannot be read, or empty when it is accepted. */
     public Optional<String> problem(String name, Object value) {
-        if (name.equals("training")) {
+        if (name.equals("training") || keepsArguments) {
             return Optional.empty();
         }
         if (maskArguments.contains(name)) {

@@ -24,7 +24,9 @@ public record LayerEntry(String className, LayerFamily family, List<String> alia
         /** A sequence, optionally followed by initial states ({@code initial_state=}). */
         SEQUENCE_AND_STATES,
         /** A query, then a value and optionally a key, positionally or by keyword (MultiHeadAttention). */
-        QUERY_VALUE_KEY
+        QUERY_VALUE_KEY,
+        /** A TensorFlow function's tensors: its first argument (a list for concat), then its tensor keywords. */
+        OPERATION
     }
 
     public LayerEntry {

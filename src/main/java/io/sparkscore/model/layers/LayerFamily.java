@@ -14,6 +14,7 @@ public enum LayerFamily {
     WRAPPER("Wrappers"),
     MERGE("Merging"),
     ATTENTION("Attention"),
+    OPERATIONS("TensorFlow operations (tf.keras 2)"),
     ACTIVATION("Activation layers");
 
     private final String title;

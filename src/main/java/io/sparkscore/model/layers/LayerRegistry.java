@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 
 import static io.sparkscore.model.layers.LayerEntry.Inputs.LIST;
 import static io.sparkscore.model.layers.LayerEntry.Inputs.ONE;
+import static io.sparkscore.model.layers.LayerEntry.Inputs.OPERATION;
 import static io.sparkscore.model.layers.LayerEntry.Inputs.QUERY_VALUE_KEY;
 import static io.sparkscore.model.layers.LayerEntry.Inputs.SEQUENCE_AND_STATES;
 import static io.sparkscore.model.layers.LayerFamily.ACTIVATION;
@@ -24,6 +25,7 @@ import static io.sparkscore.model.layers.LayerFamily.CORE;
 import static io.sparkscore.model.layers.LayerFamily.EMBEDDING_AND_MASKING;
 import static io.sparkscore.model.layers.LayerFamily.MERGE;
 import static io.sparkscore.model.layers.LayerFamily.NORMALIZATION;
+import static io.sparkscore.model.layers.LayerFamily.OPERATIONS;
 import static io.sparkscore.model.layers.LayerFamily.PADDING_AND_RESIZING;
 import static io.sparkscore.model.layers.LayerFamily.POOLING;
 import static io.sparkscore.model.layers.LayerFamily.PREPROCESSING;
@@ -169,6 +171,13 @@ public final class LayerRegistry {
         add(m, new LayerEntry("MultiHeadAttention", ATTENTION, List.of(), QUERY_VALUE_KEY, false,
                 MultiHeadAttentionOptions::weightNames, MultiHeadAttentionOptions::shape,
                 Optional.of(MultiHeadAttentionOptions::of)));
+
+        for (String cls : List.of("TFOpLambda", "SlicingOpLambda")) {
+            CallShapeRule rule = (layer, args, inputs) -> OpLambdaCall.of(layer, args, inputs)
+                    .outputShape(layer.config(), inputs);
+            add(m, new LayerEntry(cls, OPERATIONS, List.of(), OPERATION, false, WeightNames.NONE, rule,
+                    Optional.of(OpLambdaCall::checked)));
+        }
 
         for (String cls : List.of("LeakyReLU", "ELU", "ReLU", "ThresholdedReLU", "Softmax")) {
             add(m, simple(cls, ACTIVATION, ShapeRule.PRESERVING));

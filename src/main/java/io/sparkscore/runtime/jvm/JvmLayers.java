@@ -99,6 +99,9 @@ final class JvmLayers {
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
         build("EinsumDense", call -> new EinsumDenseLayer(call.layer(), call.x()));
+        for (String cls : List.of("TFOpLambda", "SlicingOpLambda")) {
+            build(cls, call -> new OpLambdaLayer(call.layer(), call.inShapes(), call.callArgs()));
+        }
         for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
             build(cls, call -> new ConvLstmLayer(call.layer(), call.x(), call.outShape(), call.kerasMajor()));
         }
@@ -296,6 +299,7 @@ final class JvmLayers {
         int inputs = inShapes.size();
         int allowedInputs = entry.inputs() == LayerEntry.Inputs.LIST ? Integer.MAX_VALUE
                 : entry.inputs() == LayerEntry.Inputs.QUERY_VALUE_KEY ? 3
+                : entry.inputs() == LayerEntry.Inputs.OPERATION ? Integer.MAX_VALUE
                 : cls.equals("LSTM") ? 3 : cls.equals("GRU") || cls.equals("SimpleRNN") ? 2 : 1;
         if (inputs > allowedInputs) {
             throw layer.config().unsupported(cls + " applied to " + inputs + " inputs is not supported on the jvm"

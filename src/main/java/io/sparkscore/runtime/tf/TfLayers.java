@@ -88,6 +88,8 @@ final class TfLayers {
         m.put("ConvLSTM1D", new ConvLstmLayer(1));
         m.put("ConvLSTM2D", new ConvLstmLayer(2));
         m.put("EinsumDense", new AttentionLayers.EinsumDense());
+        m.put("TFOpLambda", new OpLambdaLayers());
+        m.put("SlicingOpLambda", new OpLambdaLayers());
         m.put("Attention", new AttentionLayers.DenseAttention());
         m.put("AdditiveAttention", new AttentionLayers.DenseAttention());
         m.put("MultiHeadAttention", new AttentionLayers.MultiHeadAttention());
