@@ -1,5 +1,6 @@
 package io.sparkscore.model;
 
+import io.sparkscore.model.layers.CallShapeRule;
 import io.sparkscore.model.layers.LayerRegistry;
 import io.sparkscore.model.savedmodel.SavedModelOutput;
 
@@ -28,7 +29,7 @@ public final class ShapeInference {
         }
         for (NodeSpec node : spec.nodes()) {
             List<int[]> in = node.inputs().stream().map(shapes::get).toList();
-            shapes.put(node.id(), outputShape(spec.layer(node.layerName()), in));
+            shapes.put(node.id(), outputShape(spec.layer(node.layerName()), node, in));
         }
         return shapes;
     }
@@ -39,6 +40,15 @@ public final class ShapeInference {
             return layer.config().getShape(SavedModelOutput.SHAPE);
         }
         return LayerRegistry.require(layer).shapeRule().outputShape(layer, inputs);
+    }
+
+    /** The output shape of one call, whose arguments a {@link CallShapeRule} reads. */
+    public static int[] outputShape(LayerSpec layer, NodeSpec node, List<int[]> inputs) {
+        if (!layer.className().equals(SavedModelOutput.CLASS_NAME)
+                && LayerRegistry.require(layer).shapeRule() instanceof CallShapeRule rule) {
+            return rule.outputShape(layer, node.callArgs(), inputs);
+        }
+        return outputShape(layer, inputs);
     }
 
     /**

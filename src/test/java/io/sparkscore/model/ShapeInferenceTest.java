@@ -175,9 +175,9 @@ class ShapeInferenceTest {
 
     @Test
     void unknownLayerClassIsRefused() {
-        assertThatThrownBy(() -> out("Attention", config(), s(3)))
+        assertThatThrownBy(() -> out("CustomLayer", config(), s(3)))
                 .isInstanceOf(UnsupportedLayerException.class)
-                .hasMessage("layer 'l' (Attention): layer class 'Attention' is not supported; supported layers: "
+                .hasMessage("layer 'l' (CustomLayer): layer class 'CustomLayer' is not supported; supported layers: "
                         + LayerRegistry.supportedList());
     }
 }

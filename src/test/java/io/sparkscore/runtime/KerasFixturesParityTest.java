@@ -112,9 +112,7 @@ class KerasFixturesParityTest {
         EXPECTED.put("dl4j/embedding_conv1d_flatten_tensorflow_2.h5", runs());
         EXPECTED.put("dl4j/embedding_lstm_tensorflow_2.h5", runs());
         EXPECTED.put("dl4j/flatten_3d.hdf5", runs());
-        EXPECTED.put("dl4j/keras_attention_functional.h5", refusedOnRead(UnsupportedLayerException.class,
-                "layer 'attention' (Attention): layer class 'Attention' is not supported; supported layers: %l"
-                        + MODEL_FILE, "the Attention layer is not supported"));
+        EXPECTED.put("dl4j/keras_attention_functional.h5", runs());
         EXPECTED.put("dl4j/lstm_functional_tf_keras_2.h5", runs());
         EXPECTED.put("dl4j/lstm_tensorflow_1.h5", runs());
         EXPECTED.put("dl4j/masking_zero_lstm.h5", checkedAgainstAnEquivalent(Outcome.MASKING,
@@ -219,21 +217,7 @@ class KerasFixturesParityTest {
     }
 
     private static String message(Expectation expected, String path) {
-        return expected.message().replace("%s", path).replace("%l", supportedLayerList());
-    }
-
-    /** The reader's list of supported classes, as its refusal prints it (taken from a refusal of an unknown class). */
-    private static String supportedLayerList() {
-        String msg = "";
-        try {
-            KerasModelReader.read(KerasFixtures.file("dl4j/keras_attention_functional.h5").toString(), CONF);
-        } catch (UnsupportedLayerException e) {
-            msg = e.getMessage();
-        }
-        String marker = "supported layers: ";
-        int start = msg.indexOf(marker);
-        int end = msg.lastIndexOf(" (model file ");
-        return start < 0 || end < start ? "?" : msg.substring(start + marker.length(), end);
+        return expected.message().replace("%s", path);
     }
 
     private static void assertMatchesKeras(String name, ModelSpec spec, KerasFixtures.ExpectedData data) {

@@ -667,6 +667,164 @@ final class KerasLayers {
                 l.children());
     }
 
+    // ---- TensorFlow op layers ----------------------------------------------------------------------------------------
+
+    /**
+     * A tf.keras 2 TFOpLambda (or, for {@code __operators__.getitem}, SlicingOpLambda) of a TensorFlow function, named
+     * as tf.keras names it ({@code tf.math.add}, {@code tf.math.add_1}); its arguments come with the call.
+     */
+    LayerSpec tfOp(String function) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("trainable", true);
+        c.put("dtype", "float32");
+        c.put("function", function);
+        String cls = function.equals("__operators__.getitem") ? "SlicingOpLambda" : "TFOpLambda";
+        return layer("tf." + function, cls, c, new Weights());
+    }
+
+    /** A tf.keras slice object as a slice spec holds it. */
+    static Map<String, Object> slice(Integer start, Integer stop, Integer step) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", start);
+        m.put("stop", stop);
+        m.put("step", step);
+        return m;
+    }
+
+    // ---- convolutional recurrent -------------------------------------------------------------------------------------
+
+    /** ConvLSTM1D/2D as Keras 3 writes it, on {@code inChannels} channels; kernels (k..., in, 4f) and (k..., f, 4f). */
+    LayerSpec convLstm(int rank, int inChannels, int filters, int[] kernel, int[] strides, String padding,
+                       int[] dilation, String recurrentActivation, boolean returnSequences, boolean goBackwards) {
+        Map<String, Object> c = base();
+        c.put("filters", filters);
+        c.put("kernel_size", ints(kernel));
+        c.put("strides", ints(strides));
+        c.put("padding", padding);
+        c.put("data_format", "channels_last");
+        c.put("dilation_rate", ints(dilation));
+        c.put("activation", "tanh");
+        c.put("recurrent_activation", recurrentActivation);
+        c.put("use_bias", true);
+        kernelOptions(c, "kernel", "recurrent", "bias");
+        c.put("unit_forget_bias", true);
+        c.put("dropout", 0.0);
+        c.put("recurrent_dropout", 0.0);
+        c.put("seed", null);
+        c.put("return_sequences", returnSequences);
+        c.put("return_state", false);
+        c.put("go_backwards", goBackwards);
+        c.put("stateful", false);
+        int window = Math.toIntExact(Shapes.size(kernel));
+        int[] k = Arrays.copyOf(kernel, rank + 2);
+        k[rank] = inChannels;
+        k[rank + 1] = 4 * filters;
+        int[] rk = k.clone();
+        rk[rank] = filters;
+        Weights w = new Weights();
+        w.put("kernel", glorot(window * inChannels, 4 * filters, k));
+        w.put("recurrent_kernel", glorot(window * filters, 4 * filters, rk));
+        w.put("bias", uniform(0.5, 4 * filters));
+        return layer("conv_lstm" + rank + "d", "ConvLSTM" + rank + "D", c, w);
+    }
+
+    // ---- einsum and attention ---------------------------------------------------------------------------------------
+
+    /**
+     * EinsumDense as Keras 3 writes it; the kernel and bias shapes are given (they follow from the equation and the
+     * input, as Keras' build derives them).
+     */
+    LayerSpec einsumDense(String equation, List<Object> outputShape, String biasAxes, String activation,
+                          int[] kernelShape, int[] biasShape) {
+        Map<String, Object> c = base();
+        c.put("equation", equation);
+        c.put("output_shape", outputShape);
+        c.put("activation", activation);
+        c.put("bias_axes", biasAxes);
+        kernelOptions(c, "kernel", "bias");
+        c.put("lora_rank", null);
+        Weights w = new Weights();
+        int fan = Math.toIntExact(Shapes.size(kernelShape));
+        w.put("kernel", glorot(kernelShape[0], fan / kernelShape[0], kernelShape));
+        if (biasAxes != null) {
+            w.put("bias", uniform(0.5, biasShape));
+        }
+        return layer("einsum_dense", "EinsumDense", c, w);
+    }
+
+    /** Attention (Luong) as Keras 3 writes it; {@code scale} and {@code concat_score_weight} drawn as trained. */
+    LayerSpec attention(boolean useScale, String scoreMode) {
+        Map<String, Object> c = base();
+        c.put("use_scale", useScale);
+        c.put("score_mode", scoreMode);
+        c.put("dropout", 0.0);
+        c.put("seed", null);
+        Weights w = new Weights();
+        if (useScale) {
+            w.put("scale", between(0.5, 1.5));
+        }
+        if (scoreMode.equals("concat")) {
+            w.put("concat_score_weight", between(0.5, 1.5));
+        }
+        return layer("attention", "Attention", c, w);
+    }
+
+    /** AdditiveAttention (Bahdanau) over features of size {@code dim}. */
+    LayerSpec additiveAttention(int dim, boolean useScale) {
+        Map<String, Object> c = base();
+        c.put("use_scale", useScale);
+        c.put("dropout", 0.0);
+        Weights w = new Weights();
+        if (useScale) {
+            w.put("scale", uniform(1.0, dim));
+        }
+        return layer("additive_attention", "AdditiveAttention", c, w);
+    }
+
+    /**
+     * MultiHeadAttention as Keras 3 writes it, for a query with last dimension {@code queryDim} and value/key with
+     * {@code valueIn}/{@code keyIn}; {@code outputShape} null projects back to {@code queryDim}.
+     */
+    LayerSpec multiHeadAttention(int heads, int keyDim, Integer valueDim, int queryDim, int valueIn, int keyIn,
+                                 int[] outputShape, int[] attentionAxes, boolean useBias) {
+        Map<String, Object> c = base();
+        int vd = valueDim == null ? keyDim : valueDim;
+        c.put("num_heads", heads);
+        c.put("key_dim", keyDim);
+        c.put("value_dim", vd);
+        c.put("dropout", 0.0);
+        c.put("use_bias", useBias);
+        c.put("output_shape", outputShape == null ? null : ints(outputShape));
+        c.put("attention_axes", attentionAxes == null ? null : ints(attentionAxes));
+        c.put("kernel_initializer", initializer("GlorotUniform", "seed", null));
+        c.put("bias_initializer", initializer("Zeros"));
+        c.put("kernel_regularizer", null);
+        c.put("bias_regularizer", null);
+        c.put("activity_regularizer", null);
+        c.put("kernel_constraint", null);
+        c.put("bias_constraint", null);
+        c.put("seed", null);
+        int[] out = outputShape == null ? new int[] {queryDim} : outputShape;
+        Weights w = new Weights();
+        int[][] kernels = {{queryDim, heads, keyDim}, {keyIn, heads, keyDim}, {valueIn, heads, vd}};
+        String[] names = {"query", "key", "value"};
+        for (int i = 0; i < 3; i++) {
+            w.put(names[i] + "/kernel", glorot(kernels[i][0], heads * kernels[i][2], kernels[i]));
+            if (useBias) {
+                w.put(names[i] + "/bias", uniform(0.5, heads, kernels[i][2]));
+            }
+        }
+        int[] outKernel = new int[2 + out.length];
+        outKernel[0] = heads;
+        outKernel[1] = vd;
+        System.arraycopy(out, 0, outKernel, 2, out.length);
+        w.put("attention_output/kernel", glorot(heads * vd, Math.toIntExact(Shapes.size(out)), outKernel));
+        if (useBias) {
+            w.put("attention_output/bias", uniform(0.5, out));
+        }
+        return layer("multi_head_attention", "MultiHeadAttention", c, w);
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     /** Weights in Keras' creation order (the spec hash, and so the round trip, depends on it). */

@@ -65,6 +65,14 @@ final class RandomNet {
         return placeholder;
     }
 
+    /** Calls a layer with call arguments ({@code use_causal_mask}) besides its tensors, as Keras records them. */
+    String callWith(Map<String, Object> callArgs, LayerSpec layer, String... tensors) {
+        String t = call(layer, tensors);
+        NodeSpec last = pending.remove(pending.size() - 1);
+        pending.add(new NodeSpec(last.id(), last.layerName(), last.inputs(), callArgs));
+        return t;
+    }
+
     /** Calls layers one after the other, like a Sequential model. */
     String chain(String tensor, LayerSpec... chain) {
         String t = tensor;
@@ -93,7 +101,7 @@ final class RandomNet {
             taken.add(id);
             ids.put(call.id(), id);
             nodes.add(new NodeSpec(id, call.layerName(), call.inputs().stream().map(t -> ids.getOrDefault(t, t))
-                    .toList()));
+                    .toList(), call.callArgs()));
         }
         List<String> outs = Arrays.stream(outputs).map(t -> ids.getOrDefault(t, t)).toList();
         return new ModelSpec(name, "programmatic", KERAS_VERSION, inputs, applied.values(), nodes, outs);

@@ -111,6 +111,10 @@ final class RegisteredLayerSamples {
         m.put("SimpleRNN", on(s(5, 3), l -> l.simpleRnn(3, 2, "tanh", false, false)));
         m.put("LSTM", on(s(5, 3), l -> l.lstm(3, 2, "tanh", "sigmoid", true, true, false)));
         m.put("GRU", on(s(5, 3), l -> l.gru(3, 2, "tanh", "sigmoid", true, false, false)));
+        m.put("ConvLSTM1D", on(s(3, 5, 2), l -> l.convLstm(1, 2, 2, s(3), s(1), "same", s(1), "sigmoid", true,
+                false)));
+        m.put("ConvLSTM2D", on(s(2, 3, 3, 1), l -> l.convLstm(2, 1, 2, s(2, 2), s(1, 1), "valid", s(1, 1),
+                "hard_sigmoid", false, true)));
         m.put("Bidirectional", on(s(5, 3), l -> l.bidirectional("concat",
                 l.lstm(3, 2, "tanh", "sigmoid", true, false, false), l.lstm(3, 2, "tanh", "sigmoid", true, false,
                         true))));
@@ -121,6 +125,19 @@ final class RegisteredLayerSamples {
             m.put(cls, merge(cls));
         }
         m.put("Dot", (net, x, ids) -> net.call(net.layers().dot(1, true), shaped(net, x, 3), shaped(net, x, 3)));
+        m.put("EinsumDense", on(s(3, 4), l -> l.einsumDense("abc,cd->abd", KerasLayers.ints(3, 5), "d", "relu",
+                s(4, 5), s(5))));
+        m.put("Attention", (net, x, ids) -> net.callWith(java.util.Map.of("use_causal_mask", true),
+                net.layers().attention(true, "dot"), shaped(net, x, 4, 3), shaped(net, x, 5, 3)));
+        m.put("AdditiveAttention", (net, x, ids) -> net.call(net.layers().additiveAttention(3, true),
+                shaped(net, x, 4, 3), shaped(net, x, 5, 2), shaped(net, x, 5, 3)));
+        m.put("MultiHeadAttention", (net, x, ids) -> net.call(net.layers().multiHeadAttention(2, 3, null, 4, 2, 2,
+                null, null, true), shaped(net, x, 3, 4), shaped(net, x, 5, 2)));
+        m.put("TFOpLambda", (net, x, ids) -> net.callWith(java.util.Map.of("name", "add"),
+                net.layers().tfOp("__operators__.add"), shaped(net, x, 2, 3), shaped(net, x, 2, 3)));
+        m.put("SlicingOpLambda", (net, x, ids) -> net.callWith(java.util.Map.of("slice_spec", java.util.List.of(
+                KerasLayers.slice(null, null, null), KerasLayers.slice(1, null, null), 0)),
+                net.layers().tfOp("__operators__.getitem"), shaped(net, x, 3, 2)));
         m.put("LeakyReLU", on(s(4), l -> l.leakyRelu(0.2)));
         m.put("PReLU", on(s(4), l -> l.prelu(s(4), null)));
         m.put("ELU", on(s(4), l -> l.elu(1.0)));

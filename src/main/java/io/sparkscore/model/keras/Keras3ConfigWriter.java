@@ -6,7 +6,9 @@ import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.LayerRegistry;
+import io.sparkscore.model.layers.OpLambdaCall;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +39,8 @@ final class Keras3ConfigWriter {
         String previous = spec.inputs().get(0).name();
         Set<String> usedLayers = new HashSet<>();
         for (NodeSpec n : spec.nodes()) {
-            if (!n.id().equals(n.layerName()) || !n.inputs().equals(List.of(previous)) || !usedLayers.add(n.layerName())) {
+            if (!n.id().equals(n.layerName()) || !n.inputs().equals(List.of(previous)) || !usedLayers.add(n.layerName())
+                    || !n.callArgs().isEmpty()) {
                 return false;
             }
             previous = n.id();
@@ -83,7 +86,25 @@ final class Keras3ConfigWriter {
             Map<String, Object> call = new LinkedHashMap<>();
             if (LayerRegistry.takesList(l.className())) {
                 call.put("args", List.of(tensors));
-                call.put("kwargs", Map.of());
+                call.put("kwargs", n.callArgs());
+            } else if (LayerRegistry.find(l.className()).map(e -> e.inputs() == LayerEntry.Inputs.OPERATION)
+                    .orElse(false)) {
+                // a TensorFlow function: concat's list, or one tensor and a second by keyword
+                Map<String, Object> kwargs = new LinkedHashMap<>(n.callArgs());
+                if (OpLambdaCall.kind(l) == OpLambdaCall.Kind.CONCAT) {
+                    call.put("args", List.of(tensors));
+                } else {
+                    call.put("args", tensors.subList(0, 1));
+                    if (tensors.size() > 1) {
+                        kwargs.put(OpLambdaCall.secondTensorKeyword(l), tensors.get(1));
+                    }
+                }
+                call.put("kwargs", kwargs);
+            } else if (LayerRegistry.find(l.className()).map(e -> e.inputs() == LayerEntry.Inputs.QUERY_VALUE_KEY)
+                    .orElse(false)) {
+                // Keras 3 records mha(query, value[, key]) positionally
+                call.put("args", tensors);
+                call.put("kwargs", n.callArgs());
             } else {
                 // a recurrent layer's extra inputs are its initial state
                 call.put("args", tensors.subList(0, 1));

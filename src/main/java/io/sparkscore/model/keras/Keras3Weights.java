@@ -4,6 +4,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.layers.LayerRegistry;
+import io.sparkscore.model.layers.MultiHeadAttentionOptions;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,10 +66,34 @@ final class Keras3Weights {
                 attachLayer(layer.wrapped.get(1), path + "/backward_layer");
             }
             case "TimeDistributed" -> attachLayer(layer.wrapped.get(0), path + "/layer");
+            case "MultiHeadAttention" -> attachSublayers(layer, path);
             default -> {
                 String vars = LayerRegistry.isRecurrent(layer.className) ? path + "/cell/vars" : path + "/vars";
                 List<RawWeight> stored = readVars(vars);
                 LayerWeights.attachPositional(layer, stored, file, "model.weights.h5 group '" + vars + "'");
+            }
+        }
+    }
+
+    /**
+     * MultiHeadAttention keeps each projection's variables in the group of its attribute: {@code query_dense} (Keras
+     * 3 releases with public projection properties) or {@code _query_dense} (earlier ones).
+     */
+    private void attachSublayers(ConfigLayer layer, String path) {
+        List<String> expected = LayerRegistry.weightNames(layer.className, layer.config);
+        for (String sublayer : MultiHeadAttentionOptions.SUBLAYERS) {
+            String attribute = MultiHeadAttentionOptions.keras3Attribute(sublayer);
+            String vars = path + "/" + attribute + "/vars";
+            if (!(Hdf5Arrays.find(root, vars) instanceof Group)) {
+                vars = path + "/_" + attribute + "/vars";
+            }
+            List<RawWeight> stored = readVars(vars);
+            List<String> names = expected.stream().filter(n -> n.startsWith(sublayer + "/")).toList();
+            if (names.size() != stored.size()) {
+                throw LayerWeights.mismatch(layer, expected, stored, file, "model.weights.h5 group '" + vars + "'");
+            }
+            for (int i = 0; i < names.size(); i++) {
+                layer.weights.put(names.get(i), stored.get(i).toTensor(names.get(i)));
             }
         }
     }

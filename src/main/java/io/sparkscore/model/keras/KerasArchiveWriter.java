@@ -8,6 +8,7 @@ import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.Tensor;
 import io.sparkscore.model.layers.LayerRegistry;
+import io.sparkscore.model.layers.MultiHeadAttentionOptions;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -119,6 +120,19 @@ public final class KerasArchiveWriter {
                 writeLayer(group.putGroup("backward_layer"), l.child(1));
             }
             case "TimeDistributed" -> writeLayer(group.putGroup("layer"), l.child(0));
+            case "MultiHeadAttention" -> {
+                for (String sublayer : MultiHeadAttentionOptions.SUBLAYERS) {
+                    WritableGroup vars = group.putGroup(MultiHeadAttentionOptions.keras3Attribute(sublayer))
+                            .putGroup("vars");
+                    vars.putAttribute("name", sublayer);
+                    int i = 0;
+                    for (String name : LayerRegistry.weightNames(l.className(), l.config().asMap())) {
+                        if (name.startsWith(sublayer + "/")) {
+                            vars.putDataset(Integer.toString(i++), nested(l.weight(name)));
+                        }
+                    }
+                }
+            }
             default -> {
                 List<String> order = LayerRegistry.weightNames(l.className(), l.config().asMap());
                 if (!order.containsAll(l.weights().keySet()) || order.size() != l.weights().size()) {

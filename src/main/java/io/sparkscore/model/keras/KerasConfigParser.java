@@ -166,10 +166,6 @@ final class KerasConfigParser {
             return "Lambda layers run Python code that is not stored in the file, so they cannot be scored; "
                     + "replace the Lambda with built-in layers and save the model again";
         }
-        if ("TFOpLambda".equals(cls) || "SlicingOpLambda".equals(cls)) {
-            return "this layer is a raw TensorFlow op recorded by tf.keras, which is not supported; "
-                    + "use the equivalent Keras layer and save the model again";
-        }
         return "layer class '" + cls + "' is not supported; supported layers: " + LayerRegistry.supportedList();
     }
 

@@ -52,6 +52,12 @@ final class LayerWeights {
     }
 
     private static boolean isNamed(RawWeight w, String className, String canonicalName) {
+        if (canonicalName.contains("/")) {
+            // a sublayer's weight (MultiHeadAttention's query/kernel): its scope names the sublayer
+            String stored = w.storedName();
+            int colon = stored.lastIndexOf(':');
+            return (colon > 0 ? stored.substring(0, colon) : stored).endsWith("/" + canonicalName);
+        }
         return w.baseName().equals(canonicalName) || w.baseName().equals(kerasVariableName(className, canonicalName));
     }
 

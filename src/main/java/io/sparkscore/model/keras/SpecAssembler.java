@@ -98,7 +98,7 @@ final class SpecAssembler {
             named.set(i, name);
         }
         if (!renames.isEmpty()) {
-            nodes.replaceAll(n -> new NodeSpec(renames.getOrDefault(n.id(), n.id()), n.layerName(),
+            nodes.replaceAll(n -> n.renamed(renames.getOrDefault(n.id(), n.id()),
                     n.inputs().stream().map(t -> renames.getOrDefault(t, t)).toList()));
         }
         return named;
@@ -160,7 +160,7 @@ final class SpecAssembler {
             if (layer.isInput()) {
                 continue;
             }
-            current = call(layer, List.of(current)).get(0);
+            current = call(layer, List.of(current), Map.of()).get(0);
         }
         return List.of(current);
     }
@@ -201,7 +201,7 @@ final class SpecAssembler {
                     if (ins.size() < node.inputs().size()) {
                         break;
                     }
-                    List<String> outs = call(layer, ins);
+                    List<String> outs = call(layer, ins, node.callArgs());
                     for (int o = 0; o < outs.size(); o++) {
                         tensors.put(new TensorRef(layer.name, next, o).key(), outs.get(o));
                     }
@@ -272,7 +272,7 @@ final class SpecAssembler {
         }
     }
 
-    private List<String> call(ConfigLayer layer, List<String> inputs) {
+    private List<String> call(ConfigLayer layer, List<String> inputs, Map<String, Object> callArgs) {
         if (layer.nested != null) {
             ConfigModel inner = layer.nested;
             if (inner.isSequential()) {
@@ -293,7 +293,7 @@ final class SpecAssembler {
         int k = calls.merge(layer, 1, Integer::sum) - 1;
         String id = k == 0 && !tensorNames.contains(spec.name()) ? spec.name() : freeName(spec.name() + "_" + k);
         tensorNames.add(id);
-        nodes.add(new NodeSpec(id, spec.name(), inputs));
+        nodes.add(new NodeSpec(id, spec.name(), inputs, callArgs));
         return List.of(id);
     }
 

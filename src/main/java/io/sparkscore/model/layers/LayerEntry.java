@@ -22,7 +22,11 @@ public record LayerEntry(String className, LayerFamily family, List<String> alia
         /** A list of tensors (merge layers). */
         LIST,
         /** A sequence, optionally followed by initial states ({@code initial_state=}). */
-        SEQUENCE_AND_STATES
+        SEQUENCE_AND_STATES,
+        /** A query, then a value and optionally a key, positionally or by keyword (MultiHeadAttention). */
+        QUERY_VALUE_KEY,
+        /** A TensorFlow function's tensors: its first argument (a list for concat), then its tensor keywords. */
+        OPERATION
     }
 
     public LayerEntry {

@@ -13,6 +13,8 @@ public enum LayerFamily {
     RECURRENT("Recurrent"),
     WRAPPER("Wrappers"),
     MERGE("Merging"),
+    ATTENTION("Attention"),
+    OPERATIONS("TensorFlow operations (tf.keras 2)"),
     ACTIVATION("Activation layers");
 
     private final String title;

@@ -15,13 +15,17 @@ import java.util.stream.Collectors;
 
 import static io.sparkscore.model.layers.LayerEntry.Inputs.LIST;
 import static io.sparkscore.model.layers.LayerEntry.Inputs.ONE;
+import static io.sparkscore.model.layers.LayerEntry.Inputs.OPERATION;
+import static io.sparkscore.model.layers.LayerEntry.Inputs.QUERY_VALUE_KEY;
 import static io.sparkscore.model.layers.LayerEntry.Inputs.SEQUENCE_AND_STATES;
 import static io.sparkscore.model.layers.LayerFamily.ACTIVATION;
+import static io.sparkscore.model.layers.LayerFamily.ATTENTION;
 import static io.sparkscore.model.layers.LayerFamily.CONVOLUTION;
 import static io.sparkscore.model.layers.LayerFamily.CORE;
 import static io.sparkscore.model.layers.LayerFamily.EMBEDDING_AND_MASKING;
 import static io.sparkscore.model.layers.LayerFamily.MERGE;
 import static io.sparkscore.model.layers.LayerFamily.NORMALIZATION;
+import static io.sparkscore.model.layers.LayerFamily.OPERATIONS;
 import static io.sparkscore.model.layers.LayerFamily.PADDING_AND_RESIZING;
 import static io.sparkscore.model.layers.LayerFamily.POOLING;
 import static io.sparkscore.model.layers.LayerFamily.PREPROCESSING;
@@ -58,6 +62,8 @@ public final class LayerRegistry {
         add(m, new LayerEntry("Dense", CORE, List.of(), ONE, false, kernelAndBias("kernel"), CoreShapes::dense,
                 Optional.empty()));
         add(m, simple("Activation", CORE, ShapeRule.PRESERVING));
+        add(m, new LayerEntry("EinsumDense", CORE, List.of(), ONE, false, EinsumDenseOptions::weightNames,
+                EinsumDenseOptions::shape, Optional.of(EinsumDenseOptions::of)));
 
         add(m, simple("Flatten", RESHAPING, CoreShapes::flatten));
         add(m, simple("Reshape", RESHAPING, CoreShapes::reshape));
@@ -143,6 +149,11 @@ public final class LayerRegistry {
                     Optional.of(RecurrentOptions::of)));
         }
 
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+            add(m, new LayerEntry(cls, RECURRENT, List.of(), ONE, false, kernelAndBias("kernel", "recurrent_kernel"),
+                    ConvLstmOptions::outputShape, Optional.of(ConvLstmOptions::of)));
+        }
+
         add(m, new LayerEntry("Bidirectional", WRAPPER, List.of(), SEQUENCE_AND_STATES, true, WeightNames.NONE,
                 CoreShapes::bidirectional, Optional.empty()));
         add(m, new LayerEntry("TimeDistributed", WRAPPER, List.of(), ONE, true, WeightNames.NONE,
@@ -156,6 +167,22 @@ public final class LayerRegistry {
         }
         add(m, new LayerEntry("Dot", MERGE, List.of(), LIST, false, WeightNames.NONE, DotOptions::outputShape,
                 Optional.of(DotOptions::of)));
+
+        for (String cls : List.of("Attention", "AdditiveAttention")) {
+            add(m, new LayerEntry(cls, ATTENTION, List.of(), LIST, false,
+                    config -> AttentionOptions.weightNames(cls, config), AttentionOptions::shape,
+                    Optional.of(AttentionOptions::of)));
+        }
+        add(m, new LayerEntry("MultiHeadAttention", ATTENTION, List.of(), QUERY_VALUE_KEY, false,
+                MultiHeadAttentionOptions::weightNames, MultiHeadAttentionOptions::shape,
+                Optional.of(MultiHeadAttentionOptions::of)));
+
+        for (String cls : List.of("TFOpLambda", "SlicingOpLambda")) {
+            CallShapeRule rule = (layer, args, inputs) -> OpLambdaCall.of(layer, args, inputs)
+                    .outputShape(layer.config(), inputs);
+            add(m, new LayerEntry(cls, OPERATIONS, List.of(), OPERATION, false, WeightNames.NONE, rule,
+                    Optional.of(OpLambdaCall::checked)));
+        }
 
         for (String cls : List.of("LeakyReLU", "ELU", "ReLU", "ThresholdedReLU", "Softmax")) {
             add(m, simple(cls, ACTIVATION, ShapeRule.PRESERVING));

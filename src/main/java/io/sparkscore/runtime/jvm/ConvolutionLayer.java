@@ -96,6 +96,17 @@ final class ConvolutionLayer implements JvmLayer {
         JvmActivations.apply(activation, output, 0, rows * outRowSize, outChannels);
     }
 
+    /**
+     * One row's convolution plus bias, without the activation, read from and written to any offsets (ConvLSTM's steps
+     * and state); plain convolutions only.
+     */
+    void convolveRow(float[] in, int inBase, float[] out, int outBase) {
+        if (pointwise != null) {
+            throw new IllegalStateException("a separable convolution has no single-row form");
+        }
+        convolve(in, inBase, out, outBase, bias);
+    }
+
     private void convolve(float[] in, int inBase, float[] out, int outBase, float[] initial) {
         int cinG = inChannels / groups;
         int coutG = convChannels / groups;

@@ -105,11 +105,12 @@ final class JvmGraph {
     /** The layer's step, between channel moves for a channels_first layer; returns the step of its output. */
     private int addLayer(NodeSpec node, LayerSpec layer, List<int[]> inShapes, int[] from, int[] outShape,
                          boolean masked) {
-        String key = layer.name() + inShapes.stream().map(Arrays::toString).toList() + masked;
+        // A shared layer applied to same-shaped inputs reuses one built instance and its laid-out weights.
+        String key = layer.name() + inShapes.stream().map(Arrays::toString).toList() + masked + node.callArgs();
         int[] x = inShapes.get(0);
         if (!movesChannels(layer, x)) {
             JvmLayer l = built.computeIfAbsent(key, k -> JvmLayers.create(layer, inShapes, outShape,
-                    spec.kerasMajor(), masked));
+                    spec.kerasMajor(), masked, node.callArgs()));
             return add(node.id(), l, from, Weights.size(outShape));
         }
         int[] lastX = channelsLast(x);
@@ -121,7 +122,7 @@ final class JvmGraph {
         List<int[]> lastShapes = new ArrayList<>(inShapes);
         lastShapes.set(0, lastX);
         JvmLayer l = built.computeIfAbsent(key, k -> JvmLayers.create(layer, lastShapes, lastOut,
-                spec.kerasMajor(), masked));
+                spec.kerasMajor(), masked, node.callArgs()));
         int y = add(node.id() + " (channels_last)", l, moved, Weights.size(lastOut));
         return moveBack ? add(node.id(), GatherLayer.moveChannels(lastOut, false), new int[] {y},
                 Weights.size(outShape)) : y;

@@ -4,6 +4,7 @@ import io.sparkscore.model.Activation;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.CallSignature;
 import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.GroupNormalizationOptions;
 import io.sparkscore.model.layers.LayerRegistry;
@@ -36,9 +37,11 @@ final class JvmLayers {
     /**
      * One layer application: the layer, its inputs' and output's per-row shapes (channels_last: channels_first layers
      * are run between channel moves, see {@link JvmGraph}), the major version of the Keras that wrote the file (for
-     * version-dependent defaults), and whether a Keras mask comes as an extra last input.
+     * version-dependent defaults), whether a Keras mask comes as an extra last input, and the call's arguments
+     * ({@code NodeSpec#callArgs}).
      */
-    record Call(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor, boolean masked) {
+    record Call(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor, boolean masked,
+                Map<String, Object> callArgs) {
         /** The first input's shape. */
         int[] x() {
             return inShapes.get(0);
@@ -119,6 +122,18 @@ final class JvmLayers {
             build(cls, call -> new ParametricActivationLayer(call.layer(), call.x()));
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
+        build("EinsumDense", call -> new EinsumDenseLayer(call.layer(), call.x()));
+        for (String cls : List.of("TFOpLambda", "SlicingOpLambda")) {
+            build(cls, call -> new OpLambdaLayer(call.layer(), call.inShapes(), call.callArgs()));
+        }
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+            build(cls, call -> new ConvLstmLayer(call.layer(), call.x(), call.outShape(), call.kerasMajor()));
+        }
+        for (String cls : List.of("Attention", "AdditiveAttention")) {
+            build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call)));
+        }
+        build("MultiHeadAttention", call -> new MultiHeadAttentionLayer(call.layer(), call.inShapes(), causal(call)));
+
     }
 
     private JvmLayers() {
@@ -218,6 +233,7 @@ final class JvmLayers {
             case "GroupNormalization" -> GroupNormalizationOptions.of(layer).unsupported();
             case "LayerNormalization" -> c.getBoolean("rms_scaling", false) ? cls + " with rms_scaling=true is not"
                     + " supported on the jvm path" : null;
+            case "EinsumDense" -> EinsumDenseLayer.whyUnsupported(layer);
             case "Bidirectional" -> bidirectionalProblem(layer);
             case "TimeDistributed" -> {
                 if (layer.children().size() != 1) {
@@ -288,9 +304,14 @@ final class JvmLayers {
 
     /**
      * Builds one application of {@code layer} to inputs of the given per-row shapes (channels_last), with a Keras mask
-     * as an extra last input when {@code masked}.
+     * as an extra last input when {@code masked}, and the call's arguments.
      */
-    static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor, boolean masked) {
+    private static boolean causal(Call call) {
+        return Boolean.TRUE.equals(call.callArgs().get(CallSignature.USE_CAUSAL_MASK));
+    }
+
+    static JvmLayer create(LayerSpec layer, List<int[]> inShapes, int[] outShape, int kerasMajor, boolean masked,
+                           Map<String, Object> callArgs) {
         Optional<String> why = whyUnsupported(layer);
         if (why.isPresent()) {
             throw new UnsupportedLayerException(layer.name(), layer.className(), why.get());
@@ -299,6 +320,8 @@ final class JvmLayers {
         String cls = layer.className();
         int inputs = inShapes.size();
         int allowedInputs = entry.inputs() == LayerEntry.Inputs.LIST ? Integer.MAX_VALUE
+                : entry.inputs() == LayerEntry.Inputs.QUERY_VALUE_KEY ? 3
+                : entry.inputs() == LayerEntry.Inputs.OPERATION ? Integer.MAX_VALUE
                 : cls.equals("LSTM") ? 3 : cls.equals("GRU") || cls.equals("SimpleRNN") ? 2 : 1;
         if (inputs > allowedInputs) {
             throw layer.config().unsupported(cls + " applied to " + inputs + " inputs is not supported on the jvm"
@@ -313,7 +336,7 @@ final class JvmLayers {
                 }
             }
         }
-        return BUILDERS.get(entry).create(new Call(layer, inShapes, outShape, kerasMajor, masked));
+        return BUILDERS.get(entry).create(new Call(layer, inShapes, outShape, kerasMajor, masked, callArgs));
     }
 
     private static JvmLayer timeDistributed(Call call) {
@@ -321,7 +344,7 @@ final class JvmLayers {
         int[] step = Arrays.copyOfRange(x, 1, x.length);
         int[] stepOut = Arrays.copyOfRange(call.outShape(), 1, call.outShape().length);
         return new TimeDistributedLayer(create(call.layer().child(0), List.of(step), stepOut, call.kerasMajor(),
-                false), x[0]);
+                false, Map.of()), x[0]);
     }
 
     static Activation activation(LayerSpec layer, String key, String defaultName) {

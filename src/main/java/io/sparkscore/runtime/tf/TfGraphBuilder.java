@@ -75,7 +75,9 @@ final class TfGraphBuilder {
                                             List<Operand<TFloat32>> inputs, List<Operand<TFloat32>> inputMasks) {
         TfLayerBuilder builder = TfLayers.validated(layer);
         try {
-            TfMasks.Masked out = inputMasks.stream().allMatch(m -> m == null)
+            TfMasks.Masked out = builder instanceof TfCallBuilder call
+                    ? call.buildCall(ops, layer, node, inputs, inputMasks)
+                    : inputMasks.stream().allMatch(m -> m == null)
                     ? new TfMasks.Masked(builder.build(ops, layer, inputs), null)
                     : TfMasks.buildMasked(ops, layer, builder, inputs, inputMasks);
             Operand<TFloat32> created = TfMasks.created(ops, layer, inputs.get(0));

@@ -85,6 +85,14 @@ final class TfLayers {
         m.put("SimpleRNN", new RecurrentLayers(RecurrentLayers.Cell.SIMPLE_RNN));
         m.put("LSTM", new RecurrentLayers(RecurrentLayers.Cell.LSTM));
         m.put("GRU", new RecurrentLayers(RecurrentLayers.Cell.GRU));
+        m.put("ConvLSTM1D", new ConvLstmLayer(1));
+        m.put("ConvLSTM2D", new ConvLstmLayer(2));
+        m.put("EinsumDense", new AttentionLayers.EinsumDense());
+        m.put("TFOpLambda", new OpLambdaLayers());
+        m.put("SlicingOpLambda", new OpLambdaLayers());
+        m.put("Attention", new AttentionLayers.DenseAttention());
+        m.put("AdditiveAttention", new AttentionLayers.DenseAttention());
+        m.put("MultiHeadAttention", new AttentionLayers.MultiHeadAttention());
         m.put("Bidirectional", new WrapperLayers.Bidirectional());
         m.put("TimeDistributed", new WrapperLayers.TimeDistributed());
         Map<LayerEntry, TfLayerBuilder> byEntry = new LinkedHashMap<>();

@@ -67,9 +67,7 @@ class KerasModelReaderFixturesTest {
                 loads("[embedding_1_input(10,)]", 116, "flatten_1"));
         EXPECTED.put("dl4j/embedding_lstm_tensorflow_2.h5", loads("[embedding_1_input(10,)]", 308, "lstm_1"));
         EXPECTED.put("dl4j/flatten_3d.hdf5", loads("[input_1(10, 10, 10, 1)]", 10010, "dense"));
-        EXPECTED.put("dl4j/keras_attention_functional.h5", refused(UnsupportedLayerException.class,
-                "layer 'attention' (Attention): layer class 'Attention' is not supported; supported layers: "
-                        + LayerRegistry.supportedList() + " " + MODEL_FILE));
+        EXPECTED.put("dl4j/keras_attention_functional.h5", loads("[inputs(22,)]", 2849, "outputs"));
         EXPECTED.put("dl4j/lstm_functional_tf_keras_2.h5", loads("[inputLayer_1(10, 4)]", 461, "outputLayer_a"));
         EXPECTED.put("dl4j/lstm_tensorflow_1.h5", loads("[lstm_input_1(4, 1)]", 192, "lstm_1"));
         EXPECTED.put("dl4j/masking_zero_lstm.h5", loads("[masking_1_input(10, 42)]", 9600, "lstm_1"));

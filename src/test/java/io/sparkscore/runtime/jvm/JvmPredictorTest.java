@@ -200,8 +200,8 @@ class JvmPredictorTest {
     void supportCheckExplainsEachRefusal() {
         assertThat(JvmSupport.whyUnsupported(layer("d", "Dense", config("units", 1)))).isEmpty();
         assertThat(JvmSupport.whyUnsupported(layer("m", "Masking", config()))).isEmpty();
-        assertThat(JvmSupport.whyUnsupported(layer("a", "Attention", config()))).get().asString()
-                .startsWith("Attention is not supported on the jvm path (supported: Activation,"
+        assertThat(JvmSupport.whyUnsupported(layer("a", "CustomLayer", config()))).get().asString()
+                .startsWith("CustomLayer is not supported on the jvm path (supported: Activation,"
                         + " ActivityRegularization,");
         assertThat(JvmSupport.whyUnsupported(layer("l", "LSTM", config("units", 1, "return_state", true))))
                 .contains("LSTM with return_state=true is not supported on the jvm path (a node has one output"

@@ -1,0 +1,508 @@
+package io.sparkscore.model.layers;
+
+import io.sparkscore.model.JsonInts;
+import io.sparkscore.model.LayerConfig;
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.Shapes;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One call of a tf.keras 2 {@code TFOpLambda} or {@code SlicingOpLambda} layer: the TensorFlow function a functional
+ * model applied to a Keras tensor (the config's {@code function}, e.g. {@code math.add}, {@code reshape},
+ * {@code __operators__.getitem}) and its arguments from the call's kwargs. Only the functions of {@link Kind} are
+ * read, each mapped to sparkscore's own implementation on both paths; no code from the file is ever run, and any
+ * other function is refused naming it. Axes count the batch as 0, as TensorFlow does; an argument that would reach
+ * the batch axis (reshaping it, reducing or concatenating over it, slicing it) is refused, since a row's result
+ * would then depend on the other rows.
+ *
+ * @param kind     what the function computes
+ * @param function the config's function name
+ * @param scalar   a binary op's constant second operand (null when it is a tensor)
+ * @param axes     per-row axes (batch excluded) of a reduction, concat, expand_dims or squeeze
+ * @param shape    reshape's per-row target (one entry may be -1) or transpose's per-row permutation
+ * @param slices   getitem's per-row slices, one per axis after the batch
+ */
+public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes, boolean keepDims, int[] shape,
+                           boolean transposeA, boolean transposeB, List<Slice> slices) {
+
+    /** The functions read, by TensorFlow name, and what each computes. */
+    public enum Kind {
+        ADD("math.add", "__operators__.add"), SUBTRACT("math.subtract"), MULTIPLY("math.multiply"),
+        DIVIDE("math.truediv", "math.divide"), MAXIMUM("math.maximum"), MINIMUM("math.minimum"), POW("math.pow"),
+        NEGATIVE("math.negative"), EXP("math.exp"), LOG("math.log"), SQRT("math.sqrt"), SQUARE("math.square"),
+        ABS("math.abs"), TANH("math.tanh"), SIGMOID("math.sigmoid"), RELU("nn.relu"),
+        RESHAPE("reshape"), TRANSPOSE("transpose", "compat.v1.transpose"), CONCAT("concat"),
+        EXPAND_DIMS("expand_dims"), SQUEEZE("squeeze", "compat.v1.squeeze"),
+        REDUCE_MEAN("math.reduce_mean"), REDUCE_SUM("math.reduce_sum"), REDUCE_MAX("math.reduce_max"),
+        REDUCE_MIN("math.reduce_min"), MATMUL("linalg.matmul"), GETITEM("__operators__.getitem");
+
+        private final List<String> names;
+
+        Kind(String... names) {
+            this.names = List.of(names);
+        }
+
+        public boolean binary() {
+            return ordinal() <= POW.ordinal();
+        }
+
+        public boolean unary() {
+            return ordinal() >= NEGATIVE.ordinal() && ordinal() <= RELU.ordinal();
+        }
+
+        public boolean reduction() {
+            return this == REDUCE_MEAN || this == REDUCE_SUM || this == REDUCE_MAX || this == REDUCE_MIN;
+        }
+
+        /** The kind of a TensorFlow function name, or null. */
+        public static Kind of(String function) {
+            for (Kind k : values()) {
+                if (k.names.contains(function)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+
+        static String supported() {
+            List<String> all = new ArrayList<>();
+            for (Kind k : values()) {
+                all.addAll(k.names);
+            }
+            return String.join(", ", all);
+        }
+    }
+
+    /**
+     * A per-row slice: {@code index} picks one entry and drops the axis; otherwise {@code [start, stop)} with
+     * {@code step} (> 0), as Python slices resolve against the axis length.
+     */
+    public record Slice(Integer index, Integer start, Integer stop, int step) {
+    }
+
+    /** The function name of a layer, after checking it is one sparkscore reads. */
+    public static Kind kind(LayerSpec layer) {
+        String function = layer.config().getString("function", null);
+        Kind k = function == null ? null : Kind.of(function);
+        if (k == null) {
+            throw layer.config().unsupported("applies the TensorFlow function '" + function + "', which sparkscore"
+                    + " does not implement (it never runs code from a model file); supported functions: "
+                    + Kind.supported());
+        }
+        if (layer.className().equals("SlicingOpLambda") != (k == Kind.GETITEM)) {
+            throw layer.config().unsupported("a " + layer.className() + " cannot apply '" + function + "'");
+        }
+        return k;
+    }
+
+    /** The keyword tf.keras records a call's second tensor under: {@code y} (binary ops), {@code b} (matmul). */
+    public static String secondTensorKeyword(LayerSpec layer) {
+        return kind(layer) == Kind.MATMUL ? "b" : "y";
+    }
+
+    /** Read-time check of the layer's function (its arguments come with each call). */
+    static LayerOptions checked(LayerSpec layer, int kerasMajor) {
+        kind(layer);
+        return new LayerOptions() {
+        };
+    }
+
+    /** The arguments each function takes besides its (first) tensor and {@code name}. */
+    private static Set<String> arguments(Kind k) {
+        if (k.binary()) {
+            return Set.of("y");
+        }
+        return switch (k) {
+            case RESHAPE -> Set.of("shape");
+            case TRANSPOSE -> Set.of("perm", "conjugate");
+            case CONCAT, EXPAND_DIMS -> Set.of("axis");
+            case SQUEEZE -> Set.of("axis", "squeeze_dims");
+            case REDUCE_MEAN, REDUCE_SUM, REDUCE_MAX, REDUCE_MIN -> Set.of("axis", "keepdims");
+            case MATMUL -> Set.of("transpose_a", "transpose_b", "adjoint_a", "adjoint_b", "a_is_sparse",
+                    "b_is_sparse", "output_type");
+            case GETITEM -> Set.of("slice_spec", "var");
+            default -> Set.of();
+        };
+    }
+
+    /** Parses one call of {@code layer} with the call's plain arguments on inputs of the given per-row shapes. */
+    public static OpLambdaCall of(LayerSpec layer, Map<String, Object> args, List<int[]> inputs) {
+        LayerConfig c = layer.config();
+        Kind k = kind(layer);
+        String fn = c.getString("function", "");
+        for (Map.Entry<String, Object> e : args.entrySet()) {
+            if (!e.getKey().equals("name") && !arguments(k).contains(e.getKey())) {
+                throw c.unsupported("calls " + fn + " with the argument " + e.getKey() + "=" + e.getValue()
+                        + ", which sparkscore does not read");
+            }
+        }
+        int rank = inputs.get(0).length;
+        int expectedInputs = k == Kind.CONCAT ? Math.max(inputs.size(), 1) : k == Kind.MATMUL ? 2
+                : k.binary() && !args.containsKey("y") ? 2 : 1;
+        if (inputs.size() != expectedInputs || (k == Kind.CONCAT && inputs.size() < 1)) {
+            throw c.unsupported(fn + " is called on " + inputs.size() + " tensors; sparkscore reads it on "
+                    + expectedInputs + (k.binary() ? " (a tensor and a tensor or a number)" : ""));
+        }
+        Double scalar = null;
+        if (k.binary() && args.containsKey("y")) {
+            if (!(args.get("y") instanceof Number n)) {
+                throw c.unsupported(fn + " with y=" + args.get("y") + " (a constant that is not a number) is not"
+                        + " supported; only a number or a Keras tensor");
+            }
+            scalar = n.doubleValue();
+        }
+        int[] axes = null;
+        int[] shape = null;
+        boolean keepDims = false;
+        List<Slice> slices = null;
+        switch (k) {
+            case RESHAPE -> shape = reshapeTarget(c, fn, args.get("shape"));
+            case TRANSPOSE -> {
+                if (Boolean.TRUE.equals(args.get("conjugate"))) {
+                    throw c.unsupported(fn + " with conjugate=True is not supported");
+                }
+                shape = permutation(c, fn, args.get("perm"), rank);
+            }
+            case CONCAT -> axes = new int[] {rowAxis(c, fn, args.get("axis"), rank)};
+            case EXPAND_DIMS -> axes = new int[] {rowAxis(c, fn, args.get("axis"), rank + 1)};
+            case SQUEEZE -> axes = rowAxes(c, fn, args.containsKey("axis") ? args.get("axis")
+                    : args.get("squeeze_dims"), rank);
+            case REDUCE_MEAN, REDUCE_SUM, REDUCE_MAX, REDUCE_MIN -> {
+                axes = rowAxes(c, fn, args.get("axis"), rank);
+                keepDims = Boolean.TRUE.equals(args.get("keepdims"));
+            }
+            case GETITEM -> slices = slices(c, args.get("slice_spec"), inputs.get(0));
+            default -> {
+            }
+        }
+        for (String unsupportedFlag : List.of("adjoint_a", "adjoint_b", "a_is_sparse", "b_is_sparse")) {
+            if (Boolean.TRUE.equals(args.get(unsupportedFlag))) {
+                throw c.unsupported(fn + " with " + unsupportedFlag + "=True is not supported");
+            }
+        }
+        OpLambdaCall call = new OpLambdaCall(k, fn, scalar, axes, keepDims, shape,
+                Boolean.TRUE.equals(args.get("transpose_a")), Boolean.TRUE.equals(args.get("transpose_b")), slices);
+        call.outputShape(c, inputs);
+        return call;
+    }
+
+    private static int[] reshapeTarget(LayerConfig c, String fn, Object raw) {
+        int[] full = ints(c, fn, "shape", raw);
+        if (full.length < 1 || full[0] != -1) {
+            throw c.unsupported(fn + " with shape " + raw + " does not keep the batch dimension; sparkscore reads"
+                    + " a reshape whose shape starts with -1 (the batch)");
+        }
+        return Arrays.copyOfRange(full, 1, full.length);
+    }
+
+    private static int[] permutation(LayerConfig c, String fn, Object raw, int rank) {
+        if (raw == null) {
+            throw c.unsupported(fn + " without perm reverses every axis, the batch included; give perm with 0"
+                    + " first");
+        }
+        int[] full = ints(c, fn, "perm", raw);
+        int[] sorted = full.clone();
+        Arrays.sort(sorted);
+        boolean permutation = full.length == rank + 1;
+        for (int i = 0; permutation && i < sorted.length; i++) {
+            permutation = sorted[i] == i;
+        }
+        if (!permutation || full[0] != 0) {
+            throw c.unsupported(fn + " with perm " + raw + " is not a permutation of the " + (rank + 1) + " axes"
+                    + " that keeps the batch (0) first");
+        }
+        int[] row = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            row[i] = full[i + 1] - 1;
+        }
+        return row;
+    }
+
+    private static int rowAxis(LayerConfig c, String fn, Object raw, int rank) {
+        Integer a = JsonInts.exact(raw instanceof List<?> l && l.size() == 1 ? l.get(0) : raw);
+        if (a == null) {
+            throw c.unsupported(fn + " with axis=" + raw + " is not supported; give one integer axis");
+        }
+        int full = a < 0 ? a + rank + 1 : a;
+        if (full < 1 || full > rank) {
+            throw c.unsupported(fn + " with axis=" + raw + " does not name a non-batch axis of a tensor with "
+                    + rank + " non-batch dimensions");
+        }
+        return full - 1;
+    }
+
+    private static int[] rowAxes(LayerConfig c, String fn, Object raw, int rank) {
+        if (raw == null) {
+            throw c.unsupported(fn + " without axis acts on the batch dimension too; give the axes");
+        }
+        List<?> list = raw instanceof List<?> l ? l : List.of(raw);
+        int[] r = new int[list.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = rowAxis(c, fn, list.get(i), rank);
+        }
+        Arrays.sort(r);
+        if (Arrays.stream(r).distinct().count() != r.length || r.length == 0) {
+            throw c.unsupported(fn + " with axis=" + raw + " should name distinct axes");
+        }
+        return r;
+    }
+
+    private static int[] ints(LayerConfig c, String fn, String key, Object raw) {
+        if (!(raw instanceof List<?> list)) {
+            throw c.unsupported(fn + " with " + key + "=" + raw + " is not supported; give a list of integers");
+        }
+        int[] r = new int[list.size()];
+        for (int i = 0; i < r.length; i++) {
+            Integer v = list.get(i) == null ? Integer.valueOf(-1) : JsonInts.exact(list.get(i));
+            if (v == null) {
+                throw c.unsupported(fn + " with " + key + "=" + raw + " is not supported; give a list of integers");
+            }
+            r[i] = v;
+        }
+        return r;
+    }
+
+    /** tf.keras' slice spec: a slice object {start, stop, step}, an index, Ellipsis, or a list of them. */
+    private static List<Slice> slices(LayerConfig c, Object raw, int[] shape) {
+        List<?> spec = raw instanceof List<?> l ? l : List.of(raw == null ? List.of() : raw);
+        int ellipses = 0;
+        for (Object e : spec) {
+            if (isEllipsis(e)) {
+                ellipses++;
+            }
+        }
+        int explicit = spec.size() - ellipses;
+        if (ellipses > 1 || explicit > shape.length + 1) {
+            throw c.unsupported("slice " + raw + " does not fit a tensor with " + shape.length + " non-batch"
+                    + " dimensions");
+        }
+        List<Object> full = new ArrayList<>();
+        for (Object e : spec) {
+            if (isEllipsis(e)) {
+                for (int i = 0; i < shape.length + 1 - explicit; i++) {
+                    full.add(null);
+                }
+            } else {
+                full.add(e);
+            }
+        }
+        while (full.size() < shape.length + 1) {
+            full.add(null);
+        }
+        Object batch = full.get(0);
+        if (batch != null && !isFullSlice(batch)) {
+            throw c.unsupported("slice " + raw + " selects along the batch dimension; sparkscore scores each row"
+                    + " alone, so the batch slice must be ':'");
+        }
+        List<Slice> r = new ArrayList<>();
+        for (int i = 1; i < full.size(); i++) {
+            r.add(slice(c, raw, full.get(i), shape[i - 1]));
+        }
+        return r;
+    }
+
+    private static boolean isEllipsis(Object e) {
+        return e instanceof Map<?, ?> m && "__ellipsis__".equals(m.get("class_name")) || "...".equals(e)
+                || "Ellipsis".equals(e);
+    }
+
+    private static boolean isFullSlice(Object e) {
+        return e instanceof Map<?, ?> m && m.get("start") == null && m.get("stop") == null
+                && (m.get("step") == null || Integer.valueOf(1).equals(JsonInts.exact(m.get("step"))));
+    }
+
+    private static Slice slice(LayerConfig c, Object raw, Object e, int length) {
+        if (e == null) {
+            return new Slice(null, 0, length, 1);
+        }
+        Integer index = JsonInts.exact(e);
+        if (index != null) {
+            int i = index < 0 ? index + length : index;
+            if (i < 0 || i >= length) {
+                throw c.unsupported("slice " + raw + " indexes " + index + " on an axis of length " + length);
+            }
+            return new Slice(i, null, null, 1);
+        }
+        if (!(e instanceof Map<?, ?> m) || !m.keySet().stream().allMatch(k -> Set.of("start", "stop", "step")
+                .contains(k))) {
+            throw c.unsupported("slice " + raw + " holds " + e + ", which is not a slice, an index or '...'"
+                    + " (tf.newaxis is not supported)");
+        }
+        Integer step = m.get("step") == null ? Integer.valueOf(1) : JsonInts.exact(m.get("step"));
+        if (step == null || step < 1) {
+            throw c.unsupported("slice " + raw + " has step " + m.get("step") + "; only positive steps are"
+                    + " supported");
+        }
+        return new Slice(null, bound(c, raw, m.get("start"), length, 0), bound(c, raw, m.get("stop"), length,
+                length), step);
+    }
+
+    /** A Python slice bound resolved against the axis length and clamped into [0, length]. */
+    private static int bound(LayerConfig c, Object raw, Object v, int length, int absent) {
+        if (v == null) {
+            return absent;
+        }
+        Integer b = JsonInts.exact(v);
+        if (b == null) {
+            throw c.unsupported("slice " + raw + " has the bound " + v + ", which is not an integer");
+        }
+        int r = b < 0 ? b + length : b;
+        return Math.max(0, Math.min(length, r));
+    }
+
+    /** How many entries a slice keeps. */
+    public static int kept(Slice s) {
+        return s.index() != null ? 1 : Math.max(0, (s.stop() - s.start() + s.step() - 1) / s.step());
+    }
+
+    /** The per-row output shape. */
+    public int[] outputShape(LayerConfig c, List<int[]> inputs) {
+        int[] x = inputs.get(0);
+        if (kind.binary()) {
+            return scalar != null ? x.clone() : broadcast(c, x, inputs.get(1));
+        }
+        if (kind.unary()) {
+            return x.clone();
+        }
+        return switch (kind) {
+            case RESHAPE -> reshaped(c, x);
+            case TRANSPOSE -> {
+                int[] r = new int[x.length];
+                for (int i = 0; i < r.length; i++) {
+                    r[i] = x[shape[i]];
+                }
+                yield r;
+            }
+            case CONCAT -> {
+                int[] r = x.clone();
+                int axis = axes[0];
+                for (int i = 1; i < inputs.size(); i++) {
+                    int[] o = inputs.get(i);
+                    for (int d = 0; d < x.length; d++) {
+                        if (o.length != x.length || d != axis && o[d] != x[d]) {
+                            throw c.unsupported(function + " of " + Shapes.format(x) + " and " + Shapes.format(o)
+                                    + " along axis " + (axis + 1) + ": the other dimensions differ");
+                        }
+                    }
+                    r[axis] += o[axis];
+                }
+                yield r;
+            }
+            case EXPAND_DIMS -> {
+                int[] r = new int[x.length + 1];
+                for (int i = 0, j = 0; i < r.length; i++) {
+                    r[i] = i == axes[0] ? 1 : x[j++];
+                }
+                yield r;
+            }
+            case SQUEEZE -> {
+                List<Integer> r = new ArrayList<>();
+                for (int i = 0; i < x.length; i++) {
+                    int axis = i;
+                    boolean squeezed = Arrays.stream(axes).anyMatch(a -> a == axis);
+                    if (squeezed && x[i] != 1) {
+                        throw c.unsupported(function + " of axis " + (i + 1) + " of " + Shapes.format(x)
+                                + ", which is not of size 1");
+                    }
+                    if (!squeezed) {
+                        r.add(x[i]);
+                    }
+                }
+                yield r.stream().mapToInt(Integer::intValue).toArray();
+            }
+            case REDUCE_MEAN, REDUCE_SUM, REDUCE_MAX, REDUCE_MIN -> {
+                List<Integer> r = new ArrayList<>();
+                for (int i = 0; i < x.length; i++) {
+                    int axis = i;
+                    if (Arrays.stream(axes).noneMatch(a -> a == axis)) {
+                        r.add(x[i]);
+                    } else if (keepDims) {
+                        r.add(1);
+                    }
+                }
+                yield r.stream().mapToInt(Integer::intValue).toArray();
+            }
+            case MATMUL -> matmulShape(c, x, inputs.get(1));
+            case GETITEM -> {
+                List<Integer> r = new ArrayList<>();
+                for (Slice s : slices) {
+                    if (s.index() == null) {
+                        r.add(kept(s));
+                    }
+                }
+                yield r.stream().mapToInt(Integer::intValue).toArray();
+            }
+            default -> throw new IllegalStateException(kind.toString());
+        };
+    }
+
+    private int[] broadcast(LayerConfig c, int[] a, int[] b) {
+        if (a.length != b.length) {
+            throw c.unsupported(function + " of " + Shapes.format(a) + " and " + Shapes.format(b) + ": tensors of"
+                    + " different ranks would broadcast against the batch dimension; sparkscore reads equal ranks");
+        }
+        int[] r = new int[a.length];
+        for (int i = 0; i < r.length; i++) {
+            if (a[i] != b[i] && a[i] != 1 && b[i] != 1) {
+                throw c.unsupported(function + " of " + Shapes.format(a) + " and " + Shapes.format(b)
+                        + " does not broadcast");
+            }
+            r[i] = Math.max(a[i], b[i]);
+        }
+        return r;
+    }
+
+    private int[] reshaped(LayerConfig c, int[] x) {
+        long size = Shapes.size(x);
+        int open = -1;
+        long known = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == -1) {
+                if (open >= 0) {
+                    throw c.unsupported(function + " with two open (-1) dimensions besides the batch");
+                }
+                open = i;
+            } else if (shape[i] < 1) {
+                throw c.unsupported(function + " with the dimension " + shape[i]);
+            } else {
+                known *= shape[i];
+            }
+        }
+        int[] r = shape.clone();
+        if (open >= 0) {
+            if (size % known != 0) {
+                throw c.unsupported(function + " cannot reshape " + Shapes.format(x) + " to " + Arrays.toString(shape));
+            }
+            r[open] = Math.toIntExact(size / known);
+        } else if (known != size) {
+            throw c.unsupported(function + " cannot reshape " + Shapes.format(x) + " (" + size + " values) to "
+                    + Shapes.format(shape));
+        }
+        return r;
+    }
+
+    private int[] matmulShape(LayerConfig c, int[] a, int[] b) {
+        if (a.length < 2 || b.length != a.length) {
+            throw c.unsupported(function + " of " + Shapes.format(a) + " and " + Shapes.format(b) + ": sparkscore"
+                    + " reads per-row matrix products (both tensors (batch, ..., m, n) of the same rank)");
+        }
+        int n = a.length;
+        int rows = transposeA ? a[n - 1] : a[n - 2];
+        int inner = transposeA ? a[n - 2] : a[n - 1];
+        int innerB = transposeB ? b[n - 1] : b[n - 2];
+        int cols = transposeB ? b[n - 2] : b[n - 1];
+        if (inner != innerB || !Arrays.equals(Arrays.copyOf(a, n - 2), Arrays.copyOf(b, n - 2))) {
+            throw c.unsupported(function + " of " + Shapes.format(a) + " and " + Shapes.format(b)
+                    + " does not fit");
+        }
+        int[] r = a.clone();
+        r[n - 2] = rows;
+        r[n - 1] = cols;
+        return r;
+    }
+}

@@ -1,0 +1,97 @@
+package io.sparkscore.runtime;
+
+import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ModelSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.BiFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Keras masks from Embedding(mask_zero=True) into the attention layers on the tf path (the jvm path has no masks):
+ * masked value positions get weight 0, so the unmasked positions' outputs equal those of the same layer on the
+ * sequence without the masked tail; Attention zeroes masked query positions; MultiHeadAttention's masked query
+ * positions attend uniformly to every position (their row of the attention mask is all false), so they all get the
+ * same output; and the query's mask passes on to the next layer (a GlobalAveragePooling1D averages the unmasked
+ * steps only).
+ */
+class AttentionMaskTest {
+
+    private static final int VOCABULARY = 7;
+    private static final int LENGTH = 6;
+    private static final int KEPT = 4;
+    private static final int ROWS = 5;
+
+    /** Ids in 1..6 for the first {@link #KEPT} steps, 0 (masked) after, for a model of {@code length} steps. */
+    private static float[] ids(int length) {
+        Random r = new Random(11);
+        float[] x = new float[ROWS * length];
+        for (int row = 0; row < ROWS; row++) {
+            for (int t = 0; t < KEPT; t++) {
+                x[row * length + t] = 1 + r.nextInt(VOCABULARY - 1);
+            }
+        }
+        return x;
+    }
+
+    /** The same seeded layers on {@code length} steps: Embedding(mask_zero) then the attention built by {@code head}. */
+    private static float[] predict(int length, BiFunction<RandomNet, String, String> head) {
+        RandomNet n = new RandomNet("masked_" + length, 5);
+        String in = n.input("ids", length);
+        LayerSpec embedding = KerasLayers.withMaskZero(n.layers().embedding(VOCABULARY, 4), true);
+        ModelSpec spec = n.build(head.apply(n, n.call(embedding, in)));
+        try (LoadedModel tf = PredictionPaths.load(spec, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+            return ParityRuns.predict(tf, new ParityRuns.Batch(ROWS, new float[][] {ids(length)}), ROWS)[0];
+        }
+    }
+
+    private static float[] step(float[] out, int row, int t, int length, int features) {
+        int from = (row * length + t) * features;
+        return Arrays.copyOfRange(out, from, from + features);
+    }
+
+    private static void assertClose(float[] actual, float[] expected, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("%s, value %s", what, i).isCloseTo(expected[i], within(1e-5f));
+        }
+    }
+
+    @Test
+    void multiHeadAttentionIgnoresMaskedPositionsAndAttendsUniformlyFromThem() {
+        BiFunction<RandomNet, String, String> mha = (n, x) -> n.call(n.layers().multiHeadAttention(2, 3, null, 4, 4, 4,
+                null, null, true), x, x);
+        float[] full = predict(LENGTH, mha);
+        float[] kept = predict(KEPT, mha);
+        for (int row = 0; row < ROWS; row++) {
+            for (int t = 0; t < KEPT; t++) {
+                assertClose(step(full, row, t, LENGTH, 4), step(kept, row, t, KEPT, 4), "row " + row + " step " + t);
+            }
+            assertClose(step(full, row, LENGTH - 1, LENGTH, 4), step(full, row, KEPT, LENGTH, 4),
+                    "masked steps of row " + row);
+        }
+    }
+
+    @Test
+    void attentionZeroesMaskedQueriesAndIgnoresMaskedValues() {
+        BiFunction<RandomNet, String, String> att = (n, x) -> n.call(n.layers().attention(false, "dot"), x, x);
+        float[] full = predict(LENGTH, att);
+        float[] kept = predict(KEPT, att);
+        for (int row = 0; row < ROWS; row++) {
+            for (int t = 0; t < KEPT; t++) {
+                assertClose(step(full, row, t, LENGTH, 4), step(kept, row, t, KEPT, 4), "row " + row + " step " + t);
+            }
+            assertClose(step(full, row, KEPT, LENGTH, 4), new float[4], "masked query of row " + row);
+        }
+    }
+
+    @Test
+    void theQueryMaskPassesOnToTheNextLayer() {
+        BiFunction<RandomNet, String, String> pooled = (n, x) -> n.call(n.layers().globalPooling("Average", 1, false),
+                n.call(n.layers().multiHeadAttention(2, 3, null, 4, 4, 4, null, null, true), x, x));
+        assertClose(predict(LENGTH, pooled), predict(KEPT, pooled), "pooled unmasked steps");
+    }
+}
