@@ -39,8 +39,10 @@ public final class BenchMain {
         if (dirs.size() != 2) {
             throw new IllegalArgumentException("usage: BenchMain [--quick] [--only 1,2,..] <results dir> <work dir>");
         }
-        Path results = Path.of(dirs.get(0));
         Path work = Path.of(dirs.get(1));
+        // bench/ keeps the last full run; a quick or partial run must not replace it with a subset
+        boolean full = !quick && only.size() == 5;
+        Path results = full ? Path.of(dirs.get(0)) : work.resolve("results");
         Files.createDirectories(results);
         Files.createDirectories(work);
 
