@@ -1,14 +1,30 @@
 package io.sparkscore.runtime;
 
+import io.sparkscore.job.JobOptions;
+import io.sparkscore.job.LocalSpark;
+import io.sparkscore.job.ScoringJob;
+import io.sparkscore.ml.InputBinding;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.keras.KerasArchiveWriter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -86,6 +102,52 @@ class AttentionMaskTest {
             }
             assertClose(step(full, row, KEPT, LENGTH, 4), new float[4], "masked query of row " + row);
         }
+    }
+
+    @Test
+    void theJobScoresMaskedAttentionOnTfAndRefusesItOnJvmNamingTheLayer(@TempDir Path dir) {
+        RandomNet n = new RandomNet("masked_job", 5);
+        String in = n.input("ids", LENGTH);
+        LayerSpec embedding = KerasLayers.withMaskZero(n.layers().embedding(VOCABULARY, 4), true);
+        String x = n.call(embedding, in);
+        ModelSpec spec = n.build(n.call(n.layers().globalPooling("Average", 1, false),
+                n.call(n.layers().multiHeadAttention(2, 3, null, 4, 4, 4, null, null, true), x, x)));
+        Path model = dir.resolve("masked.keras");
+        KerasArchiveWriter.write(spec, model);
+        SparkSession spark = LocalSpark.get();
+        float[] ids = ids(LENGTH);
+        List<Row> rows = new ArrayList<>();
+        for (int row = 0; row < ROWS; row++) {
+            rows.add(RowFactory.create((long) row, Arrays.copyOfRange(ids, row * LENGTH, (row + 1) * LENGTH)));
+        }
+        String input = dir.resolve("ids.parquet").toString();
+        spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
+                .add("ids", DataTypes.createArrayType(DataTypes.FloatType))).write().parquet(input);
+
+        String out = dir.resolve("scored").toString();
+        ScoringJob.Result result = new ScoringJob(spark, job(model, input, out).build()).run();
+        assertThat(result.summary().plan().path()).isEqualTo("tf");
+        float[] kept = predict(KEPT, (net, e) -> net.call(net.layers().globalPooling("Average", 1, false),
+                net.call(net.layers().multiHeadAttention(2, 3, null, 4, 4, 4, null, null, true), e, e)));
+        for (Row r : spark.read().parquet(out).collectAsList()) {
+            int row = (int) r.getLong(0);
+            List<Float> p = r.getList(1);
+            float[] scored = new float[p.size()];
+            for (int k = 0; k < scored.length; k++) {
+                scored[k] = p.get(k);
+            }
+            assertClose(scored, Arrays.copyOfRange(kept, row * 4, row * 4 + 4), "row " + row);
+        }
+        assertThatThrownBy(() -> new ScoringJob(spark, job(model, input, dir.resolve("jvm").toString())
+                .optPath(Optional.of(PredictionPath.JVM)).build()).run())
+                .hasMessageContaining("receives a Keras mask (from Masking or Embedding mask_zero=true), which only"
+                        + " the tf path applies in attention layers");
+    }
+
+    private static JobOptions.Builder job(Path model, String input, String output) {
+        return JobOptions.builder().setModel(model.toString()).setInput(input)
+                .setBindings(List.of(InputBinding.array("ids", "ids"))).optKeep(List.of("id")).optOutput(output)
+                .optBatchSize(Optional.of(4));
     }
 
     @Test

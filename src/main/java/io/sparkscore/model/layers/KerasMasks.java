@@ -30,6 +30,8 @@ public final class KerasMasks {
             "Maximum", "Minimum");
     private static final Set<String> CONSUMERS = Set.of("SimpleRNN", "LSTM", "GRU", "Bidirectional",
             "GlobalAveragePooling1D");
+    /** Layers that apply the masks of their query and value themselves, and hand the query's on (tf path only). */
+    private static final Set<String> ATTENTION = Set.of("Attention", "AdditiveAttention", "MultiHeadAttention");
 
     /** Why a layer receiving a mask is refused, for both paths' messages. */
     public static final String REFUSAL = "receives a Keras mask (from Masking or Embedding mask_zero=true), which"
@@ -71,10 +73,12 @@ public final class KerasMasks {
 
     /**
      * The first layer of the model that receives a mask it can neither hand on, combine nor apply, and why; empty
-     * when every mask ends in a layer that applies it (or in a model output). Both paths refuse such a model, so
+     * when every mask ends in a layer that applies it (or in a model output). A path refuses such a model, so
      * {@code inspect} and the driver can say so before anything is built.
+     *
+     * @param attentionAppliesMasks whether the path applies masks in the attention layers (the tf path does)
      */
-    public static Optional<String> whyUnsupported(ModelSpec spec) {
+    public static Optional<String> whyUnsupported(ModelSpec spec, boolean attentionAppliesMasks) {
         Map<String, int[]> shapes;
         try {
             shapes = ShapeInference.infer(spec);
@@ -95,6 +99,11 @@ public final class KerasMasks {
                 } else if (consumes(c) && masked.contains(in.get(0)) && in.stream().skip(1).noneMatch(masked::contains)
                         && x.length == 2) {
                     out = consumerPassesOn(layer);
+                } else if (ATTENTION.contains(c) && attentionAppliesMasks) {
+                    out = masked.contains(in.get(0));
+                } else if (ATTENTION.contains(c)) {
+                    return Optional.of("layer '" + layer.name() + "' (" + c + "): receives a Keras mask (from Masking"
+                            + " or Embedding mask_zero=true), which only the tf path applies in attention layers");
                 } else {
                     return Optional.of("layer '" + layer.name() + "' (" + c + "): " + REFUSAL);
                 }
