@@ -104,13 +104,17 @@ final class BatchLadder {
         }
     }
 
-    /** Whether the last step's gain, if the next size repeats it, would save more scoring time than it costs. */
+    /**
+     * Whether the last step's gain, if the next size repeats it, would save more scoring time than it costs. After
+     * the first size there is no trend yet: the second is assumed to double throughput, as amortising the per-call
+     * cost over more rows commonly does.
+     */
     private boolean stillClimbing(CandidateMeter.Timing previous, CandidateMeter.Timing last, double costNanos,
                                   List<Measurement> measured) {
-        if (previous == null) {
+        if (last == null) {
             return false;
         }
-        double gain = Math.min(1, last.rowsPerSecond() / previous.rowsPerSecond() - 1);
+        double gain = previous == null ? 1 : Math.min(1, last.rowsPerSecond() / previous.rowsPerSecond() - 1);
         if (gain < MIN_SIGNIFICANT_DROP) {
             return false;
         }

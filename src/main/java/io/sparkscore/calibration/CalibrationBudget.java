@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  * job would see on this machine now), never less than
  * {@link CalibrationSettings#MIN_BUDGET_MILLIS} and never more than the configured total; the total when the job's
  * size is unknown. The share is re-evaluated as measurements come in, so a model whose calls cost microseconds gets a
- * budget of a fraction of a second. Model builds are excused: whether a build may happen is decided by its own rule
- * ({@link PathCostGate}). Also sizes each measurement's time slice from the budget. Not thread-safe.
+ * budget of a fraction of a second. Model builds and the parity check are excused: whether a build may happen is
+ * decided by its own rule ({@link PathCostGate}), and the check is not measuring. Also sizes each measurement's time slice from the budget. Not thread-safe.
  */
 final class CalibrationBudget {
 

@@ -92,7 +92,10 @@ public final class Calibrator {
                     builtHere.add(new Slot(path, threads));
                 }
                 if (threads == minThreads) {
+                    long parityStart = clock.getAsLong();
                     parity.add(model);
+                    // a correctness check, not measuring: its first (cold) calls would eat a small job's budget
+                    budget.excuse(clock.getAsLong() - parityStart);
                 }
                 if (path == PredictionPath.JVM) {
                     meter.warmUp(model, Math.min(JIT_WARMUP_BATCH, settings.maxBatchRows()),

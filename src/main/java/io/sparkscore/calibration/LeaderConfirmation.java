@@ -13,7 +13,8 @@ import java.util.function.Function;
  * Measures the leading candidates again, in interleaved rounds (every leader once per round), and replaces each
  * leader's ladder measurement with its median round: a burst of load from another process then slows every leader's
  * round alike instead of deciding the plan, and one lucky slice cannot win on its own. Leaders whose medians end up
- * close get more rounds.
+ * close get more rounds. The first round always runs; later ones only while the budget is overdrawn by less than
+ * {@link #OVERDRAFT} of it, so that leaders whose calls take long cannot stretch calibration far past its budget.
  */
 final class LeaderConfirmation {
 
@@ -23,6 +24,8 @@ final class LeaderConfirmation {
     static final int ROUNDS = 3;
     /** Further rounds when the two best medians are within twice the tie tolerance. */
     static final int CLOSE_CALL_ROUNDS = 2;
+    /** Rounds after the first start only while the budget is overdrawn by less than this share of it. */
+    static final double OVERDRAFT = 0.5;
 
     private final CalibrationSettings settings;
     private final CandidateMeter meter;
@@ -51,18 +54,22 @@ final class LeaderConfirmation {
         long slice = budget.sliceNanos(measured);
         Map<Measurement, List<Measurement>> rounds = new LinkedHashMap<>();
         leaders.forEach(l -> rounds.put(l, new ArrayList<>()));
-        runRounds(rounds, models, slice, ROUNDS);
+        runRounds(rounds, models, slice, ROUNDS, measured);
         List<Measurement> medians = rounds.values().stream().map(LeaderConfirmation::median)
                 .sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed()).toList();
         if (medians.get(1).rowsPerSecond() >= medians.get(0).rowsPerSecond() * (1 - 2 * settings.tieTolerance())) {
-            runRounds(rounds, models, slice, CLOSE_CALL_ROUNDS);
+            runRounds(rounds, models, slice, CLOSE_CALL_ROUNDS, measured);
         }
         rounds.forEach((ladder, r) -> measured.set(measured.indexOf(ladder), median(r)));
     }
 
     private void runRounds(Map<Measurement, List<Measurement>> rounds, Function<Measurement, LoadedModel> models,
-                           long slice, int count) {
+                           long slice, int count, List<Measurement> measured) {
         for (int round = 0; round < count; round++) {
+            boolean first = rounds.values().iterator().next().isEmpty();
+            if (!first && budget.remainingNanos(measured) < -OVERDRAFT * budget.millis(measured) * 1_000_000L) {
+                return;
+            }
             rounds.forEach((leader, r) -> r.add(meter.measure(models.apply(leader), leader.batchSize(),
                     leader.threads(), slice).measurement()));
         }
