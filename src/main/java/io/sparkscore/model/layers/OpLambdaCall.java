@@ -30,8 +30,8 @@ import java.util.Set;
 public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes, boolean keepDims, int[] shape,
                            boolean transposeA, boolean transposeB, List<Slice> slices) {
 
-    /** The functions read, by TensorFlow name, and what each computes. */
-    public enum Kind {
+    /** The functions read, by TensorFlow name, and what each computes; a layer's options are its function's kind. */
+    public enum Kind implements LayerOptions {
         ADD("math.add", "__operators__.add"), SUBTRACT("math.subtract"), MULTIPLY("math.multiply"),
         DIVIDE("math.truediv", "math.divide"), MAXIMUM("math.maximum"), MINIMUM("math.minimum"), POW("math.pow"),
         NEGATIVE("math.negative"), EXP("math.exp"), LOG("math.log"), SQRT("math.sqrt"), SQUARE("math.square"),
@@ -107,9 +107,7 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
 
     /** Read-time check of the layer's function (its arguments come with each call). */
     static LayerOptions checked(LayerSpec layer, int kerasMajor) {
-        kind(layer);
-        return new LayerOptions() {
-        };
+        return kind(layer);
     }
 
     /** The arguments each function takes besides its (first) tensor and {@code name}. */
