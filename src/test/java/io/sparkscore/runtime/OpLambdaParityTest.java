@@ -58,6 +58,8 @@ class OpLambdaParityTest {
             cases.add(unaryOn(f, kw("y", 0.75), 3, 2));
         }
         cases.add(unaryOn("math.pow", kw("y", 2.0), 4));
+        cases.add(unaryOn("math.subtract", kw("x", 1.0), 3, 2));
+        cases.add(unaryOn("math.multiply", kw("x", -2.5), 4));
         for (String f : List.of("math.negative", "math.exp", "math.square", "math.abs", "math.tanh",
                 "math.sigmoid", "nn.relu")) {
             cases.add(unaryOn(f, kw(), 2, 3));

@@ -22,13 +22,15 @@ import java.util.Set;
  *
  * @param kind     what the function computes
  * @param function the config's function name
- * @param scalar   a binary op's constant second operand (null when it is a tensor)
+ * @param scalar      a binary op's constant operand (null when both are tensors)
+ * @param scalarFirst whether the constant is the first operand ({@code 1 - x}: tf.keras records the constant as
+ *                    {@code _CONSTANT_VALUE}, read as the argument {@code x}, and the tensor as {@code y})
  * @param axes     per-row axes (batch excluded) of a reduction, concat, expand_dims or squeeze
  * @param shape    reshape's per-row target (one entry may be -1) or transpose's per-row permutation
  * @param slices   getitem's per-row slices, one per axis after the batch
  */
-public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes, boolean keepDims, int[] shape,
-                           boolean transposeA, boolean transposeB, List<Slice> slices) {
+public record OpLambdaCall(Kind kind, String function, Double scalar, boolean scalarFirst, int[] axes,
+                           boolean keepDims, int[] shape, boolean transposeA, boolean transposeB, List<Slice> slices) {
 
     /** The functions read, by TensorFlow name, and what each computes; a layer's options are its function's kind. */
     public enum Kind implements LayerOptions {
@@ -113,7 +115,7 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
     /** The arguments each function takes besides its (first) tensor and {@code name}. */
     private static Set<String> arguments(Kind k) {
         if (k.binary()) {
-            return Set.of("y");
+            return Set.of("x", "y");
         }
         return switch (k) {
             case RESHAPE -> Set.of("shape");
@@ -140,17 +142,22 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
             }
         }
         int rank = inputs.get(0).length;
+        boolean scalarFirst = args.containsKey("x");
+        if (scalarFirst && args.containsKey("y")) {
+            throw c.unsupported(fn + " of two constants has no tensor operand");
+        }
         int expectedInputs = k == Kind.CONCAT ? Math.max(inputs.size(), 1) : k == Kind.MATMUL ? 2
-                : k.binary() && !args.containsKey("y") ? 2 : 1;
+                : k.binary() && !args.containsKey("y") && !scalarFirst ? 2 : 1;
         if (inputs.size() != expectedInputs || (k == Kind.CONCAT && inputs.size() < 1)) {
             throw c.unsupported(fn + " is called on " + inputs.size() + " tensors; sparkscore reads it on "
                     + expectedInputs + (k.binary() ? " (a tensor and a tensor or a number)" : ""));
         }
         Double scalar = null;
-        if (k.binary() && args.containsKey("y")) {
-            if (!(args.get("y") instanceof Number n)) {
-                throw c.unsupported(fn + " with y=" + args.get("y") + " (a constant that is not a number) is not"
-                        + " supported; only a number or a Keras tensor");
+        String constant = scalarFirst ? "x" : "y";
+        if (k.binary() && args.containsKey(constant)) {
+            if (!(args.get(constant) instanceof Number n)) {
+                throw c.unsupported(fn + " with " + constant + "=" + args.get(constant) + " (a constant that is not"
+                        + " a number) is not supported; only a number or a Keras tensor");
             }
             scalar = n.doubleValue();
         }
@@ -183,7 +190,7 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
                 throw c.unsupported(fn + " with " + unsupportedFlag + "=True is not supported");
             }
         }
-        OpLambdaCall call = new OpLambdaCall(k, fn, scalar, axes, keepDims, shape,
+        OpLambdaCall call = new OpLambdaCall(k, fn, scalar, scalarFirst, axes, keepDims, shape,
                 Boolean.TRUE.equals(args.get("transpose_a")), Boolean.TRUE.equals(args.get("transpose_b")), slices);
         call.outputShape(c, inputs);
         return call;

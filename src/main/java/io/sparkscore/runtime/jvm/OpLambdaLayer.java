@@ -147,7 +147,7 @@ final class OpLambdaLayer implements JvmLayer {
                 for (int o = 0; o < outSize; o++) {
                     float a = x[x0 + from[o]];
                     float b = second == null ? scalar : inputs[1][r * inSizes[1] + second[o]];
-                    output[o0 + o] = binary(k, a, b);
+                    output[o0 + o] = call.scalarFirst() ? binary(k, scalar, a) : binary(k, a, b);
                 }
             } else if (k.unary()) {
                 for (int o = 0; o < outSize; o++) {

@@ -44,7 +44,11 @@ final class OpLambdaLayers implements TfCallBuilder {
         Ops tf = ops.tf();
         Operand<TFloat32> x = inputs.get(0);
         if (call.kind().binary()) {
-            Operand<TFloat32> y = call.scalar() != null ? ops.scalar(call.scalar()) : inputs.get(1);
+            Operand<TFloat32> y = call.scalar() == null ? inputs.get(1) : ops.scalar(call.scalar());
+            if (call.scalarFirst()) {
+                y = x;
+                x = ops.scalar(call.scalar());
+            }
             return switch (call.kind()) {
                 case ADD -> ops.add(x, y);
                 case SUBTRACT -> ops.sub(x, y);

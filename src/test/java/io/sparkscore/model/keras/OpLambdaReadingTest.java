@@ -98,13 +98,24 @@ class OpLambdaReadingTest {
                         + " file); supported functions: math.add, __operators__.add,");
     }
 
-    @Test
-    void aConstantFirstOperandIsRefused() {
-        String layers = op("TFOpLambda", "math.subtract", "[[\"_CONSTANT_VALUE\", -1, 1.0, {\"y\": [\"x\", 0, 0],"
-                + " \"name\": null}]]");
-        assertThatThrownBy(() -> read(layers, "[\"tf.math.subtract\", 0, 0]", "x", "tf.math.subtract"))
-                .isInstanceOf(UnsupportedLayerException.class)
-                .hasMessageContaining("is applied to a constant first operand [_CONSTANT_VALUE, -1, 1.0]");
+    @ParameterizedTest
+    @EnumSource(PredictionPath.class)
+    void aConstantFirstOperandComesFirst(PredictionPath path) throws IOException {
+        // 1 - x and 2 / x: tf.keras writes the constant as ["_CONSTANT_VALUE", -1, c, {"y": x}]
+        String layers = String.join(", ",
+                op("TFOpLambda", "math.subtract", "[[\"_CONSTANT_VALUE\", -1, 1.0, {\"y\": [\"x\", 0, 0],"
+                        + " \"name\": null}]]"),
+                op("TFOpLambda", "math.truediv", "[[\"_CONSTANT_VALUE\", -1, 2.0, {\"y\": [\"x\", 0, 0],"
+                        + " \"name\": null}]]"));
+        ModelSpec spec = read(layers, "[\"tf.math.subtract\", 0, 0], [\"tf.math.truediv\", 0, 0]", "x",
+                "tf.math.subtract", "tf.math.truediv");
+        float[][] out = {new float[6], new float[6]};
+        try (LoadedModel model = PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded());
+             Predictor p = model.newPredictor(1)) {
+            p.predict(new float[][] {{1, 2, 4, -1, 0.5f, 8}}, 1, out);
+        }
+        assertThat(out[0]).containsExactly(0, -1, -3, 2, 0.5f, -7);
+        assertThat(out[1]).containsExactly(2, 1, 0.5f, -2, 4, 0.25f);
     }
 
     @Test
