@@ -25,19 +25,22 @@ import java.util.Set;
  * @param scalar      a binary op's constant operand (null when both are tensors)
  * @param scalarFirst whether the constant is the first operand ({@code 1 - x}: tf.keras records the constant as
  *                    {@code _CONSTANT_VALUE}, read as the argument {@code x}, and the tensor as {@code y})
- * @param axes     per-row axes (batch excluded) of a reduction, concat, expand_dims or squeeze
+ * @param bounds   clip_by_value's {@code [min, max]}, else null
+ * @param axes     per-row axes (batch excluded) of a reduction, softmax, concat, expand_dims or squeeze
  * @param shape    reshape's per-row target (one entry may be -1) or transpose's per-row permutation
  * @param slices   getitem's per-row slices, one per axis after the batch
  */
-public record OpLambdaCall(Kind kind, String function, Double scalar, boolean scalarFirst, int[] axes,
-                           boolean keepDims, int[] shape, boolean transposeA, boolean transposeB, List<Slice> slices) {
+public record OpLambdaCall(Kind kind, String function, Double scalar, boolean scalarFirst, double[] bounds,
+                           int[] axes, boolean keepDims, int[] shape, boolean transposeA, boolean transposeB,
+                           List<Slice> slices) {
 
     /** The functions read, by TensorFlow name, and what each computes; a layer's options are its function's kind. */
     public enum Kind implements LayerOptions {
         ADD("math.add", "__operators__.add"), SUBTRACT("math.subtract"), MULTIPLY("math.multiply"),
         DIVIDE("math.truediv", "math.divide"), MAXIMUM("math.maximum"), MINIMUM("math.minimum"), POW("math.pow"),
         NEGATIVE("math.negative"), EXP("math.exp"), LOG("math.log"), SQRT("math.sqrt"), SQUARE("math.square"),
-        ABS("math.abs"), TANH("math.tanh"), SIGMOID("math.sigmoid"), RELU("nn.relu"),
+        ABS("math.abs"), TANH("math.tanh"), SIGMOID("math.sigmoid"), RELU("nn.relu"), RSQRT("math.rsqrt"),
+        CAST("cast"), CLIP("clip_by_value"), SOFTMAX("nn.softmax"),
         RESHAPE("reshape"), TRANSPOSE("transpose", "compat.v1.transpose"), CONCAT("concat"),
         EXPAND_DIMS("expand_dims"), SQUEEZE("squeeze", "compat.v1.squeeze"),
         REDUCE_MEAN("math.reduce_mean"), REDUCE_SUM("math.reduce_sum"), REDUCE_MAX("math.reduce_max"),
@@ -53,8 +56,9 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             return ordinal() <= POW.ordinal();
         }
 
+        /** Element-wise on one tensor (clip_by_value with its two number bounds, cast to float32). */
         public boolean unary() {
-            return ordinal() >= NEGATIVE.ordinal() && ordinal() <= RELU.ordinal();
+            return ordinal() >= NEGATIVE.ordinal() && ordinal() <= CLIP.ordinal();
         }
 
         public boolean reduction() {
@@ -126,6 +130,9 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             case MATMUL -> Set.of("transpose_a", "transpose_b", "adjoint_a", "adjoint_b", "a_is_sparse",
                     "b_is_sparse", "output_type");
             case GETITEM -> Set.of("slice_spec", "var");
+            case CAST -> Set.of("dtype");
+            case CLIP -> Set.of("clip_value_min", "clip_value_max");
+            case SOFTMAX -> Set.of("axis");
             default -> Set.of();
         };
     }
@@ -182,6 +189,13 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
                 keepDims = Boolean.TRUE.equals(args.get("keepdims"));
             }
             case GETITEM -> slices = slices(c, args.get("slice_spec"), inputs.get(0));
+            case SOFTMAX -> axes = new int[] {rowAxis(c, fn, args.getOrDefault("axis", -1), rank)};
+            case CAST -> {
+                if (!"float32".equals(args.get("dtype"))) {
+                    throw c.unsupported(fn + " to dtype " + args.get("dtype") + " is not supported; sparkscore"
+                            + " computes in float32 and reads only a cast to float32");
+                }
+            }
             default -> {
             }
         }
@@ -190,7 +204,15 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
                 throw c.unsupported(fn + " with " + unsupportedFlag + "=True is not supported");
             }
         }
-        OpLambdaCall call = new OpLambdaCall(k, fn, scalar, scalarFirst, axes, keepDims, shape,
+        double[] bounds = null;
+        if (k == Kind.CLIP) {
+            if (!(args.get("clip_value_min") instanceof Number lo) || !(args.get("clip_value_max") instanceof Number hi)) {
+                throw c.unsupported(fn + " with bounds " + args.get("clip_value_min") + ", "
+                        + args.get("clip_value_max") + " is not supported; give two numbers");
+            }
+            bounds = new double[] {lo.doubleValue(), hi.doubleValue()};
+        }
+        OpLambdaCall call = new OpLambdaCall(k, fn, scalar, scalarFirst, bounds, axes, keepDims, shape,
                 Boolean.TRUE.equals(args.get("transpose_a")), Boolean.TRUE.equals(args.get("transpose_b")), slices);
         call.outputShape(c, inputs);
         return call;
@@ -371,7 +393,7 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
         if (kind.binary()) {
             return scalar != null ? x.clone() : broadcast(c, x, inputs.get(1));
         }
-        if (kind.unary()) {
+        if (kind.unary() || kind == Kind.SOFTMAX) {
             return x.clone();
         }
         return switch (kind) {

@@ -71,6 +71,10 @@ final class OpLambdaLayers implements TfCallBuilder {
             case TANH -> tf.math.tanh(x);
             case SIGMOID -> tf.math.sigmoid(x);
             case RELU -> tf.nn.relu(x);
+            case RSQRT -> tf.math.rsqrt(x);
+            case CAST -> x;
+            case CLIP -> tf.clipByValue(x, ops.scalar(call.bounds()[0]), ops.scalar(call.bounds()[1]));
+            case SOFTMAX -> ActivationLayers.Softmax.softmax(ops, x, batchAxes);
             case RESHAPE -> ops.reshape(x, outShape);
             case TRANSPOSE -> {
                 int[] perm = new int[call.shape().length + 1];
