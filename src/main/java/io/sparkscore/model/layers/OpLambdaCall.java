@@ -32,7 +32,7 @@ import java.util.Set;
  */
 public record OpLambdaCall(Kind kind, String function, Double scalar, boolean scalarFirst, double[] bounds,
                            int[] axes, boolean keepDims, int[] shape, boolean transposeA, boolean transposeB,
-                           List<Slice> slices) {
+                           List<OpSlice> slices) {
 
     /** The functions read, by TensorFlow name, and what each computes; a layer's options are its function's kind. */
     public enum Kind implements LayerOptions {
@@ -82,13 +82,6 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             }
             return String.join(", ", all);
         }
-    }
-
-    /**
-     * A per-row slice: {@code index} picks one entry and drops the axis; otherwise {@code [start, stop)} with
-     * {@code step} (> 0), as Python slices resolve against the axis length.
-     */
-    public record Slice(Integer index, Integer start, Integer stop, int step) {
     }
 
     /** The function name of a layer, after checking it is one sparkscore reads. */
@@ -171,7 +164,7 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
         int[] axes = null;
         int[] shape = null;
         boolean keepDims = false;
-        List<Slice> slices = null;
+        List<OpSlice> slices = null;
         switch (k) {
             case RESHAPE -> shape = reshapeTarget(c, fn, args.get("shape"));
             case TRANSPOSE -> {
@@ -188,7 +181,7 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
                 axes = rowAxes(c, fn, args.get("axis"), rank);
                 keepDims = Boolean.TRUE.equals(args.get("keepdims"));
             }
-            case GETITEM -> slices = slices(c, args.get("slice_spec"), inputs.get(0));
+            case GETITEM -> slices = OpSlice.parse(c, args.get("slice_spec"), inputs.get(0));
             case SOFTMAX -> axes = new int[] {rowAxis(c, fn, args.getOrDefault("axis", -1), rank)};
             case CAST -> {
                 if (!"float32".equals(args.get("dtype"))) {
@@ -294,99 +287,6 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
         return r;
     }
 
-    /** tf.keras' slice spec: a slice object {start, stop, step}, an index, Ellipsis, or a list of them. */
-    private static List<Slice> slices(LayerConfig c, Object raw, int[] shape) {
-        List<?> spec = raw instanceof List<?> l ? l : List.of(raw == null ? List.of() : raw);
-        int ellipses = 0;
-        for (Object e : spec) {
-            if (isEllipsis(e)) {
-                ellipses++;
-            }
-        }
-        int explicit = spec.size() - ellipses;
-        if (ellipses > 1 || explicit > shape.length + 1) {
-            throw c.unsupported("slice " + raw + " does not fit a tensor with " + shape.length + " non-batch"
-                    + " dimensions");
-        }
-        List<Object> full = new ArrayList<>();
-        for (Object e : spec) {
-            if (isEllipsis(e)) {
-                for (int i = 0; i < shape.length + 1 - explicit; i++) {
-                    full.add(null);
-                }
-            } else {
-                full.add(e);
-            }
-        }
-        while (full.size() < shape.length + 1) {
-            full.add(null);
-        }
-        Object batch = full.get(0);
-        if (batch != null && !isFullSlice(batch)) {
-            throw c.unsupported("slice " + raw + " selects along the batch dimension; sparkscore scores each row"
-                    + " alone, so the batch slice must be ':'");
-        }
-        List<Slice> r = new ArrayList<>();
-        for (int i = 1; i < full.size(); i++) {
-            r.add(slice(c, raw, full.get(i), shape[i - 1]));
-        }
-        return r;
-    }
-
-    private static boolean isEllipsis(Object e) {
-        return e instanceof Map<?, ?> m && "__ellipsis__".equals(m.get("class_name")) || "...".equals(e)
-                || "Ellipsis".equals(e);
-    }
-
-    private static boolean isFullSlice(Object e) {
-        return e instanceof Map<?, ?> m && m.get("start") == null && m.get("stop") == null
-                && (m.get("step") == null || Integer.valueOf(1).equals(JsonInts.exact(m.get("step"))));
-    }
-
-    private static Slice slice(LayerConfig c, Object raw, Object e, int length) {
-        if (e == null) {
-            return new Slice(null, 0, length, 1);
-        }
-        Integer index = JsonInts.exact(e);
-        if (index != null) {
-            int i = index < 0 ? index + length : index;
-            if (i < 0 || i >= length) {
-                throw c.unsupported("slice " + raw + " indexes " + index + " on an axis of length " + length);
-            }
-            return new Slice(i, null, null, 1);
-        }
-        if (!(e instanceof Map<?, ?> m) || !m.keySet().stream().allMatch(k -> Set.of("start", "stop", "step")
-                .contains(k))) {
-            throw c.unsupported("slice " + raw + " holds " + e + ", which is not a slice, an index or '...'"
-                    + " (tf.newaxis is not supported)");
-        }
-        Integer step = m.get("step") == null ? Integer.valueOf(1) : JsonInts.exact(m.get("step"));
-        if (step == null || step < 1) {
-            throw c.unsupported("slice " + raw + " has step " + m.get("step") + "; only positive steps are"
-                    + " supported");
-        }
-        return new Slice(null, bound(c, raw, m.get("start"), length, 0), bound(c, raw, m.get("stop"), length,
-                length), step);
-    }
-
-    /** A Python slice bound resolved against the axis length and clamped into [0, length]. */
-    private static int bound(LayerConfig c, Object raw, Object v, int length, int absent) {
-        if (v == null) {
-            return absent;
-        }
-        Integer b = JsonInts.exact(v);
-        if (b == null) {
-            throw c.unsupported("slice " + raw + " has the bound " + v + ", which is not an integer");
-        }
-        int r = b < 0 ? b + length : b;
-        return Math.max(0, Math.min(length, r));
-    }
-
-    /** How many entries a slice keeps. */
-    public static int kept(Slice s) {
-        return s.index() != null ? 1 : Math.max(0, (s.stop() - s.start() + s.step() - 1) / s.step());
-    }
-
     /** The per-row output shape. */
     public int[] outputShape(LayerConfig c, List<int[]> inputs) {
         int[] x = inputs.get(0);
@@ -457,9 +357,9 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             case MATMUL -> matmulShape(c, x, inputs.get(1));
             case GETITEM -> {
                 List<Integer> r = new ArrayList<>();
-                for (Slice s : slices) {
+                for (OpSlice s : slices) {
                     if (s.index() == null) {
-                        r.add(kept(s));
+                        r.add(s.kept());
                     }
                 }
                 yield r.stream().mapToInt(Integer::intValue).toArray();

@@ -87,7 +87,7 @@ final class OpLambdaLayer implements JvmLayer {
                 int a = 0;
                 int d = 0;
                 for (int axis = 0; axis < x.length; axis++) {
-                    OpLambdaCall.Slice s = call.slices().get(axis);
+                    io.sparkscore.model.layers.OpSlice s = call.slices().get(axis);
                     if (s.index() != null) {
                         a += s.index() * xs[axis];
                     } else {

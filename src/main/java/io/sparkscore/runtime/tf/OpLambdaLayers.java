@@ -110,7 +110,7 @@ final class OpLambdaLayers implements TfCallBuilder {
 
     /** getitem: a strided slice per axis (the batch kept whole), then the indexed axes dropped. */
     private static Operand<TFloat32> slice(TfOps ops, OpLambdaCall call, Operand<TFloat32> x) {
-        List<OpLambdaCall.Slice> slices = call.slices();
+        List<io.sparkscore.model.layers.OpSlice> slices = call.slices();
         int n = slices.size() + 1;
         int[] begin = new int[n];
         int[] end = new int[n];
@@ -119,9 +119,9 @@ final class OpLambdaLayers implements TfCallBuilder {
         long endMask = 1;
         List<Long> dropped = new ArrayList<>();
         for (int i = 0; i < slices.size(); i++) {
-            OpLambdaCall.Slice s = slices.get(i);
+            io.sparkscore.model.layers.OpSlice s = slices.get(i);
             int start = s.index() != null ? s.index() : s.start();
-            int kept = OpLambdaCall.kept(s);
+            int kept = s.kept();
             begin[i + 1] = start;
             end[i + 1] = start + Math.max(kept - 1, 0) * s.step() + (kept > 0 ? 1 : 0);
             strides[i + 1] = s.step();
