@@ -58,6 +58,8 @@ class OpLambdaParityTest {
             cases.add(unaryOn(f, kw("y", 0.75), 3, 2));
         }
         cases.add(unaryOn("math.pow", kw("y", 2.0), 4));
+        cases.add(unaryOn("math.subtract", kw("x", 1.0), 3, 2));
+        cases.add(unaryOn("math.multiply", kw("x", -2.5), 4));
         for (String f : List.of("math.negative", "math.exp", "math.square", "math.abs", "math.tanh",
                 "math.sigmoid", "nn.relu")) {
             cases.add(unaryOn(f, kw(), 2, 3));
@@ -68,6 +70,13 @@ class OpLambdaParityTest {
             return n.build(n.callWith(kw(), n.layers().tfOp("math.sqrt"), x),
                     n.callWith(kw(), n.layers().tfOp("math.log"), x));
         }));
+        cases.add(unaryOn("nn.softmax", kw("axis", 1), 3, 4));
+        cases.add(unaryOn("nn.softmax", kw(), 3, 4));
+        cases.add(unaryOn("clip_by_value", kw("clip_value_min", -0.25, "clip_value_max", 0.5), 6));
+        cases.add(unaryOn("cast", kw("dtype", "float32"), 3));
+        cases.add(model("math.rsqrt of a positive tensor", n -> n.build(n.callWith(kw(), n.layers().tfOp("math.rsqrt"),
+                n.callWith(kw("y", 1.5), n.layers().tfOp("math.add"), n.callWith(kw(), n.layers().tfOp("math.abs"),
+                        n.input("x", 5)))))));
         cases.add(unaryOn("reshape", kw("shape", List.of(-1, 2, 6)), 3, 4));
         cases.add(unaryOn("reshape", kw("shape", List.of(-1, 4, -1)), 12));
         cases.add(unaryOn("compat.v1.transpose", kw("perm", List.of(0, 2, 1)), 3, 4));

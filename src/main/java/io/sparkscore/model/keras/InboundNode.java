@@ -25,6 +25,8 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
 
     /** tf.keras' first-operand placeholder for a constant ({@code ["_CONSTANT_VALUE", -1, value, kwargs]}). */
     private static final String CONSTANT = "_CONSTANT_VALUE";
+    /** The name of a binary TensorFlow function's first argument, under which a constant first operand is kept. */
+    private static final String FIRST_ARGUMENT = "x";
 
     static InboundNode parse(Object raw, ConfigLayer layer, KerasConfigParser errors) {
         CallSignature signature = CallSignature.of(layer.className);
@@ -53,11 +55,15 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
                             + layer.name + "'");
                 }
                 if (CONSTANT.equals(ref.isEmpty() ? null : ref.get(0))) {
-                    throw errors.unsupported(layer.name, layer.className, "is applied to a constant first operand "
-                            + ref.subList(0, Math.min(3, ref.size())) + " (e.g. 1 - x); sparkscore reads operations"
-                            + " whose first operand is a Keras tensor (write x * -1 + 1)");
+                    if (!signature.keepsArguments() || ref.size() < 3) {
+                        throw errors.unsupported(layer.name, layer.className, "is applied to a constant first operand "
+                                + ref.subList(0, Math.min(3, ref.size())) + "; only the TensorFlow op layers take one");
+                    }
+                    // 1 - x: the constant is the function's first argument, x
+                    callArgs.put(FIRST_ARGUMENT, LayerConfig.plain(ref.get(2)));
+                } else {
+                    inputs.add(TensorRef.of(ref, errors.file()));
                 }
-                inputs.add(TensorRef.of(ref, errors.file()));
                 if (ref.size() > 3 && ref.get(3) instanceof Map<?, ?> kwargs) {
                     for (Map.Entry<?, ?> e : kwargs.entrySet()) {
                         String key = String.valueOf(e.getKey());

@@ -93,6 +93,10 @@ final class Keras3ConfigWriter {
                 Map<String, Object> kwargs = new LinkedHashMap<>(n.callArgs());
                 if (OpLambdaCall.kind(l) == OpLambdaCall.Kind.CONCAT) {
                     call.put("args", List.of(tensors));
+                } else if (n.callArgs().containsKey("x")) {
+                    // a constant first operand: the tensor is the second argument
+                    call.put("args", List.of());
+                    kwargs.put("y", tensors.get(0));
                 } else {
                     call.put("args", tensors.subList(0, 1));
                     if (tensors.size() > 1) {

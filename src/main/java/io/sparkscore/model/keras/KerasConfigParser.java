@@ -159,6 +159,13 @@ final class KerasConfigParser {
             throw unsupported(name, cls, "is a custom layer class (module " + module + ", registered as "
                     + registered + "); its Python code is not stored in the file, so it cannot be scored");
         }
+        // Keras 3 records raw ops on Keras tensors (x + 1) as keras.ops operations, whose class names can equal a
+        // layer's (ops.numpy.Add vs the Add merge layer) while their arguments differ
+        if (module instanceof String m && m.startsWith("keras.src.ops")) {
+            throw unsupported(name, cls, "is a Keras 3 operation (" + m + "." + cls + ") applied to a Keras tensor in"
+                    + " the functional graph; sparkscore does not read Keras 3 operations yet; express it with"
+                    + " Keras layers (e.g. Add, Reshape, Permute) and save the model again");
+        }
     }
 
     private static String unsupportedClassReason(String cls) {

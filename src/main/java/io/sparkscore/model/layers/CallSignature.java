@@ -64,8 +64,9 @@ public record CallSignature(List<String> tensorKeywords, Set<String> flags, Map<
         }
         if (maskArguments.contains(name)) {
             return passesNoTensor(value) ? Optional.empty() : Optional.of("is called with an explicit mask "
-                    + name + "=" + value + "; sparkscore applies only the masks Keras propagates from Masking and"
-                    + " Embedding(mask_zero=True)");
+                    + name + "=" + value + "; sparkscore applies only the masks it propagates itself from Masking and"
+                    + " Embedding(mask_zero=True), and a mask tensor in the call (passed by hand, or recorded by"
+                    + " Keras 3 for a masked input) is not read");
         }
         if (flags.contains(name) || refusedFlags.containsKey(name)) {
             if (value != null && !(value instanceof Boolean)) {

@@ -3,7 +3,6 @@ package io.sparkscore.model.layers;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.Shapes;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

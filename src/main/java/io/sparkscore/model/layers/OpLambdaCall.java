@@ -22,20 +22,25 @@ import java.util.Set;
  *
  * @param kind     what the function computes
  * @param function the config's function name
- * @param scalar   a binary op's constant second operand (null when it is a tensor)
- * @param axes     per-row axes (batch excluded) of a reduction, concat, expand_dims or squeeze
+ * @param scalar      a binary op's constant operand (null when both are tensors)
+ * @param scalarFirst whether the constant is the first operand ({@code 1 - x}: tf.keras records the constant as
+ *                    {@code _CONSTANT_VALUE}, read as the argument {@code x}, and the tensor as {@code y})
+ * @param bounds   clip_by_value's {@code [min, max]}, else null
+ * @param axes     per-row axes (batch excluded) of a reduction, softmax, concat, expand_dims or squeeze
  * @param shape    reshape's per-row target (one entry may be -1) or transpose's per-row permutation
  * @param slices   getitem's per-row slices, one per axis after the batch
  */
-public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes, boolean keepDims, int[] shape,
-                           boolean transposeA, boolean transposeB, List<Slice> slices) {
+public record OpLambdaCall(Kind kind, String function, Double scalar, boolean scalarFirst, double[] bounds,
+                           int[] axes, boolean keepDims, int[] shape, boolean transposeA, boolean transposeB,
+                           List<OpSlice> slices) {
 
-    /** The functions read, by TensorFlow name, and what each computes. */
-    public enum Kind {
+    /** The functions read, by TensorFlow name, and what each computes; a layer's options are its function's kind. */
+    public enum Kind implements LayerOptions {
         ADD("math.add", "__operators__.add"), SUBTRACT("math.subtract"), MULTIPLY("math.multiply"),
         DIVIDE("math.truediv", "math.divide"), MAXIMUM("math.maximum"), MINIMUM("math.minimum"), POW("math.pow"),
         NEGATIVE("math.negative"), EXP("math.exp"), LOG("math.log"), SQRT("math.sqrt"), SQUARE("math.square"),
-        ABS("math.abs"), TANH("math.tanh"), SIGMOID("math.sigmoid"), RELU("nn.relu"),
+        ABS("math.abs"), TANH("math.tanh"), SIGMOID("math.sigmoid"), RELU("nn.relu"), RSQRT("math.rsqrt"),
+        CAST("cast"), CLIP("clip_by_value"), SOFTMAX("nn.softmax"),
         RESHAPE("reshape"), TRANSPOSE("transpose", "compat.v1.transpose"), CONCAT("concat"),
         EXPAND_DIMS("expand_dims"), SQUEEZE("squeeze", "compat.v1.squeeze"),
         REDUCE_MEAN("math.reduce_mean"), REDUCE_SUM("math.reduce_sum"), REDUCE_MAX("math.reduce_max"),
@@ -51,8 +56,9 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
             return ordinal() <= POW.ordinal();
         }
 
+        /** Element-wise on one tensor (clip_by_value with its two number bounds, cast to float32). */
         public boolean unary() {
-            return ordinal() >= NEGATIVE.ordinal() && ordinal() <= RELU.ordinal();
+            return ordinal() >= NEGATIVE.ordinal() && ordinal() <= CLIP.ordinal();
         }
 
         public boolean reduction() {
@@ -78,13 +84,6 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
         }
     }
 
-    /**
-     * A per-row slice: {@code index} picks one entry and drops the axis; otherwise {@code [start, stop)} with
-     * {@code step} (> 0), as Python slices resolve against the axis length.
-     */
-    public record Slice(Integer index, Integer start, Integer stop, int step) {
-    }
-
     /** The function name of a layer, after checking it is one sparkscore reads. */
     public static Kind kind(LayerSpec layer) {
         String function = layer.config().getString("function", null);
@@ -107,15 +106,13 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
 
     /** Read-time check of the layer's function (its arguments come with each call). */
     static LayerOptions checked(LayerSpec layer, int kerasMajor) {
-        kind(layer);
-        return new LayerOptions() {
-        };
+        return kind(layer);
     }
 
     /** The arguments each function takes besides its (first) tensor and {@code name}. */
     private static Set<String> arguments(Kind k) {
         if (k.binary()) {
-            return Set.of("y");
+            return Set.of("x", "y");
         }
         return switch (k) {
             case RESHAPE -> Set.of("shape");
@@ -126,6 +123,9 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
             case MATMUL -> Set.of("transpose_a", "transpose_b", "adjoint_a", "adjoint_b", "a_is_sparse",
                     "b_is_sparse", "output_type");
             case GETITEM -> Set.of("slice_spec", "var");
+            case CAST -> Set.of("dtype");
+            case CLIP -> Set.of("clip_value_min", "clip_value_max");
+            case SOFTMAX -> Set.of("axis");
             default -> Set.of();
         };
     }
@@ -142,24 +142,29 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
             }
         }
         int rank = inputs.get(0).length;
+        boolean scalarFirst = args.containsKey("x");
+        if (scalarFirst && args.containsKey("y")) {
+            throw c.unsupported(fn + " of two constants has no tensor operand");
+        }
         int expectedInputs = k == Kind.CONCAT ? Math.max(inputs.size(), 1) : k == Kind.MATMUL ? 2
-                : k.binary() && !args.containsKey("y") ? 2 : 1;
+                : k.binary() && !args.containsKey("y") && !scalarFirst ? 2 : 1;
         if (inputs.size() != expectedInputs || (k == Kind.CONCAT && inputs.size() < 1)) {
             throw c.unsupported(fn + " is called on " + inputs.size() + " tensors; sparkscore reads it on "
                     + expectedInputs + (k.binary() ? " (a tensor and a tensor or a number)" : ""));
         }
         Double scalar = null;
-        if (k.binary() && args.containsKey("y")) {
-            if (!(args.get("y") instanceof Number n)) {
-                throw c.unsupported(fn + " with y=" + args.get("y") + " (a constant that is not a number) is not"
-                        + " supported; only a number or a Keras tensor");
+        String constant = scalarFirst ? "x" : "y";
+        if (k.binary() && args.containsKey(constant)) {
+            if (!(args.get(constant) instanceof Number n)) {
+                throw c.unsupported(fn + " with " + constant + "=" + args.get(constant) + " (a constant that is not"
+                        + " a number) is not supported; only a number or a Keras tensor");
             }
             scalar = n.doubleValue();
         }
         int[] axes = null;
         int[] shape = null;
         boolean keepDims = false;
-        List<Slice> slices = null;
+        List<OpSlice> slices = null;
         switch (k) {
             case RESHAPE -> shape = reshapeTarget(c, fn, args.get("shape"));
             case TRANSPOSE -> {
@@ -176,7 +181,14 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
                 axes = rowAxes(c, fn, args.get("axis"), rank);
                 keepDims = Boolean.TRUE.equals(args.get("keepdims"));
             }
-            case GETITEM -> slices = slices(c, args.get("slice_spec"), inputs.get(0));
+            case GETITEM -> slices = OpSlice.parse(c, args.get("slice_spec"), inputs.get(0));
+            case SOFTMAX -> axes = new int[] {rowAxis(c, fn, args.getOrDefault("axis", -1), rank)};
+            case CAST -> {
+                if (!"float32".equals(args.get("dtype"))) {
+                    throw c.unsupported(fn + " to dtype " + args.get("dtype") + " is not supported; sparkscore"
+                            + " computes in float32 and reads only a cast to float32");
+                }
+            }
             default -> {
             }
         }
@@ -185,7 +197,15 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
                 throw c.unsupported(fn + " with " + unsupportedFlag + "=True is not supported");
             }
         }
-        OpLambdaCall call = new OpLambdaCall(k, fn, scalar, axes, keepDims, shape,
+        double[] bounds = null;
+        if (k == Kind.CLIP) {
+            if (!(args.get("clip_value_min") instanceof Number lo) || !(args.get("clip_value_max") instanceof Number hi)) {
+                throw c.unsupported(fn + " with bounds " + args.get("clip_value_min") + ", "
+                        + args.get("clip_value_max") + " is not supported; give two numbers");
+            }
+            bounds = new double[] {lo.doubleValue(), hi.doubleValue()};
+        }
+        OpLambdaCall call = new OpLambdaCall(k, fn, scalar, scalarFirst, bounds, axes, keepDims, shape,
                 Boolean.TRUE.equals(args.get("transpose_a")), Boolean.TRUE.equals(args.get("transpose_b")), slices);
         call.outputShape(c, inputs);
         return call;
@@ -267,106 +287,13 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
         return r;
     }
 
-    /** tf.keras' slice spec: a slice object {start, stop, step}, an index, Ellipsis, or a list of them. */
-    private static List<Slice> slices(LayerConfig c, Object raw, int[] shape) {
-        List<?> spec = raw instanceof List<?> l ? l : List.of(raw == null ? List.of() : raw);
-        int ellipses = 0;
-        for (Object e : spec) {
-            if (isEllipsis(e)) {
-                ellipses++;
-            }
-        }
-        int explicit = spec.size() - ellipses;
-        if (ellipses > 1 || explicit > shape.length + 1) {
-            throw c.unsupported("slice " + raw + " does not fit a tensor with " + shape.length + " non-batch"
-                    + " dimensions");
-        }
-        List<Object> full = new ArrayList<>();
-        for (Object e : spec) {
-            if (isEllipsis(e)) {
-                for (int i = 0; i < shape.length + 1 - explicit; i++) {
-                    full.add(null);
-                }
-            } else {
-                full.add(e);
-            }
-        }
-        while (full.size() < shape.length + 1) {
-            full.add(null);
-        }
-        Object batch = full.get(0);
-        if (batch != null && !isFullSlice(batch)) {
-            throw c.unsupported("slice " + raw + " selects along the batch dimension; sparkscore scores each row"
-                    + " alone, so the batch slice must be ':'");
-        }
-        List<Slice> r = new ArrayList<>();
-        for (int i = 1; i < full.size(); i++) {
-            r.add(slice(c, raw, full.get(i), shape[i - 1]));
-        }
-        return r;
-    }
-
-    private static boolean isEllipsis(Object e) {
-        return e instanceof Map<?, ?> m && "__ellipsis__".equals(m.get("class_name")) || "...".equals(e)
-                || "Ellipsis".equals(e);
-    }
-
-    private static boolean isFullSlice(Object e) {
-        return e instanceof Map<?, ?> m && m.get("start") == null && m.get("stop") == null
-                && (m.get("step") == null || Integer.valueOf(1).equals(JsonInts.exact(m.get("step"))));
-    }
-
-    private static Slice slice(LayerConfig c, Object raw, Object e, int length) {
-        if (e == null) {
-            return new Slice(null, 0, length, 1);
-        }
-        Integer index = JsonInts.exact(e);
-        if (index != null) {
-            int i = index < 0 ? index + length : index;
-            if (i < 0 || i >= length) {
-                throw c.unsupported("slice " + raw + " indexes " + index + " on an axis of length " + length);
-            }
-            return new Slice(i, null, null, 1);
-        }
-        if (!(e instanceof Map<?, ?> m) || !m.keySet().stream().allMatch(k -> Set.of("start", "stop", "step")
-                .contains(k))) {
-            throw c.unsupported("slice " + raw + " holds " + e + ", which is not a slice, an index or '...'"
-                    + " (tf.newaxis is not supported)");
-        }
-        Integer step = m.get("step") == null ? Integer.valueOf(1) : JsonInts.exact(m.get("step"));
-        if (step == null || step < 1) {
-            throw c.unsupported("slice " + raw + " has step " + m.get("step") + "; only positive steps are"
-                    + " supported");
-        }
-        return new Slice(null, bound(c, raw, m.get("start"), length, 0), bound(c, raw, m.get("stop"), length,
-                length), step);
-    }
-
-    /** A Python slice bound resolved against the axis length and clamped into [0, length]. */
-    private static int bound(LayerConfig c, Object raw, Object v, int length, int absent) {
-        if (v == null) {
-            return absent;
-        }
-        Integer b = JsonInts.exact(v);
-        if (b == null) {
-            throw c.unsupported("slice " + raw + " has the bound " + v + ", which is not an integer");
-        }
-        int r = b < 0 ? b + length : b;
-        return Math.max(0, Math.min(length, r));
-    }
-
-    /** How many entries a slice keeps. */
-    public static int kept(Slice s) {
-        return s.index() != null ? 1 : Math.max(0, (s.stop() - s.start() + s.step() - 1) / s.step());
-    }
-
     /** The per-row output shape. */
     public int[] outputShape(LayerConfig c, List<int[]> inputs) {
         int[] x = inputs.get(0);
         if (kind.binary()) {
             return scalar != null ? x.clone() : broadcast(c, x, inputs.get(1));
         }
-        if (kind.unary()) {
+        if (kind.unary() || kind == Kind.SOFTMAX) {
             return x.clone();
         }
         return switch (kind) {
@@ -430,9 +357,9 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, int[] axes
             case MATMUL -> matmulShape(c, x, inputs.get(1));
             case GETITEM -> {
                 List<Integer> r = new ArrayList<>();
-                for (Slice s : slices) {
+                for (OpSlice s : slices) {
                     if (s.index() == null) {
-                        r.add(kept(s));
+                        r.add(s.kept());
                     }
                 }
                 yield r.stream().mapToInt(Integer::intValue).toArray();

@@ -87,7 +87,7 @@ final class OpLambdaLayer implements JvmLayer {
                 int a = 0;
                 int d = 0;
                 for (int axis = 0; axis < x.length; axis++) {
-                    OpLambdaCall.Slice s = call.slices().get(axis);
+                    io.sparkscore.model.layers.OpSlice s = call.slices().get(axis);
                     if (s.index() != null) {
                         a += s.index() * xs[axis];
                     } else {
@@ -116,7 +116,7 @@ final class OpLambdaLayer implements JvmLayer {
                 src[o] = input;
                 off[o] = a;
             }
-        } else if (k.reduction()) {
+        } else if (k.reduction() || k == Kind.SOFTMAX) {
             red = IndexMaps.reduction(x, call.axes());
         } else if (k == Kind.MATMUL) {
             int n = x.length;
@@ -147,12 +147,14 @@ final class OpLambdaLayer implements JvmLayer {
                 for (int o = 0; o < outSize; o++) {
                     float a = x[x0 + from[o]];
                     float b = second == null ? scalar : inputs[1][r * inSizes[1] + second[o]];
-                    output[o0 + o] = binary(k, a, b);
+                    output[o0 + o] = call.scalarFirst() ? binary(k, scalar, a) : binary(k, a, b);
                 }
             } else if (k.unary()) {
                 for (int o = 0; o < outSize; o++) {
                     output[o0 + o] = unary(k, x[x0 + o]);
                 }
+            } else if (k == Kind.SOFTMAX) {
+                softmax(x, x0, output, o0);
             } else if (k == Kind.CONCAT) {
                 for (int o = 0; o < outSize; o++) {
                     output[o0 + o] = inputs[source[o]][r * inSizes[source[o]] + from[o]];
@@ -186,7 +188,7 @@ final class OpLambdaLayer implements JvmLayer {
         };
     }
 
-    private static float unary(Kind k, float v) {
+    private float unary(Kind k, float v) {
         return switch (k) {
             case NEGATIVE -> -v;
             case EXP -> (float) Math.exp(v);
@@ -197,8 +199,31 @@ final class OpLambdaLayer implements JvmLayer {
             case TANH -> (float) Math.tanh(v);
             case SIGMOID -> (float) (1 / (1 + Math.exp(-v)));
             case RELU -> Math.max(v, 0f);
+            case RSQRT -> (float) (1 / Math.sqrt(v));
+            case CAST -> v;
+            case CLIP -> (float) Math.min(Math.max(v, call.bounds()[0]), call.bounds()[1]);
             default -> throw new IllegalStateException(k.toString());
         };
+    }
+
+    /** Softmax over one axis: per group of the other axes, {@code exp(v - max) / Σ exp(v - max)}. */
+    private void softmax(float[] x, int x0, float[] out, int o0) {
+        int[] members = reduction[1];
+        for (int group : reduction[0]) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int m : members) {
+                max = Math.max(max, x[x0 + group + m]);
+            }
+            double sum = 0;
+            for (int m : members) {
+                float e = (float) Math.exp(x[x0 + group + m] - max);
+                out[o0 + group + m] = e;
+                sum += e;
+            }
+            for (int m : members) {
+                out[o0 + group + m] = (float) (out[o0 + group + m] / sum);
+            }
+        }
     }
 
     private static float reduce(Kind k, float[] x, int base, int[] members) {

@@ -86,7 +86,7 @@ final class AttentionLayers {
         int[] found = layer.weight(weight).shape();
         if (!Arrays.equals(found, expected)) {
             throw layer.config().unsupported("weight '" + weight + "' has shape " + Arrays.toString(found)
-                    + " but the layer's equation and input need " + Arrays.toString(expected));
+                    + " but the layer's options and input need " + Arrays.toString(expected));
         }
     }
 
@@ -94,9 +94,12 @@ final class AttentionLayers {
     static final class DenseAttention implements TfCallBuilder {
         @Override
         public void validate(LayerSpec layer) {
-            AttentionOptions.of(layer, 3);
-            for (String w : layer.weights().keySet()) {
-                layer.weight(w);
+            AttentionOptions o = AttentionOptions.of(layer, 3);
+            if (o.useScale() && !o.additive()) {
+                requireShape(layer, "scale", new int[0]);
+            }
+            if (o.concat()) {
+                requireShape(layer, "concat_score_weight", new int[0]);
             }
         }
 
@@ -164,9 +167,6 @@ final class AttentionLayers {
         @Override
         public void validate(LayerSpec layer) {
             MultiHeadAttentionOptions.of(layer, 3);
-            for (String w : layer.weights().keySet()) {
-                layer.weight(w);
-            }
         }
 
         @Override
@@ -192,6 +192,15 @@ final class AttentionLayers {
                 throw layer.config().unsupported("masks and use_causal_mask are supported on inputs of shape (batch,"
                         + " positions, features) only, but the query has shape (batch, " + rowRank + " more)");
             }
+            int heads = o.numHeads();
+            requireShape(layer, "query/kernel", new int[] {qs[rowRank - 1], heads, o.keyDim()});
+            requireShape(layer, "key/kernel", new int[] {TfOps.shape(key)[rowRank - 1], heads, o.keyDim()});
+            requireShape(layer, "value/kernel", new int[] {TfOps.shape(value)[rowRank - 1], heads, o.valueDim()});
+            int[] outKernel = new int[2 + out.length];
+            outKernel[0] = heads;
+            outKernel[1] = o.valueDim();
+            System.arraycopy(out, 0, outKernel, 2, out.length);
+            requireShape(layer, "attention_output/kernel", outKernel);
             // positions: letters b.. ; heads N, size H; features d
             String positions = letters('b', rowRank - 1);
             Operand<TFloat32> q = project(ops, layer, "query", query, positions);

@@ -44,7 +44,11 @@ final class OpLambdaLayers implements TfCallBuilder {
         Ops tf = ops.tf();
         Operand<TFloat32> x = inputs.get(0);
         if (call.kind().binary()) {
-            Operand<TFloat32> y = call.scalar() != null ? ops.scalar(call.scalar()) : inputs.get(1);
+            Operand<TFloat32> y = call.scalar() == null ? inputs.get(1) : ops.scalar(call.scalar());
+            if (call.scalarFirst()) {
+                y = x;
+                x = ops.scalar(call.scalar());
+            }
             return switch (call.kind()) {
                 case ADD -> ops.add(x, y);
                 case SUBTRACT -> ops.sub(x, y);
@@ -67,6 +71,10 @@ final class OpLambdaLayers implements TfCallBuilder {
             case TANH -> tf.math.tanh(x);
             case SIGMOID -> tf.math.sigmoid(x);
             case RELU -> tf.nn.relu(x);
+            case RSQRT -> tf.math.rsqrt(x);
+            case CAST -> x;
+            case CLIP -> tf.clipByValue(x, ops.scalar(call.bounds()[0]), ops.scalar(call.bounds()[1]));
+            case SOFTMAX -> ActivationLayers.Softmax.softmax(ops, x, batchAxes);
             case RESHAPE -> ops.reshape(x, outShape);
             case TRANSPOSE -> {
                 int[] perm = new int[call.shape().length + 1];
@@ -102,7 +110,7 @@ final class OpLambdaLayers implements TfCallBuilder {
 
     /** getitem: a strided slice per axis (the batch kept whole), then the indexed axes dropped. */
     private static Operand<TFloat32> slice(TfOps ops, OpLambdaCall call, Operand<TFloat32> x) {
-        List<OpLambdaCall.Slice> slices = call.slices();
+        List<io.sparkscore.model.layers.OpSlice> slices = call.slices();
         int n = slices.size() + 1;
         int[] begin = new int[n];
         int[] end = new int[n];
@@ -111,9 +119,9 @@ final class OpLambdaLayers implements TfCallBuilder {
         long endMask = 1;
         List<Long> dropped = new ArrayList<>();
         for (int i = 0; i < slices.size(); i++) {
-            OpLambdaCall.Slice s = slices.get(i);
+            io.sparkscore.model.layers.OpSlice s = slices.get(i);
             int start = s.index() != null ? s.index() : s.start();
-            int kept = OpLambdaCall.kept(s);
+            int kept = s.kept();
             begin[i + 1] = start;
             end[i + 1] = start + Math.max(kept - 1, 0) * s.step() + (kept > 0 ? 1 : 0);
             strides[i + 1] = s.step();

@@ -9,7 +9,6 @@ import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.UnsupportedLayerException;
-import io.sparkscore.model.layers.LayerRegistry;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
