@@ -4,7 +4,8 @@
 # normalization layers, channels_first layers, Keras masks): KerasReferenceDump (test classes) writes each model with
 # sparkscore's .keras writer plus input rows and both paths' outputs, then Keras 3 (JAX backend, in a virtual
 # environment under target/) loads the files and predicts the same rows. Needs pip to reach keras, jax, jaxlib and
-# h5py; not part of the test suite (CI has no Python Keras).
+# h5py; not part of the test suite (CI has no Python Keras). KERAS_BACKEND=tensorflow checks against that backend
+# instead (with tensorflow-cpu installed in the same environment).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,4 +20,4 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q keras jax jaxlib h5py
 fi
-KERAS_BACKEND=jax "$venv/bin/python" scripts/keras_reference_check.py "$out" 1e-4
+KERAS_BACKEND="${KERAS_BACKEND:-jax}" "$venv/bin/python" scripts/keras_reference_check.py "$out" 1e-4
