@@ -1,8 +1,10 @@
 package io.sparkscore.runtime;
 
+import io.sparkscore.model.InputSpec;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.SequentialBuilder;
 import io.sparkscore.model.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -265,6 +267,38 @@ class HandComputedLayersTest {
                 layer("g", "GlobalAveragePooling1D", config())), 1, 2, 0, 0, 3, 4), 2, 3);
     }
 
+    /**
+     * a = [1, 0, 2] and b = [0, 0, 3] (one feature per step) behind Masking (b optionally unmasked), added, into the
+     * doubling RNN. The sum is [1, 0, 5]. Keras 2 keeps a step where every masked input keeps it: with both masks only
+     * step 2 (h = 5), with a's alone steps 0 and 2 (1, then 5 + 2 = 7). Keras 3 keeps a step where any input keeps it:
+     * steps 0 and 2 (7); with b unmasked the sum has no mask at all (1, 0 + 2, 5 + 4 = 9).
+     */
+    @ParameterizedTest
+    @EnumSource(PredictionPath.class)
+    void mergedMasksFollowTheFilesKerasVersion(PredictionPath path) {
+        float[][] rows = {{1, 0, 2}, {0, 0, 3}};
+        assertClose(score(path, maskedSum("2.15.0", true), rows), 5);
+        assertClose(score(path, maskedSum("2.15.0", false), rows), 7);
+        assertClose(score(path, maskedSum("3.12.0", true), rows), 7);
+        assertClose(score(path, maskedSum("3.12.0", false), rows), 9);
+    }
+
+    private static ModelSpec maskedSum(String kerasVersion, boolean maskB) {
+        List<LayerSpec> layers = new java.util.ArrayList<>(List.of(layer("ma", "Masking", config()),
+                layer("mb", "Masking", config()), layer("add", "Add", config()), doublingRnn("r", false)));
+        List<NodeSpec> nodes = new java.util.ArrayList<>();
+        nodes.add(new NodeSpec("ma", "ma", List.of("a")));
+        if (maskB) {
+            nodes.add(new NodeSpec("mb", "mb", List.of("b")));
+        } else {
+            layers.remove(1);
+        }
+        nodes.add(new NodeSpec("add", "add", List.of("ma", maskB ? "mb" : "b")));
+        nodes.add(new NodeSpec("r", "r", List.of("add")));
+        return new ModelSpec("merged_masks", "programmatic", kerasVersion, List.of(new InputSpec("a", shape(3, 1),
+                "float32"), new InputSpec("b", shape(3, 1), "float32")), layers, nodes, List.of("r"));
+    }
+
     private static LayerSpec backward(LayerSpec rnn) {
         Map<String, Object> c = new LinkedHashMap<>(rnn.config().asMap());
         c.put("go_backwards", true);
@@ -275,10 +309,15 @@ class HandComputedLayersTest {
     // ---- helpers
 
     private static float[] score(PredictionPath path, ModelSpec spec, float... row) {
+        return score(path, spec, new float[][] {row});
+    }
+
+    /** One row, one array per model input. */
+    private static float[] score(PredictionPath path, ModelSpec spec, float[][] inputs) {
         try (LoadedModel model = PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded());
              Predictor p = model.newPredictor(1)) {
             float[] out = new float[model.signature().outputSize(0)];
-            p.predict(new float[][] {row}, 1, new float[][] {out});
+            p.predict(inputs, 1, new float[][] {out});
             return out;
         }
     }

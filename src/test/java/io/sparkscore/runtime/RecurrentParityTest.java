@@ -202,14 +202,14 @@ class RecurrentParityTest {
                             l.bidirectional("concat", l.lstm(2, 3, "tanh", "sigmoid", true, true, false),
                                     l.lstm(2, 3, "tanh", "sigmoid", true, true, true))));
                 }),
-                model("two masked inputs, Add, LSTM (a step is kept where both keep it)", n -> {
+                model("two masked inputs, Add, LSTM (Keras 3: a step is kept where either keeps it)", n -> {
                     KerasLayers l = n.layers();
                     String a = n.chain(n.input("a", 6, 2), l.activation("relu"), l.masking(0.0));
                     String b = n.chain(n.input("b", 6, 2), l.activation("relu"), l.masking(0.0));
                     return n.build(n.chain(n.call(l.merge("Add"), a, b),
                             l.lstm(2, 3, "tanh", "sigmoid", true, false, false)));
                 }),
-                model("a masked and a plain input, Concatenate features, GRU sequences", n -> {
+                model("a masked and a plain input, Concatenate features, GRU sequences (Keras 3: no mask left)", n -> {
                     KerasLayers l = n.layers();
                     String a = n.chain(n.input("a", 6, 2), l.activation("relu"), l.masking(0.0));
                     String b = n.input("b", 6, 1);

@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * Keras' mask propagation rules, the same for both paths: Masking and Embedding({@code mask_zero=true}) create a
  * mask over every axis but the last (the time steps), the classes of {@link #passesThrough} hand it on unchanged,
- * element-wise merges and a Concatenate along the last axis combine their inputs' masks (a step is kept only where
- * every masked input keeps it), and the {@link #consumes consumers} apply it: RNNs and Bidirectional skip masked
+ * element-wise merges and a Concatenate along the last axis combine their inputs' masks as the file's Keras version
+ * does ({@link #keptByAll}), and the {@link #consumes consumers} apply it: RNNs and Bidirectional skip masked
  * steps, GlobalAveragePooling1D leaves them out of the mean. A mask reaching any other layer is refused, since Keras
  * 2 refuses such a model and Keras 3's result would depend on version details.
  */
@@ -66,6 +66,22 @@ public final class KerasMasks {
                 == rowRank - 1;
     }
 
+    /**
+     * How a merge combines its inputs' masks. Keras 2 (tf.keras): a step is kept where every masked input keeps it,
+     * unmasked inputs not counting (an AND of the masks present). Keras 3: a step is kept where any input keeps it
+     * (an OR), and an input without a mask keeps every step, so the merge's output then has no mask.
+     *
+     * @return true for Keras 2's AND of the masks present, false for Keras 3's OR
+     */
+    public static boolean keptByAll(int kerasMajor) {
+        return kerasMajor < 3;
+    }
+
+    /** Whether a merge's output carries a mask when only {@code masked} of its {@code inputs} inputs carry one. */
+    public static boolean mergeKeepsMask(int kerasMajor, int masked, int inputs) {
+        return masked > 0 && (keptByAll(kerasMajor) || masked == inputs);
+    }
+
     /** Whether the layer applies a mask on its first input (the time steps of a sequence). */
     public static boolean consumes(String className) {
         return CONSUMERS.contains(className);
@@ -94,8 +110,11 @@ public final class KerasMasks {
             if (any) {
                 String c = layer.className();
                 int[] x = shapes.get(in.get(0));
-                if (passesThrough(c) && in.size() == 1 || LayerRegistry.takesList(c) && combines(layer, x.length)) {
+                if (passesThrough(c) && in.size() == 1) {
                     out = true;
+                } else if (LayerRegistry.takesList(c) && combines(layer, x.length)) {
+                    out = mergeKeepsMask(spec.kerasMajor(), (int) in.stream().filter(masked::contains).count(),
+                            in.size());
                 } else if (consumes(c) && masked.contains(in.get(0)) && in.stream().skip(1).noneMatch(masked::contains)
                         && x.length == 2) {
                     out = consumerPassesOn(layer);

@@ -7,6 +7,7 @@ import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ShapeInference;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.layers.KerasMasks;
 import io.sparkscore.model.layers.LayerFamily;
 import io.sparkscore.model.layers.LayerRegistry;
 import io.sparkscore.model.layers.SpatialAxes;
@@ -72,10 +73,11 @@ final class JvmGraph {
             throw new ModelException("node '" + node.id() + "' has output shape " + Shapes.format(outShape)
                     + " with an open dimension; the jvm path needs every size fixed by the model inputs");
         }
-        MaskRules.Plan masking = MaskRules.plan(layer, inShapes, masks);
+        MaskRules.Plan masking = MaskRules.plan(layer, inShapes, masks, spec.kerasMajor());
         Integer outMask = masking.outputMask();
         if (masking.combined().size() > 1) {
-            outMask = add(node.id() + " (mask)", MaskLayers.product(rowSize(masking.combined().get(0))),
+            outMask = add(node.id() + " (mask)", MaskLayers.combined(rowSize(masking.combined().get(0)),
+                    KerasMasks.keptByAll(spec.kerasMajor())),
                     masking.combined().stream().mapToInt(Integer::intValue).toArray(),
                     rowSize(masking.combined().get(0)));
         }

@@ -62,15 +62,18 @@ final class MaskLayers {
         };
     }
 
-    /** The mask of a merge: a step is kept where every input's mask keeps it. */
-    static JvmLayer product(int steps) {
+    /**
+     * The mask of a merge: a step is kept where every input's mask keeps it ({@code keptByAll}, Keras 2) or where any
+     * does (Keras 3).
+     */
+    static JvmLayer combined(int steps, boolean keptByAll) {
         return (inputs, rows, output, scratch, off) -> {
             int n = rows * steps;
             System.arraycopy(inputs[0], 0, output, 0, n);
             for (int k = 1; k < inputs.length; k++) {
                 float[] m = inputs[k];
                 for (int p = 0; p < n; p++) {
-                    output[p] *= m[p];
+                    output[p] = keptByAll ? output[p] * m[p] : Math.max(output[p], m[p]);
                 }
             }
         };

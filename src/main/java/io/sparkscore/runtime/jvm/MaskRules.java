@@ -18,7 +18,8 @@ final class MaskRules {
 
     /**
      * @param outputMask the step of the mask the node's output carries (before any mask the layer creates), or null
-     * @param combined   the mask steps a merge combines into its output's mask, when there are several
+     * @param combined   the mask steps a merge combines into its output's mask, when there are several (by
+ *                   {@link KerasMasks#keptByAll})
      * @param consumed   the mask step the layer applies (its extra last input), or null
      */
     record Plan(Integer outputMask, List<Integer> combined, Integer consumed) {
@@ -33,8 +34,11 @@ final class MaskRules {
         return KerasMasks.creates(layer);
     }
 
-    /** The plan of a node whose inputs of {@code inShapes} carry {@code masks} (null entries: no mask). */
-    static Plan plan(LayerSpec layer, List<int[]> inShapes, List<Integer> masks) {
+    /**
+     * The plan of a node whose inputs of {@code inShapes} carry {@code masks} (null entries: no mask), in a file
+     * written by Keras {@code kerasMajor} (merges combine masks as that version does).
+     */
+    static Plan plan(LayerSpec layer, List<int[]> inShapes, List<Integer> masks, int kerasMajor) {
         List<Integer> present = masks.stream().filter(Objects::nonNull).toList();
         if (present.isEmpty()) {
             return NONE;
@@ -44,6 +48,9 @@ final class MaskRules {
             return new Plan(masks.get(0), List.of(), null);
         }
         if (LayerRegistry.takesList(cls) && KerasMasks.combines(layer, inShapes.get(0).length)) {
+            if (!KerasMasks.mergeKeepsMask(kerasMajor, present.size(), masks.size())) {
+                return NONE;
+            }
             return present.size() == 1 ? new Plan(present.get(0), List.of(), null) : new Plan(null, present, null);
         }
         if (KerasMasks.consumes(cls) && masks.get(0) != null && present.size() == 1) {

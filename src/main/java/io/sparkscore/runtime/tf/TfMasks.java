@@ -41,13 +41,17 @@ final class TfMasks {
             return new Masked(builder.build(ops, layer, inputs), masks.get(0));
         }
         if (LayerRegistry.takesList(c) && KerasMasks.combines(layer, TfOps.rank(inputs.get(0)) - 1)) {
-            Operand<TFloat32> combined = null;
-            for (Operand<TFloat32> m : masks) {
-                if (m != null) {
-                    combined = combined == null ? m : ops.mul(combined, m);
-                }
+            List<Operand<TFloat32>> present = masks.stream().filter(m -> m != null).toList();
+            Operand<TFloat32> out = builder.build(ops, layer, inputs);
+            if (!KerasMasks.mergeKeepsMask(ops.kerasMajor(), present.size(), masks.size())) {
+                return new Masked(out, null);
             }
-            return new Masked(builder.build(ops, layer, inputs), combined);
+            boolean all = KerasMasks.keptByAll(ops.kerasMajor());
+            Operand<TFloat32> combined = present.get(0);
+            for (Operand<TFloat32> m : present.subList(1, present.size())) {
+                combined = all ? ops.mul(combined, m) : ops.tf().math.maximum(combined, m);
+            }
+            return new Masked(out, combined);
         }
         if (KerasMasks.consumes(c) && builder instanceof MaskConsumer consumer && masks.get(0) != null
                 && masks.subList(1, masks.size()).stream().allMatch(m -> m == null)) {
