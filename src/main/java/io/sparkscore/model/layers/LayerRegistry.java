@@ -127,6 +127,11 @@ public final class LayerRegistry {
         // adapt() state; a layer given mean/variance in its config has no weights
         add(m, withWeights("Normalization", PREPROCESSING, config -> config.get("mean") == null
                 ? List.of("mean", "variance", "count") : List.of(), ShapeRule.PRESERVING, List.of()));
+        // categorical preprocessing: the lookups' indices are computed on the rows (model.categorical.InputEncodings)
+        for (String cls : CategoricalOutput.CLASSES) {
+            add(m, new LayerEntry(cls, PREPROCESSING, List.of(), ONE, false, CategoricalOutput::weightNames,
+                    CategoricalOutput::outputShape, Optional.of(CategoricalOutput::of)));
+        }
 
         add(m, withWeights("Embedding", EMBEDDING_AND_MASKING, config -> List.of("embeddings"),
                 CoreShapes::embedding, List.of()));

@@ -97,10 +97,14 @@ final class JvmLayers {
             build(cls, call -> new ParametricActivationLayer(call.layer(), call.x()));
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
+        build("Normalization", call -> new NormalizationLayer(call.layer(), call.x()));
+        for (String cls : io.sparkscore.model.layers.CategoricalOutput.CLASSES) {
+            build(cls, call -> new CategoricalLayer(call.layer(), call.x()));
+        }
 
         for (String cls : List.of("Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "MaxPooling3D",
                 "AveragePooling3D", "GlobalMaxPooling3D", "GlobalAveragePooling3D", "ZeroPadding3D", "Cropping3D",
-                "UpSampling3D", "GroupNormalization", "UnitNormalization", "Rescaling", "Normalization")) {
+                "UpSampling3D", "GroupNormalization", "UnitNormalization", "Rescaling")) {
             refuse(cls, cls + " has no jvm implementation yet; it runs on the tf path");
         }
         refuse("Masking", "Masking is not supported on the jvm path (later layers would have to skip the masked"
