@@ -1,6 +1,9 @@
 package io.sparkscore.ml;
 
 import io.sparkscore.model.Shapes;
+import io.sparkscore.model.categorical.InputEncodings;
+import io.sparkscore.model.categorical.InputEncodings.Encoding;
+import io.sparkscore.model.categorical.InputEncodings.Kind;
 import io.sparkscore.runtime.ModelSignature;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -27,6 +30,8 @@ public final class FeatureMapping implements Serializable {
 
     private static final Set<DataType> NUMERIC = Set.of(DataTypes.ByteType, DataTypes.ShortType,
             DataTypes.IntegerType, DataTypes.LongType, DataTypes.FloatType, DataTypes.DoubleType);
+    private static final Set<DataType> INTEGRAL = Set.of(DataTypes.ByteType, DataTypes.ShortType,
+            DataTypes.IntegerType, DataTypes.LongType);
 
     private final int[][] columnIndexes;
     private final String[][] columnNames;
@@ -34,11 +39,14 @@ public final class FeatureMapping implements Serializable {
     private final DataType[][] valueTypes;
     private final boolean[] fromArray;
     private final int[] inputSizes;
+    /** How each input reads its columns: numbers, booleans, or categories through the input's lookup encoder. */
+    private final Encoding[] encodings;
     private final boolean allowNaN;
 
     private FeatureMapping(int[][] columnIndexes, String[][] columnNames, DataType[][] valueTypes, boolean[] fromArray,
-                           int[] inputSizes, boolean allowNaN) {
+                           int[] inputSizes, Encoding[] encodings, boolean allowNaN) {
         this.columnIndexes = columnIndexes;
+        this.encodings = encodings;
         this.columnNames = columnNames;
         this.valueTypes = valueTypes;
         this.fromArray = fromArray;
@@ -53,6 +61,17 @@ public final class FeatureMapping implements Serializable {
      */
     public static FeatureMapping resolve(StructType schema, List<InputBinding> bindings, ModelSignature signature,
                                          boolean allowNaN) {
+        return resolve(schema, bindings, signature, signature.inputNames().stream().map(Encoding::number).toList(),
+                allowNaN);
+    }
+
+    /**
+     * As {@link #resolve(StructType, List, ModelSignature, boolean)} for a model whose inputs read as
+     * {@code encodings} say ({@link InputEncodings#of}): string, integer and boolean columns bind to categorical and
+     * boolean inputs.
+     */
+    public static FeatureMapping resolve(StructType schema, List<InputBinding> bindings, ModelSignature signature,
+                                         List<Encoding> encodings, boolean allowNaN) {
         int n = signature.inputCount();
         bindings = InputBinding.inModelOrder(bindings, signature.inputNames());
         int[][] indexes = new int[n][];
@@ -69,8 +88,15 @@ public final class FeatureMapping implements Serializable {
             indexes[i] = new int[cols.size()];
             names[i] = cols.toArray(String[]::new);
             types[i] = new DataType[cols.size()];
+            Encoding encoding = encodings.get(i);
+            if (encoding.kind() != Kind.NUMBER && b.arrayColumn() != null) {
+                throw JobException.data("model input '" + encoding.input() + "' reads " + what(encoding) + " values,"
+                        + " which sparkscore takes from scalar columns, not from array column '" + b.arrayColumn()
+                        + "'; map it with --input-map " + encoding.input() + "=col1,col2,...");
+            }
             for (int c = 0; c < cols.size(); c++) {
-                indexes[i][c] = checkColumn(schema, cols.get(c), b.arrayColumn() != null);
+                indexes[i][c] = encoding.kind() == Kind.NUMBER ? checkColumn(schema, cols.get(c), b.arrayColumn() != null)
+                        : checkCategoricalColumn(schema, cols.get(c), encoding);
                 DataType t = schema.fields()[indexes[i][c]].dataType();
                 types[i][c] = t instanceof ArrayType at ? at.elementType() : t;
             }
@@ -82,17 +108,48 @@ public final class FeatureMapping implements Serializable {
                         + "; pass exactly " + size + " columns (reshaped in C order) or an array column");
             }
         }
-        return new FeatureMapping(indexes, names, types, arrays, sizes, allowNaN);
+        return new FeatureMapping(indexes, names, types, arrays, sizes, encodings.toArray(Encoding[]::new), allowNaN);
     }
 
-    private static int checkColumn(StructType schema, String column, boolean array) {
-        int index;
+    /** A string, integral or boolean column for an input of that kind; anything else is refused, naming both. */
+    private static int checkCategoricalColumn(StructType schema, String column, Encoding encoding) {
+        int index = checkColumnExists(schema, column);
+        DataType t = schema.fields()[index].dataType();
+        boolean ok = switch (encoding.kind()) {
+            case STRING -> t == DataTypes.StringType;
+            case INTEGER -> INTEGRAL.contains(t);
+            case BOOLEAN -> t == DataTypes.BooleanType;
+            case NUMBER -> throw new IllegalStateException("numeric inputs are checked by checkColumn");
+        };
+        if (!ok) {
+            throw JobException.data("feature column '" + column + "' has type " + t.simpleString() + " but model input '"
+                    + encoding.input() + "' (dtype " + encoding.dtype() + (encoding.layer() == null ? ""
+                    : ", read by " + encoding.layer()) + ") takes " + what(encoding) + " values; bind a "
+                    + what(encoding) + " column or cast this one in the source data");
+        }
+        return index;
+    }
+
+    private static String what(Encoding encoding) {
+        return switch (encoding.kind()) {
+            case STRING -> "string";
+            case INTEGER -> "integer (tinyint, smallint, int or bigint)";
+            case BOOLEAN -> "boolean";
+            case NUMBER -> "numeric";
+        };
+    }
+
+    private static int checkColumnExists(StructType schema, String column) {
         try {
-            index = schema.fieldIndex(column);
+            return schema.fieldIndex(column);
         } catch (IllegalArgumentException e) {
             throw JobException.data("feature column '" + column + "' is not in the input; available columns: "
                     + Arrays.toString(schema.fieldNames()));
         }
+    }
+
+    private static int checkColumn(StructType schema, String column, boolean array) {
+        int index = checkColumnExists(schema, column);
         StructField f = schema.fields()[index];
         DataType t = f.dataType();
         boolean ok = array ? t instanceof ArrayType at && isNumeric(at.elementType()) : isNumeric(t);
@@ -122,6 +179,10 @@ public final class FeatureMapping implements Serializable {
                 readArray(row, i, buffer, base, keyOf);
                 continue;
             }
+            if (encodings[i].kind() != Kind.NUMBER) {
+                readCategorical(row, i, buffer, base, keyOf);
+                continue;
+            }
             int[] cols = columnIndexes[i];
             for (int c = 0; c < cols.length; c++) {
                 if (row.isNullAt(cols[c])) {
@@ -129,6 +190,23 @@ public final class FeatureMapping implements Serializable {
                 }
                 buffer[base + c] = checked(row.number(cols[c], valueTypes[i][c]), row, columnNames[i][c], keyOf);
             }
+        }
+    }
+
+    /** Strings and integers become their lookup's indices, booleans 0 or 1. */
+    private void readCategorical(FeatureValues row, int input, float[] buffer, int base, RowKey keyOf) {
+        int[] cols = columnIndexes[input];
+        Encoding encoding = encodings[input];
+        for (int c = 0; c < cols.length; c++) {
+            if (row.isNullAt(cols[c])) {
+                throw new BadRowException(row.describe(keyOf), columnNames[input][c], "is null");
+            }
+            buffer[base + c] = switch (encoding.kind()) {
+                case STRING -> encoding.encoder().encode(row.string(cols[c]));
+                case INTEGER -> encoding.encoder().encode(row.integer(cols[c], valueTypes[input][c]));
+                case BOOLEAN -> row.bool(cols[c]) ? 1f : 0f;
+                case NUMBER -> throw new IllegalStateException("numbers are read by read()");
+            };
         }
     }
 

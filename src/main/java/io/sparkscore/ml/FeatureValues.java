@@ -20,6 +20,15 @@ public abstract class FeatureValues {
     /** The value of a non-null numeric column as float32; {@code type} is the column's type. */
     abstract float number(int col, DataType type);
 
+    /** The value of a non-null string column (a categorical feature). */
+    abstract String string(int col);
+
+    /** The value of a non-null integral column (byte, short, int or long) as a long. */
+    abstract long integer(int col, DataType type);
+
+    /** The value of a non-null boolean column. */
+    abstract boolean bool(int col);
+
     /** Opens the non-null array column {@code col} for {@link #elementIsNull} and {@link #element}; its length. */
     abstract int openArray(int col);
 
@@ -50,6 +59,21 @@ public abstract class FeatureValues {
         @Override
         float number(int col, DataType type) {
             return toFloat(row.get(col));
+        }
+
+        @Override
+        String string(int col) {
+            return row.getString(col);
+        }
+
+        @Override
+        long integer(int col, DataType type) {
+            return ((Number) row.get(col)).longValue();
+        }
+
+        @Override
+        boolean bool(int col) {
+            return row.getBoolean(col);
         }
 
         @Override
@@ -103,6 +127,21 @@ public abstract class FeatureValues {
         @Override
         float number(int col, DataType type) {
             return InternalValues.toFloat(row, col, type);
+        }
+
+        @Override
+        String string(int col) {
+            return row.getUTF8String(col).toString();
+        }
+
+        @Override
+        long integer(int col, DataType type) {
+            return InternalValues.toLong(row, col, type);
+        }
+
+        @Override
+        boolean bool(int col) {
+            return row.getBoolean(col);
         }
 
         @Override

@@ -62,6 +62,16 @@ public final class RowChecks {
      */
     public static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
                                        int[] arrayLengths, boolean allowNaN, boolean parseStrings) {
+        return checked(input, keep, bindings, arrayLengths, allowNaN, parseStrings, Set.of());
+    }
+
+    /**
+     * As above, where {@code categories} are the string columns bound to categorical (string) model inputs: they
+     * pass as they are, bad only when null ({@code null_value}), never parsed as numbers.
+     */
+    public static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
+                                       int[] arrayLengths, boolean allowNaN, boolean parseStrings,
+                                       Set<String> categories) {
         StructType schema = input.schema();
         Set<String> selected = new LinkedHashSet<>(keep);
         List<Column> columns = new ArrayList<>();
@@ -74,6 +84,11 @@ public final class RowChecks {
                     continue;
                 }
                 DataType type = typeOf(schema, name);
+                if (type instanceof StringType && categories.contains(name)) {
+                    columns.add(col(quote(name)));
+                    checks.add(new Check(col(quote(name)).isNull(), lit(name + " is null"), "null_value"));
+                    continue;
+                }
                 if (type instanceof StringType && !parseStrings) {
                     columns.add(col(quote(name)));
                     continue;

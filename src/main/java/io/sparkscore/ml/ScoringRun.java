@@ -5,6 +5,7 @@ import io.sparkscore.calibration.Plan;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelReaders;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.categorical.InputEncodings;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionPath;
@@ -150,13 +151,22 @@ public final class ScoringRun {
                                  boolean parseStrings) {
         ModelSignature signature = ModelSignature.of(spec);
         StructType schema = input.schema();
-        for (String f : FeatureMapping.columnsOf(config.bindings())) {
+        List<InputBinding> given = InputBinding.expand(config.bindings(), signature);
+        boolean byName = given != config.bindings();
+        for (String f : FeatureMapping.columnsOf(given)) {
+            if (byName && !List.of(schema.fieldNames()).contains(f)) {
+                throw JobException.data("no feature columns were given, so model input '" + f + "' reads the column"
+                        + " of its name, but the input has none (columns: " + String.join(", ", schema.fieldNames())
+                        + "); name the columns after the model's inputs " + signature.inputNames() + " or map them"
+                        + " with --features, --features-array or --input-map (featureCols/featuresCol/inputMap)");
+            }
             if (!List.of(schema.fieldNames()).contains(f)) {
                 throw JobException.data("feature column '" + f + "' is not in the input; available columns: "
                         + String.join(", ", schema.fieldNames()));
             }
         }
-        List<InputBinding> bindings = InputBinding.inModelOrder(config.bindings(), signature.inputNames());
+        List<InputBinding> bindings = InputBinding.inModelOrder(given, signature.inputNames());
+        List<InputEncodings.Encoding> encodings = InputEncodings.of(spec);
         int[] inputSizes = new int[signature.inputCount()];
         for (int i = 0; i < inputSizes.length; i++) {
             inputSizes[i] = signature.inputSize(i);
@@ -178,10 +188,11 @@ public final class ScoringRun {
             }
         }
         Dataset<Row> rows = RowChecks.checked(source, keptColumns, bindings, inputSizes, config.allowNaN(),
-                parseStrings);
+                parseStrings, categoricalStrings(bindings, encodings));
         Dataset<Row> good = rows.filter(col(RowChecks.REASON).isNull()).drop(RowChecks.REASON, RowChecks.REASON_CODE);
         StructType goodSchema = good.schema();
-        FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, config.allowNaN());
+        FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, encodings,
+                config.allowNaN());
         int[] keepIndexes = keptColumns.stream().mapToInt(goodSchema::fieldIndex).toArray();
         OutputLayout output = OutputLayout.of(signature, config.predictionColumns(),
                 ScoringConfig.DEFAULT_PREDICTION_COLUMN, config.outputMode());
@@ -196,6 +207,18 @@ public final class ScoringRun {
         RowKey rowKey = new RowKey(keepIndexes, new StructType(keyFields));
         return new Checked(rows, good, new RowBatch.Factory(mapping, rowKey, keepIndexes, keptFields, output,
                 inputSizes, RowFormat.choose(input.sparkSession())), output.schema(keptFields), aliases);
+    }
+
+    /** The columns bound to string model inputs, which the row checks pass on as strings. */
+    private static java.util.Set<String> categoricalStrings(List<InputBinding> bindings,
+                                                            List<InputEncodings.Encoding> encodings) {
+        java.util.Set<String> r = new java.util.HashSet<>();
+        for (int i = 0; i < bindings.size(); i++) {
+            if (encodings.get(i).kind() == InputEncodings.Kind.STRING) {
+                r.addAll(bindings.get(i).columns());
+            }
+        }
+        return r;
     }
 
     /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}; report null when fixed. */

@@ -49,8 +49,14 @@ public final class InputEncodings {
     private InputEncodings() {
     }
 
-    /** The readings of the model's inputs, in model input order. */
+    /**
+     * The readings of the model's inputs, in model input order. A model without layers (a TensorFlow SavedModel)
+     * reads numbers, converted to its inputs' dtypes by that path.
+     */
     public static List<Encoding> of(ModelSpec spec) {
+        if (spec.nodes().isEmpty()) {
+            return spec.inputs().stream().map(in -> Encoding.number(in.name())).toList();
+        }
         Set<String> inputNames = new LinkedHashSet<>();
         spec.inputs().forEach(in -> inputNames.add(in.name()));
         Map<String, Set<String>> readers = new LinkedHashMap<>();
