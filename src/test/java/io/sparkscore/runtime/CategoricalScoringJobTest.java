@@ -112,6 +112,22 @@ class CategoricalScoringJobTest {
             spark.conf().unset(RowFormat.KEY);
         }
 
+        assertScoredExactly(result, out);
+    }
+
+    @Test
+    void calibrationSamplesTheMixedDtypeRowsThroughTheSameEncoder() {
+        String out = dir.resolve("scored-calibrated").toString();
+        JobOptions options = JobOptions.builder().setModel(model.toString()).setInput(data)
+                .setBindings(List.of(InputBinding.byInputNames())).optKeep(List.of("id")).optOutput(out)
+                .optCalibrationRows(64).optCalibrationBudgetMillis(3000).optPlanStore(null).build();
+        ScoringJob.Result result = new ScoringJob(spark, options).run();
+        assertThat(result.summary().plan().source()).isEqualTo("calibrated");
+        assertThat(result.calibration().chosen()).isNotNull();
+        assertScoredExactly(result, out);
+    }
+
+    private static void assertScoredExactly(ScoringJob.Result result, String out) {
         assertThat(result.summary().rows().in()).isEqualTo(10);
         assertThat(result.summary().rows().scored()).isEqualTo(7);
         assertThat(result.summary().rows().quarantined()).isEqualTo(3);
