@@ -154,6 +154,28 @@ class CategoricalScoringJobTest {
     }
 
     @Test
+    void inspectShowsEachInputsDtypeWhatItReadsAndTheColumnItBindsTo() {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        int code;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = io.sparkscore.cli.SparkScoreCli.run("inspect", "--model", model.toString());
+        } finally {
+            System.setOut(out);
+        }
+        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(code).as(printed).isZero();
+        assertThat(printed)
+                .contains("input city: string (None, 1), reads string columns, encoded by string_lookup"
+                        + " (StringLookup); binds column 'city' unless mapped")
+                .contains("input plan: int64 (None, 1), reads integer columns, encoded by integer_lookup"
+                        + " (IntegerLookup); binds column 'plan' unless mapped")
+                .contains("input age: float32 (None, 1), reads numeric columns; binds column 'age' unless mapped")
+                .contains("Path tf: can run this model").contains("Path jvm: can run this model");
+    }
+
+    @Test
     void aNumericColumnForAStringInputIsRefusedBeforeScoringNamingBoth() {
         String renamed = dir.resolve("renamed").toString();
         spark.read().parquet(data).withColumn("city", org.apache.spark.sql.functions.col("plan")).write()
