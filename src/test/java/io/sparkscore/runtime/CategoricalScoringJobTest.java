@@ -154,6 +154,25 @@ class CategoricalScoringJobTest {
     }
 
     @Test
+    void theSparkMlTransformerBindsByNameAndKeepsNullCategoriesWithTheirReason() {
+        List<Row> rows = new io.sparkscore.ml.SparkScoreModel().setModelPath(model.toString()).setBatchSize(4)
+                .setPredictionPath("tf").transform(spark.read().parquet(data)).collectAsList();
+        assertThat(rows).hasSize(10);
+        for (Row r : rows) {
+            long id = r.getLong(0);
+            if (id == 6 || id == 8 || id == 9) {
+                assertThat(r.isNullAt(r.fieldIndex("prediction"))).isTrue();
+                assertThat(r.<String>getAs("reason")).endsWith(" is null");
+            } else {
+                assertThat(r.isNullAt(r.fieldIndex("reason"))).isTrue();
+                Float age = r.getAs("age");
+                double expected = reference(r.getAs("city"), r.<Integer>getAs("plan"), age, r.getAs("tenure"));
+                assertThat((double) r.<Float>getAs("prediction")).as("row %d", id).isCloseTo(expected, within(1e-6));
+            }
+        }
+    }
+
+    @Test
     void inspectShowsEachInputsDtypeWhatItReadsAndTheColumnItBindsTo() {
         java.io.PrintStream out = System.out;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
