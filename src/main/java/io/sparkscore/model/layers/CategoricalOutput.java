@@ -33,11 +33,8 @@ public record CategoricalOutput(CategoricalOutputMode mode, int depth, float[] b
     }
 
     public static CategoricalOutput of(LayerSpec layer) {
+        // sparse=True is not read: a SparseTensor holds the same values as the dense result computed here
         LayerConfig c = layer.config();
-        if (c.getBoolean("sparse", false)) {
-            // a SparseTensor holds the same values: the dense result is what the next layer computes with
-            c = c.with("sparse", false);
-        }
         return switch (layer.className()) {
             case "StringLookup", "IntegerLookup" -> lookup(layer);
             case "Hashing" -> new CategoricalOutput(CategoricalOutputMode.of(c, "int"), HashingEncoder.numBins(c),
