@@ -89,14 +89,9 @@ public final class FeatureMapping implements Serializable {
             names[i] = cols.toArray(String[]::new);
             types[i] = new DataType[cols.size()];
             Encoding encoding = encodings.get(i);
-            if (encoding.kind() != Kind.NUMBER && b.arrayColumn() != null) {
-                throw JobException.data("model input '" + encoding.input() + "' reads " + what(encoding) + " values,"
-                        + " which sparkscore takes from scalar columns, not from array column '" + b.arrayColumn()
-                        + "'; map it with --input-map " + encoding.input() + "=col1,col2,...");
-            }
             for (int c = 0; c < cols.size(); c++) {
                 indexes[i][c] = encoding.kind() == Kind.NUMBER ? checkColumn(schema, cols.get(c), b.arrayColumn() != null)
-                        : checkCategoricalColumn(schema, cols.get(c), encoding);
+                        : checkCategoricalColumn(schema, cols.get(c), encoding, b.arrayColumn() != null);
                 DataType t = schema.fields()[indexes[i][c]].dataType();
                 types[i][c] = t instanceof ArrayType at ? at.elementType() : t;
             }
@@ -111,21 +106,26 @@ public final class FeatureMapping implements Serializable {
         return new FeatureMapping(indexes, names, types, arrays, sizes, encodings.toArray(Encoding[]::new), allowNaN);
     }
 
-    /** A string, integral or boolean column for an input of that kind; anything else is refused, naming both. */
-    private static int checkCategoricalColumn(StructType schema, String column, Encoding encoding) {
+    /**
+     * A string, integral or boolean column (or array of them) for an input of that kind; anything else is refused,
+     * naming both.
+     */
+    private static int checkCategoricalColumn(StructType schema, String column, Encoding encoding, boolean array) {
         int index = checkColumnExists(schema, column);
-        DataType t = schema.fields()[index].dataType();
-        boolean ok = switch (encoding.kind()) {
+        DataType found = schema.fields()[index].dataType();
+        DataType t = array && found instanceof ArrayType at ? at.elementType() : array ? null : found;
+        boolean ok = t != null && switch (encoding.kind()) {
             case STRING -> t == DataTypes.StringType;
             case INTEGER -> INTEGRAL.contains(t);
             case BOOLEAN -> t == DataTypes.BooleanType;
             case NUMBER -> throw new IllegalStateException("numeric inputs are checked by checkColumn");
         };
         if (!ok) {
-            throw JobException.data("feature column '" + column + "' has type " + t.simpleString() + " but model input '"
-                    + encoding.input() + "' (dtype " + encoding.dtype() + (encoding.layer() == null ? ""
+            throw JobException.data("feature column '" + column + "' has type " + found.simpleString() + " but model"
+                    + " input '" + encoding.input() + "' (dtype " + encoding.dtype() + (encoding.layer() == null ? ""
                     : ", read by " + encoding.layer()) + ") takes " + what(encoding) + " values; bind a "
-                    + what(encoding) + " column or cast this one in the source data");
+                    + (array ? "array<" + what(encoding) + ">" : what(encoding)) + " column or cast this one in the"
+                    + " source data");
         }
         return index;
     }
@@ -175,6 +175,10 @@ public final class FeatureMapping implements Serializable {
         for (int i = 0; i < columnIndexes.length; i++) {
             float[] buffer = buffers[i];
             int base = rowInBatch * inputSizes[i];
+            if (fromArray[i] && encodings[i].kind() != Kind.NUMBER) {
+                readCategoricalArray(row, i, buffer, base, keyOf);
+                continue;
+            }
             if (fromArray[i]) {
                 readArray(row, i, buffer, base, keyOf);
                 continue;
@@ -206,6 +210,31 @@ public final class FeatureMapping implements Serializable {
                 case INTEGER -> encoding.encoder().encode(row.integer(cols[c], valueTypes[input][c]));
                 case BOOLEAN -> row.bool(cols[c]) ? 1f : 0f;
                 case NUMBER -> throw new IllegalStateException("numbers are read by read()");
+            };
+        }
+    }
+
+    private void readCategoricalArray(FeatureValues row, int input, float[] buffer, int base, RowKey keyOf) {
+        int col = columnIndexes[input][0];
+        String name = columnNames[input][0];
+        if (row.isNullAt(col)) {
+            throw new BadRowException(row.describe(keyOf), name, "is null");
+        }
+        int n = row.openArray(col);
+        if (n != inputSizes[input]) {
+            throw new BadRowException(row.describe(keyOf), name, "has " + n + " values but the model input expects "
+                    + inputSizes[input]);
+        }
+        Encoding encoding = encodings[input];
+        for (int k = 0; k < n; k++) {
+            if (row.elementIsNull(k)) {
+                throw new BadRowException(row.describe(keyOf), name, "has a null at position " + k);
+            }
+            buffer[base + k] = switch (encoding.kind()) {
+                case STRING -> encoding.encoder().encode(row.elementString(k));
+                case INTEGER -> encoding.encoder().encode(row.elementInteger(k, valueTypes[input][0]));
+                case BOOLEAN -> row.elementBool(k) ? 1f : 0f;
+                case NUMBER -> throw new IllegalStateException("numbers are read by readArray()");
             };
         }
     }

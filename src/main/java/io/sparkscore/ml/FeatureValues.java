@@ -37,6 +37,15 @@ public abstract class FeatureValues {
     /** Element {@code k} of the open array as float32; {@code type} is the array's element type. */
     abstract float element(int k, DataType type);
 
+    /** Element {@code k} of the open array of strings. */
+    abstract String elementString(int k);
+
+    /** Element {@code k} of the open array of integers ({@code type}: byte, short, int or long) as a long. */
+    abstract long elementInteger(int k, DataType type);
+
+    /** Element {@code k} of the open array of booleans. */
+    abstract boolean elementBool(int k);
+
     /** The row, named by its key columns for a message. */
     abstract String describe(RowKey key);
 
@@ -90,6 +99,21 @@ public abstract class FeatureValues {
         @Override
         float element(int k, DataType type) {
             return toFloat(array.get(k));
+        }
+
+        @Override
+        String elementString(int k) {
+            return (String) array.get(k);
+        }
+
+        @Override
+        long elementInteger(int k, DataType type) {
+            return ((Number) array.get(k)).longValue();
+        }
+
+        @Override
+        boolean elementBool(int k) {
+            return (Boolean) array.get(k);
         }
 
         @Override
@@ -158,6 +182,21 @@ public abstract class FeatureValues {
         @Override
         float element(int k, DataType type) {
             return InternalValues.toFloat(array, k, type);
+        }
+
+        @Override
+        String elementString(int k) {
+            return array.getUTF8String(k).toString();
+        }
+
+        @Override
+        long elementInteger(int k, DataType type) {
+            return InternalValues.toLong(array, k, type);
+        }
+
+        @Override
+        boolean elementBool(int k) {
+            return array.getBoolean(k);
         }
 
         @Override

@@ -153,6 +153,46 @@ class CategoricalScoringJobTest {
                 "9: age is null (null_value)");
     }
 
+    @ParameterizedTest(name = "{0} rows")
+    @CsvSource({"internal", "external"})
+    void anArrayOfStringsFeedsAMultiHotLookupAndItsBadArraysAreQuarantined(String rowFormat) {
+        RandomNet net = new RandomNet("tags", 3);
+        LayerSpec tagsDense = net.layers().dense(4, 1, "linear");
+        String hot = net.call(KerasPreprocessing.stringLookup("string_lookup", CITIES, 1, null, "count"),
+                net.input("tags", "string", 3));
+        Path tagsModel = dir.resolve("tags-" + rowFormat + ".keras");
+        KerasArchiveWriter.write(net.build(net.call(tagsDense, hot)), tagsModel);
+        StructType schema = new StructType().add("id", DataTypes.LongType)
+                .add("tags", DataTypes.createArrayType(DataTypes.StringType));
+        String table = dir.resolve("tags-table-" + rowFormat).toString();
+        spark.createDataFrame(List.of(
+                RowFactory.create(1L, List.of("paris", "paris", "rome")),
+                RowFactory.create(2L, List.of("tokyo", "london", "Tokyo")),
+                RowFactory.create(3L, Arrays.asList("paris", null, "rome")),
+                RowFactory.create(4L, List.of("paris", "rome"))), schema).write().parquet(table);
+        String out = dir.resolve("tags-scored-" + rowFormat).toString();
+        JobOptions options = JobOptions.builder().setModel(tagsModel.toString()).setInput(table)
+                .setBindings(List.of(InputBinding.byInputNames())).optKeep(List.of("id")).optOutput(out)
+                .optBatchSize(Optional.of(4)).optPath(Optional.of(PredictionPath.JVM)).build();
+        spark.conf().set(RowFormat.KEY, rowFormat);
+        ScoringJob.Result result;
+        try {
+            result = new ScoringJob(spark, options).run();
+        } finally {
+            spark.conf().unset(RowFormat.KEY);
+        }
+
+        assertThat(result.summary().rows().badByReason()).isEqualTo(Map.of("null_value", 1L, "wrong_length", 1L));
+        float[] w = tagsDense.weight("kernel").data();
+        float b = tagsDense.weight("bias").data()[0];
+        // counts over [OOV, paris, london, tokyo]
+        Map<Long, Double> expected = Map.of(1L, (double) b + w[0] + 2.0 * w[1], 2L, (double) b + w[0] + w[2] + w[3]);
+        for (Row r : spark.read().parquet(out).collectAsList()) {
+            assertThat((double) r.getFloat(1)).isCloseTo(expected.get(r.getLong(0)), within(1e-6));
+        }
+        assertThat(spark.read().parquet(out).count()).isEqualTo(2);
+    }
+
     @Test
     void theSparkMlTransformerBindsByNameAndKeepsNullCategoriesWithTheirReason() {
         List<Row> rows = new io.sparkscore.ml.SparkScoreModel().setModelPath(model.toString()).setBatchSize(4)
