@@ -90,8 +90,9 @@ public final class FeatureMapping implements Serializable {
             types[i] = new DataType[cols.size()];
             Encoding encoding = encodings.get(i);
             for (int c = 0; c < cols.size(); c++) {
-                indexes[i][c] = encoding.kind() == Kind.NUMBER ? checkColumn(schema, cols.get(c), b.arrayColumn() != null)
-                        : checkCategoricalColumn(schema, cols.get(c), encoding, b.arrayColumn() != null);
+                boolean array = b.arrayColumn() != null;
+                indexes[i][c] = encoding.kind() == Kind.NUMBER ? checkColumn(schema, cols.get(c), array)
+                        : checkCategoricalColumn(schema, cols.get(c), encoding, array);
                 DataType t = schema.fields()[indexes[i][c]].dataType();
                 types[i][c] = t instanceof ArrayType at ? at.elementType() : t;
             }
@@ -123,9 +124,8 @@ public final class FeatureMapping implements Serializable {
         if (!ok) {
             throw JobException.data("feature column '" + column + "' has type " + found.simpleString() + " but model"
                     + " input '" + encoding.input() + "' (dtype " + encoding.dtype() + (encoding.layer() == null ? ""
-                    : ", read by " + encoding.layer()) + ") takes " + what(encoding) + " values; bind a "
-                    + (array ? "array<" + what(encoding) + ">" : what(encoding)) + " column or cast this one in the"
-                    + " source data");
+                    : ", read by " + encoding.layer()) + ") takes " + what(encoding) + " values" + (array ? " (an"
+                    + " array of them)" : "") + "; bind a column of that type or cast this one in the source data");
         }
         return index;
     }

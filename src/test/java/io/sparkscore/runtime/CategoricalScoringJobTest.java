@@ -245,8 +245,8 @@ class CategoricalScoringJobTest {
                 .optPath(Optional.of(PredictionPath.JVM)).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScoringJob(spark, options).run())
                 .hasMessage("feature column 'city' has type int but model input 'city' (dtype string, read by"
-                        + " string_lookup) takes string values; bind a string column or cast this one in the source"
-                        + " data");
+                        + " string_lookup) takes string values; bind a column of that type or cast this one in the"
+                        + " source data");
         assertThat(Arrays.asList(new java.io.File(dir.toString()).list())).doesNotContain("never");
     }
 }

@@ -109,7 +109,8 @@ public final class HashingEncoder implements CategoryEncoder {
     }
 
     private float bin(byte[] bytes) {
-        long b = key == null ? Fingerprint64.bucket(bytes, hashBins) : SipHash24.bucket(key[0], key[1], bytes, hashBins);
+        long b = key == null ? Fingerprint64.bucket(bytes, hashBins)
+                : SipHash24.bucket(key[0], key[1], bytes, hashBins);
         return mask != null ? b + 1 : b;
     }
 }

@@ -114,7 +114,8 @@ public record CategoricalOutput(CategoricalOutputMode mode, int depth, float[] b
             }
         }
         if (boundaries.length >= Vocabulary.MAX_INDICES) {
-            throw c.unsupported("has " + boundaries.length + " bin_boundaries; at most " + (Vocabulary.MAX_INDICES - 1));
+            throw c.unsupported("has " + boundaries.length + " bin_boundaries; at most "
+                    + (Vocabulary.MAX_INDICES - 1));
         }
         return new CategoricalOutput(CategoricalOutputMode.of(c, "int"), boundaries.length + 1, boundaries, null);
     }
@@ -132,7 +133,10 @@ public record CategoricalOutput(CategoricalOutputMode mode, int depth, float[] b
         return new CategoricalOutput(mode, n, null, null);
     }
 
-    /** The index of one value: Discretization's bucket (NaN goes last, as TensorFlow's Bucketize puts it), else the value. */
+    /**
+     * The index of one value: Discretization's bucket (NaN goes last, as TensorFlow's Bucketize puts it), else the
+     * value truncated toward zero, as a cast to an integer does.
+     */
     public int index(float x) {
         if (binBoundaries == null) {
             return (int) x;
