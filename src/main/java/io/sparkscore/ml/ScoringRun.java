@@ -188,7 +188,7 @@ public final class ScoringRun {
             }
         }
         Dataset<Row> rows = RowChecks.checked(source, keptColumns, bindings, inputSizes, config.allowNaN(),
-                parseStrings, categoricalStrings(bindings, encodings));
+                parseStrings, categories(bindings, encodings));
         Dataset<Row> good = rows.filter(col(RowChecks.REASON).isNull()).drop(RowChecks.REASON, RowChecks.REASON_CODE);
         StructType goodSchema = good.schema();
         FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, encodings,
@@ -209,16 +209,25 @@ public final class ScoringRun {
                 inputSizes, RowFormat.choose(input.sparkSession())), output.schema(keptFields), aliases);
     }
 
-    /** The columns bound to string model inputs, which the row checks pass on as strings. */
-    private static java.util.Set<String> categoricalStrings(List<InputBinding> bindings,
-                                                            List<InputEncodings.Encoding> encodings) {
-        java.util.Set<String> r = new java.util.HashSet<>();
+    /**
+     * The columns bound to string model inputs, which the row checks pass on as strings, and those whose lookup
+     * takes no value outside its vocabulary.
+     */
+    private static RowChecks.Categories categories(List<InputBinding> bindings,
+                                                   List<InputEncodings.Encoding> encodings) {
+        java.util.Set<String> strings = new java.util.HashSet<>();
+        Map<String, RowChecks.ClosedVocabulary> closed = new LinkedHashMap<>();
         for (int i = 0; i < bindings.size(); i++) {
-            if (encodings.get(i).kind() == InputEncodings.Kind.STRING) {
-                r.addAll(bindings.get(i).columns());
+            InputEncodings.Encoding e = encodings.get(i);
+            if (e.kind() == InputEncodings.Kind.STRING) {
+                strings.addAll(bindings.get(i).columns());
+            }
+            if (e.encoder() != null && e.encoder().closed() != null) {
+                RowChecks.ClosedVocabulary v = new RowChecks.ClosedVocabulary(e.layer(), e.encoder().closed());
+                bindings.get(i).columns().forEach(c -> closed.put(c, v));
             }
         }
-        return r;
+        return new RowChecks.Categories(strings, closed);
     }
 
     /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}; report null when fixed. */

@@ -248,11 +248,16 @@ class CategoricalLayersTest {
 
     @Test
     void lookupsRefuseWhatTheyCannotReproduce() {
-        LayerSpec noOov = stringLookup("string_lookup", COLOURS, 0, null, "int");
-        assertThatThrownBy(() -> InputEncodings.of(spec(noOov))).hasMessageContaining("num_oov_indices=0");
+        LayerSpec noOov = stringLookup("string_lookup", COLOURS, 0, "", "int");
+        // no OOV index: tokens from 1 (after the mask), and only the vocabulary and the mask are taken
+        assertThat(InputEncodings.of(spec(noOov)).get(0).encoder().closed()).containsExactly("red", "green", "blue",
+                "");
+        assertThat(InputEncodings.of(spec(noOov)).get(0).encoder().encode("red")).isEqualTo(1f);
+        assertThat(InputEncodings.of(spec(stringLookup("string_lookup", COLOURS, 1, null, "int"))).get(0).encoder()
+                .closed()).isNull();
         LayerSpec repeated = stringLookup("string_lookup", List.of("a", "b", "a"), 1, null, "int");
         assertThatThrownBy(() -> InputEncodings.of(spec(repeated))).hasMessageContaining("repeated vocabulary token a");
-        LayerSpec file = new LayerSpec("string_lookup", "StringLookup", noOov.config().with("num_oov_indices", 1)
+        LayerSpec file = new LayerSpec("string_lookup", "StringLookup", noOov.config()
                 .with("vocabulary", "/data/vocab.txt"), java.util.Map.of());
         assertThatThrownBy(() -> InputEncodings.of(spec(file))).hasMessageContaining("a file path outside the model");
     }

@@ -194,6 +194,35 @@ class CategoricalScoringJobTest {
     }
 
     @Test
+    void withoutOovIndicesAnUnseenCategoryIsABadRowWhereKerasWouldFailTheCall() {
+        RandomNet net = new RandomNet("closed", 5);
+        LayerSpec closedDense = net.layers().dense(3, 1, "linear");
+        String hot = net.call(KerasPreprocessing.stringLookup("string_lookup", CITIES, 0, null, "one_hot"),
+                net.input("city", "string", 1));
+        Path closedModel = dir.resolve("closed.keras");
+        KerasArchiveWriter.write(net.build(net.call(closedDense, hot)), closedModel);
+        String out = dir.resolve("closed-scored").toString();
+        JobOptions options = JobOptions.builder().setModel(closedModel.toString()).setInput(data)
+                .setBindings(List.of(InputBinding.byInputNames())).optKeep(List.of("id")).optOutput(out)
+                .optBatchSize(Optional.of(4)).optPath(Optional.of(PredictionPath.TF)).build();
+
+        ScoringJob.Result result = new ScoringJob(spark, options).run();
+
+        assertThat(result.summary().rows().badByReason()).isEqualTo(Map.of("null_value", 1L,
+                "out_of_vocabulary", 4L));
+        assertThat(result.summary().rows().scored()).isEqualTo(5);
+        float[] w = closedDense.weight("kernel").data();
+        float b = closedDense.weight("bias").data()[0];
+        for (Row r : spark.read().parquet(out).collectAsList()) {
+            long id = r.getLong(0);
+            int city = id == 1 ? 0 : id == 2 || id == 8 ? 1 : 2; // paris; london; tokyo (rows 3 and 9)
+            assertThat((double) r.getFloat(1)).as("row %d", id).isCloseTo((double) b + w[city], within(1e-6));
+        }
+        assertThat(spark.read().parquet(out + "/_quarantine").filter("id = 4").first().<String>getAs("reason"))
+                .isEqualTo("city 'berlin' is not in the vocabulary of string_lookup (num_oov_indices=0)");
+    }
+
+    @Test
     void theSparkMlTransformerBindsByNameAndKeepsNullCategoriesWithTheirReason() {
         List<Row> rows = new io.sparkscore.ml.SparkScoreModel().setModelPath(model.toString()).setBatchSize(4)
                 .setPredictionPath("tf").transform(spark.read().parquet(data)).collectAsList();

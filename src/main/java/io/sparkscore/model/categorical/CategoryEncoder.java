@@ -18,6 +18,14 @@ public interface CategoryEncoder extends Serializable {
     /** The index of an integer value. */
     float encode(long value);
 
+    /**
+     * The only values the encoder takes, when it has no index for any other (a lookup with
+     * {@code num_oov_indices=0}): rows with other values are bad rows, checked before scoring. Null otherwise.
+     */
+    default java.util.Set<Object> closed() {
+        return null;
+    }
+
     /** What a categorical model input reads from its column. */
     enum ValueKind {
         STRING, INTEGER

@@ -52,6 +52,18 @@ public final class LookupEncoder implements CategoryEncoder {
     }
 
     @Override
+    public java.util.Set<Object> closed() {
+        if (vocabulary.numOov() > 0) {
+            return null;
+        }
+        java.util.Set<Object> r = new java.util.LinkedHashSet<>(vocabulary.tokens());
+        if (vocabulary.mask() != null) {
+            r.add(vocabulary.mask());
+        }
+        return r;
+    }
+
+    @Override
     public float encode(String value) {
         Integer i = maskOrToken(value);
         if (i != null) {
@@ -66,10 +78,20 @@ public final class LookupEncoder implements CategoryEncoder {
         if (i != null) {
             return i;
         }
-        int n = vocabulary.numOov();
+        int n = checkedOovCount();
         long bucket = n == 1 ? 0 : vocabulary.oovMethod().equals("farmhash")
                 ? oovBucket(Long.toString(value).getBytes(StandardCharsets.US_ASCII)) : Math.floorMod(value, n);
         return vocabulary.oovStart() + bucket;
+    }
+
+    /** The OOV count; none means the row checks let no unseen value through, so meeting one is a bug. */
+    private int checkedOovCount() {
+        int n = vocabulary.numOov();
+        if (n == 0) {
+            throw new IllegalStateException("a value outside the closed vocabulary reached the encoder; the row"
+                    + " checks should have made its row a bad row: please report");
+        }
+        return n;
     }
 
     private Integer maskOrToken(Object value) {
@@ -80,7 +102,7 @@ public final class LookupEncoder implements CategoryEncoder {
     }
 
     private long oovBucket(byte[] bytes) {
-        int n = vocabulary.numOov();
+        int n = checkedOovCount();
         return n == 1 ? 0 : Fingerprint64.bucket(bytes, n);
     }
 }

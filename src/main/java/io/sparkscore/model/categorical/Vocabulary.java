@@ -53,8 +53,8 @@ public record Vocabulary(List<Object> tokens, Object mask, int oovStart, int num
 
     /**
      * The layout of a lookup layer; refuses what sparkscore cannot reproduce: {@code invert}, a vocabulary file path,
-     * no vocabulary at all, {@code num_oov_indices=0} (Keras fails the call on an unseen token), over
-     * {@link #MAX_INDICES} indices.
+     * no vocabulary at all, over {@link #MAX_INDICES} indices. With {@code num_oov_indices=0} Keras fails the whole
+     * call on an unseen value; sparkscore makes such a row a bad row instead (see {@link CategoryEncoder#closed}).
      */
     public static Vocabulary of(LayerSpec layer) {
         LayerConfig c = layer.config();
@@ -64,10 +64,8 @@ public record Vocabulary(List<Object> tokens, Object mask, int oovStart, int num
                     + " numbers only, so only invert=False can be scored");
         }
         int numOov = c.getInt("num_oov_indices", 1);
-        if (numOov < 1) {
-            throw c.unsupported("num_oov_indices=" + numOov + " makes Keras fail the whole call on an unseen token;"
-                    + " sparkscore scores row by row, so it needs num_oov_indices >= 1 (resave the layer with"
-                    + " num_oov_indices=1)");
+        if (numOov < 0) {
+            throw c.unsupported("num_oov_indices=" + numOov + " is negative");
         }
         Object mask = token(c, "mask_token", strings);
         Object oov = token(c, "oov_token", strings);
