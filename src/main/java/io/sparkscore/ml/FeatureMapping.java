@@ -30,8 +30,6 @@ public final class FeatureMapping implements Serializable {
 
     private static final Set<DataType> NUMERIC = Set.of(DataTypes.ByteType, DataTypes.ShortType,
             DataTypes.IntegerType, DataTypes.LongType, DataTypes.FloatType, DataTypes.DoubleType);
-    private static final Set<DataType> INTEGRAL = Set.of(DataTypes.ByteType, DataTypes.ShortType,
-            DataTypes.IntegerType, DataTypes.LongType);
 
     private final int[][] columnIndexes;
     private final String[][] columnNames;
@@ -92,7 +90,7 @@ public final class FeatureMapping implements Serializable {
             for (int c = 0; c < cols.size(); c++) {
                 boolean array = b.arrayColumn() != null;
                 indexes[i][c] = encoding.kind() == Kind.NUMBER ? checkColumn(schema, cols.get(c), array)
-                        : checkCategoricalColumn(schema, cols.get(c), encoding, array);
+                        : CategoricalColumns.check(schema, cols.get(c), encoding, array);
                 DataType t = schema.fields()[indexes[i][c]].dataType();
                 types[i][c] = t instanceof ArrayType at ? at.elementType() : t;
             }
@@ -107,39 +105,7 @@ public final class FeatureMapping implements Serializable {
         return new FeatureMapping(indexes, names, types, arrays, sizes, encodings.toArray(Encoding[]::new), allowNaN);
     }
 
-    /**
-     * A string, integral or boolean column (or array of them) for an input of that kind; anything else is refused,
-     * naming both.
-     */
-    private static int checkCategoricalColumn(StructType schema, String column, Encoding encoding, boolean array) {
-        int index = checkColumnExists(schema, column);
-        DataType found = schema.fields()[index].dataType();
-        DataType t = array && found instanceof ArrayType at ? at.elementType() : array ? null : found;
-        boolean ok = t != null && switch (encoding.kind()) {
-            case STRING -> t == DataTypes.StringType;
-            case INTEGER -> INTEGRAL.contains(t);
-            case BOOLEAN -> t == DataTypes.BooleanType;
-            case NUMBER -> throw new IllegalStateException("numeric inputs are checked by checkColumn");
-        };
-        if (!ok) {
-            throw JobException.data("feature column '" + column + "' has type " + found.simpleString() + " but model"
-                    + " input '" + encoding.input() + "' (dtype " + encoding.dtype() + (encoding.layer() == null ? ""
-                    : ", read by " + encoding.layer()) + ") takes " + what(encoding) + " values" + (array ? " (an"
-                    + " array of them)" : "") + "; bind a column of that type or cast this one in the source data");
-        }
-        return index;
-    }
-
-    private static String what(Encoding encoding) {
-        return switch (encoding.kind()) {
-            case STRING -> "string";
-            case INTEGER -> "integer (tinyint, smallint, int or bigint)";
-            case BOOLEAN -> "boolean";
-            case NUMBER -> "numeric";
-        };
-    }
-
-    private static int checkColumnExists(StructType schema, String column) {
+    static int checkColumnExists(StructType schema, String column) {
         try {
             return schema.fieldIndex(column);
         } catch (IllegalArgumentException e) {
@@ -175,16 +141,18 @@ public final class FeatureMapping implements Serializable {
         for (int i = 0; i < columnIndexes.length; i++) {
             float[] buffer = buffers[i];
             int base = rowInBatch * inputSizes[i];
-            if (fromArray[i] && encodings[i].kind() != Kind.NUMBER) {
-                readCategoricalArray(row, i, buffer, base, keyOf);
+            if (encodings[i].kind() != Kind.NUMBER) {
+                if (fromArray[i]) {
+                    CategoricalColumns.readArray(row, encodings[i], columnIndexes[i][0], columnNames[i][0],
+                            valueTypes[i][0], inputSizes[i], buffer, base, keyOf);
+                } else {
+                    CategoricalColumns.readScalars(row, encodings[i], columnIndexes[i], columnNames[i], valueTypes[i],
+                            buffer, base, keyOf);
+                }
                 continue;
             }
             if (fromArray[i]) {
                 readArray(row, i, buffer, base, keyOf);
-                continue;
-            }
-            if (encodings[i].kind() != Kind.NUMBER) {
-                readCategorical(row, i, buffer, base, keyOf);
                 continue;
             }
             int[] cols = columnIndexes[i];
@@ -194,48 +162,6 @@ public final class FeatureMapping implements Serializable {
                 }
                 buffer[base + c] = checked(row.number(cols[c], valueTypes[i][c]), row, columnNames[i][c], keyOf);
             }
-        }
-    }
-
-    /** Strings and integers become their lookup's indices, booleans 0 or 1. */
-    private void readCategorical(FeatureValues row, int input, float[] buffer, int base, RowKey keyOf) {
-        int[] cols = columnIndexes[input];
-        Encoding encoding = encodings[input];
-        for (int c = 0; c < cols.length; c++) {
-            if (row.isNullAt(cols[c])) {
-                throw new BadRowException(row.describe(keyOf), columnNames[input][c], "is null");
-            }
-            buffer[base + c] = switch (encoding.kind()) {
-                case STRING -> encoding.encoder().encode(row.string(cols[c]));
-                case INTEGER -> encoding.encoder().encode(row.integer(cols[c], valueTypes[input][c]));
-                case BOOLEAN -> row.bool(cols[c]) ? 1f : 0f;
-                case NUMBER -> throw new IllegalStateException("numbers are read by read()");
-            };
-        }
-    }
-
-    private void readCategoricalArray(FeatureValues row, int input, float[] buffer, int base, RowKey keyOf) {
-        int col = columnIndexes[input][0];
-        String name = columnNames[input][0];
-        if (row.isNullAt(col)) {
-            throw new BadRowException(row.describe(keyOf), name, "is null");
-        }
-        int n = row.openArray(col);
-        if (n != inputSizes[input]) {
-            throw new BadRowException(row.describe(keyOf), name, "has " + n + " values but the model input expects "
-                    + inputSizes[input]);
-        }
-        Encoding encoding = encodings[input];
-        for (int k = 0; k < n; k++) {
-            if (row.elementIsNull(k)) {
-                throw new BadRowException(row.describe(keyOf), name, "has a null at position " + k);
-            }
-            buffer[base + k] = switch (encoding.kind()) {
-                case STRING -> encoding.encoder().encode(row.elementString(k));
-                case INTEGER -> encoding.encoder().encode(row.elementInteger(k, valueTypes[input][0]));
-                case BOOLEAN -> row.elementBool(k) ? 1f : 0f;
-                case NUMBER -> throw new IllegalStateException("numbers are read by readArray()");
-            };
         }
     }
 
