@@ -217,6 +217,46 @@ class CategoricalLayersTest {
     }
 
     @Test
+    void hashedCrossingOnTheJvmPathEqualsTensorFlowsOwnSparseCrossKernel() {
+        RandomNet net = new RandomNet("cross", 1);
+        String a = net.input("a", "int64", 1);
+        String b = net.input("b", "int64", 1);
+        ModelSpec intMode = RandomModelParity.roundTrip(tmp, net.build(net.call(
+                KerasPreprocessing.hashedCrossing("hashed_crossing", 7, "int"), a, b)), "cross", true);
+        RandomNet net2 = new RandomNet("cross_hot", 1);
+        ModelSpec oneHot = RandomModelParity.roundTrip(tmp, net2.build(net2.call(
+                KerasPreprocessing.hashedCrossing("hashed_crossing", 7, "one_hot"), net2.input("a", "int64", 1),
+                net2.input("b", "int64", 1))), "cross_hot", true);
+        java.util.Random random = new java.util.Random(5);
+        int rows = 64;
+        float[][] in = {new float[rows], new float[rows]};
+        for (int r = 0; r < rows; r++) {
+            in[0][r] = random.nextInt(2000) - 1000;
+            in[1][r] = random.nextInt(50);
+        }
+        for (ModelSpec m : List.of(intMode, oneHot)) {
+            try (LoadedModel jvm = PredictionPaths.load(m, PredictionPath.JVM, RuntimeOptions.singleThreaded());
+                 LoadedModel tf = PredictionPaths.load(m, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
+                ParityRuns.Batch batch = new ParityRuns.Batch(rows, in);
+                float[][] fromTf = ParityRuns.predict(tf, batch, 16);
+                assertThat(ParityRuns.predict(jvm, batch, 16)).isEqualTo(fromTf);
+                if (m == intMode) {
+                    // the bins spread: a constant or an off-by-key hash would not
+                    assertThat(java.util.Arrays.stream(toDoubles(fromTf[0])).distinct().count()).isEqualTo(7);
+                }
+            }
+        }
+    }
+
+    private static double[] toDoubles(float[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = v[i];
+        }
+        return r;
+    }
+
+    @Test
     void tfIdfWeightsComeFromTheFileOrArePaddedFromTheConfigAsKerasPadsThem() {
         LayerSpec stored = stringLookupTfIdf("string_lookup", COLOURS, List.of(0.5, 1.5, 2.5));
         LayerSpec configOnly = new LayerSpec(stored.name(), stored.className(), stored.config(), java.util.Map.of());

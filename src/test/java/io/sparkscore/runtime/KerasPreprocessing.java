@@ -86,6 +86,14 @@ public final class KerasPreprocessing {
         return new LayerSpec(name, "Hashing", new LayerConfig(name, "Hashing", c), Map.of());
     }
 
+    public static LayerSpec hashedCrossing(String name, int numBins, String outputMode) {
+        Map<String, Object> c = base(name);
+        c.put("num_bins", numBins);
+        c.put("output_mode", outputMode);
+        c.put("sparse", false);
+        return new LayerSpec(name, "HashedCrossing", new LayerConfig(name, "HashedCrossing", c), Map.of());
+    }
+
     public static LayerSpec discretization(String name, List<Double> boundaries, String outputMode) {
         Map<String, Object> c = base(name);
         c.put("bin_boundaries", boundaries);

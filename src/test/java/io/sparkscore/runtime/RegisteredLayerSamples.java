@@ -117,6 +117,9 @@ final class RegisteredLayerSamples {
                 java.util.List.of(-0.5, 0.0, 0.5), "int")));
         m.put("CategoryEncoding", (net, x, ids) -> net.call(KerasPreprocessing.categoryEncoding("category_encoding",
                 VOCABULARY, "count"), ids));
+        m.put("HashedCrossing", (net, x, ids) -> net.call(KerasPreprocessing.hashedCrossing("hashed_crossing", 5,
+                "one_hot"), shaped(net, x, 1), net.call(KerasPreprocessing.discretization("discretization_1",
+                java.util.List.of(0.0), "int"), shaped(net, x, 1))));
         m.put("Embedding", (net, x, ids) -> net.call(net.layers().embedding(VOCABULARY, 3), ids));
         m.put("Masking", (net, x, ids) -> net.chain(shaped(net, x, 5, 3), net.layers().masking(0.0),
                 net.layers().lstm(3, 2, "tanh", "sigmoid", true, false, false)));

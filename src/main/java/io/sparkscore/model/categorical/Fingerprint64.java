@@ -35,6 +35,19 @@ public final class Fingerprint64 {
         return Long.remainderUnsigned(of(s), buckets);
     }
 
+    /**
+     * TensorFlow's {@code FingerprintCat64(fp1, fp2)}, which folds one feature's hash into a running one: how its
+     * hashed sparse cross (Keras' {@code HashedCrossing}) combines features.
+     */
+    public static long cat(long fp1, long fp2) {
+        final long mul = 0xc6a4a7935bd1e995L;
+        long result = fp1 ^ mul;
+        result ^= shiftMix(fp2 * mul) * mul;
+        result *= mul;
+        result = shiftMix(result) * mul;
+        return shiftMix(result);
+    }
+
     private static long fetch64(byte[] s, int i) {
         return (s[i] & 0xffL) | (s[i + 1] & 0xffL) << 8 | (s[i + 2] & 0xffL) << 16 | (s[i + 3] & 0xffL) << 24
                 | (s[i + 4] & 0xffL) << 32 | (s[i + 5] & 0xffL) << 40 | (s[i + 6] & 0xffL) << 48

@@ -134,6 +134,8 @@ public final class LayerRegistry {
             add(m, new LayerEntry(cls, PREPROCESSING, List.of(), ONE, false, CategoricalOutput::weightNames,
                     CategoricalOutput::outputShape, Optional.of(CategoricalOutput::of)));
         }
+        add(m, new LayerEntry("HashedCrossing", PREPROCESSING, List.of(), LIST, false, WeightNames.NONE,
+                HashedCrossingOptions::outputShape, Optional.of(HashedCrossingOptions::of)));
 
         add(m, withWeights("Embedding", EMBEDDING_AND_MASKING, config -> List.of("embeddings"),
                 CoreShapes::embedding, List.of()));

@@ -101,6 +101,7 @@ final class JvmLayers {
         for (String cls : io.sparkscore.model.layers.CategoricalOutput.CLASSES) {
             build(cls, call -> new CategoricalLayer(call.layer(), call.x()));
         }
+        build("HashedCrossing", call -> new HashedCrossingLayer(call.layer(), call.inShapes().size()));
 
         for (String cls : List.of("Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "MaxPooling3D",
                 "AveragePooling3D", "GlobalMaxPooling3D", "GlobalAveragePooling3D", "ZeroPadding3D", "Cropping3D",

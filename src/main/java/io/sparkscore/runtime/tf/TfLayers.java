@@ -71,6 +71,7 @@ final class TfLayers {
         for (String cls : io.sparkscore.model.layers.CategoricalOutput.CLASSES) {
             m.put(cls, new CategoricalLayers());
         }
+        m.put("HashedCrossing", new HashedCrossingLayer());
         m.put("LeakyReLU", new ActivationLayers.LeakyReLU());
         m.put("PReLU", new ActivationLayers.PReLU());
         m.put("ELU", new ActivationLayers.ELU());
