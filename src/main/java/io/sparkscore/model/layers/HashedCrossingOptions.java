@@ -34,13 +34,14 @@ public record HashedCrossingOptions(int numBins, CategoricalOutputMode mode) imp
         return new HashedCrossingOptions(HashingEncoder.numBins(c), mode);
     }
 
-    /** The bin of one row's values (each an integer, as the float the path holds it). */
-    public long bin(float[] values) {
-        long h = DEFAULT_HASH_KEY;
-        for (float v : values) {
-            h = Fingerprint64.cat(h, (long) v);
-        }
-        return Long.remainderUnsigned(h, numBins);
+    /** The running cross hash with one more value folded in (an integer, as the float a path holds it). */
+    public static long cross(long hash, float value) {
+        return Fingerprint64.cat(hash, (long) value);
+    }
+
+    /** The bin of a row's cross hash, started from {@link #DEFAULT_HASH_KEY}. */
+    public long bin(long hash) {
+        return Long.remainderUnsigned(hash, numBins);
     }
 
     static int[] outputShape(LayerSpec layer, List<int[]> inputs) {

@@ -18,23 +18,18 @@ final class HashedCrossingLayer implements JvmLayer {
     }
 
     @Override
-    public int scratchSize(int rows) {
-        return inputs;
-    }
-
-    @Override
     public void forward(float[][] in, int rows, float[] output, float[] scratch, int scratchOffset) {
         boolean oneHot = options.mode() == CategoricalOutputMode.ONE_HOT;
         int bins = options.numBins();
         if (oneHot) {
             Arrays.fill(output, 0, rows * bins, 0f);
         }
-        float[] values = new float[inputs];
         for (int r = 0; r < rows; r++) {
+            long hash = HashedCrossingOptions.DEFAULT_HASH_KEY;
             for (int i = 0; i < inputs; i++) {
-                values[i] = in[i][r];
+                hash = HashedCrossingOptions.cross(hash, in[i][r]);
             }
-            long bin = options.bin(values);
+            long bin = options.bin(hash);
             if (oneHot) {
                 output[r * bins + (int) bin] = 1f;
             } else {
