@@ -92,8 +92,10 @@ final class ModelInputOptions {
             bindings.add(InputBinding.scalars(InputBinding.SINGLE_INPUT, features));
         } else if (featuresArray != null) {
             bindings.add(InputBinding.array(InputBinding.SINGLE_INPUT, featuresArray));
-        } else {
+        } else if (!inputMap.isEmpty()) {
             inputMap.forEach(m -> bindings.add(InputBinding.parse(m)));
+        } else {
+            bindings.add(InputBinding.byInputNames());
         }
         return JobOptions.builder()
                 .setModel(model).optSavedModel(signature, tags).setInput(input).setInputTable(inputTable).setBindings(bindings)

@@ -63,7 +63,7 @@ final class ModelSummary {
         b.append(String.format(Locale.ROOT, "Total params: %,d%n", spec.paramCount()));
         b.append("Inputs:  ").append(spec.inputs()).append('\n');
         b.append("Outputs: ").append(spec.outputs()).append('\n');
-        savedModelSignature(spec, shapes).ifPresent(b::append);
+        savedModelSignature(spec, shapes).ifPresentOrElse(b::append, () -> b.append(InputSummary.of(spec)));
         Map<PredictionPath, String> unsupported = PredictionPaths.unsupportedPaths(spec);
         for (PredictionPath p : PredictionPath.values()) {
             b.append("Path ").append(p.id()).append(": ")

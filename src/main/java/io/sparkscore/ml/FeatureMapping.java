@@ -1,6 +1,9 @@
 package io.sparkscore.ml;
 
 import io.sparkscore.model.Shapes;
+import io.sparkscore.model.categorical.InputEncodings;
+import io.sparkscore.model.categorical.InputEncodings.Encoding;
+import io.sparkscore.model.categorical.InputEncodings.Kind;
 import io.sparkscore.runtime.ModelSignature;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -34,11 +37,14 @@ public final class FeatureMapping implements Serializable {
     private final DataType[][] valueTypes;
     private final boolean[] fromArray;
     private final int[] inputSizes;
+    /** How each input reads its columns: numbers, booleans, or categories through the input's lookup encoder. */
+    private final Encoding[] encodings;
     private final boolean allowNaN;
 
     private FeatureMapping(int[][] columnIndexes, String[][] columnNames, DataType[][] valueTypes, boolean[] fromArray,
-                           int[] inputSizes, boolean allowNaN) {
+                           int[] inputSizes, Encoding[] encodings, boolean allowNaN) {
         this.columnIndexes = columnIndexes;
+        this.encodings = encodings;
         this.columnNames = columnNames;
         this.valueTypes = valueTypes;
         this.fromArray = fromArray;
@@ -53,6 +59,17 @@ public final class FeatureMapping implements Serializable {
      */
     public static FeatureMapping resolve(StructType schema, List<InputBinding> bindings, ModelSignature signature,
                                          boolean allowNaN) {
+        return resolve(schema, bindings, signature, signature.inputNames().stream().map(Encoding::number).toList(),
+                allowNaN);
+    }
+
+    /**
+     * As {@link #resolve(StructType, List, ModelSignature, boolean)} for a model whose inputs read as
+     * {@code encodings} say ({@link InputEncodings#of}): string, integer and boolean columns bind to categorical and
+     * boolean inputs.
+     */
+    public static FeatureMapping resolve(StructType schema, List<InputBinding> bindings, ModelSignature signature,
+                                         List<Encoding> encodings, boolean allowNaN) {
         int n = signature.inputCount();
         bindings = InputBinding.inModelOrder(bindings, signature.inputNames());
         int[][] indexes = new int[n][];
@@ -69,8 +86,11 @@ public final class FeatureMapping implements Serializable {
             indexes[i] = new int[cols.size()];
             names[i] = cols.toArray(String[]::new);
             types[i] = new DataType[cols.size()];
+            Encoding encoding = encodings.get(i);
             for (int c = 0; c < cols.size(); c++) {
-                indexes[i][c] = checkColumn(schema, cols.get(c), b.arrayColumn() != null);
+                boolean array = b.arrayColumn() != null;
+                indexes[i][c] = encoding.kind() == Kind.NUMBER ? checkColumn(schema, cols.get(c), array)
+                        : CategoricalColumns.check(schema, cols.get(c), encoding, array);
                 DataType t = schema.fields()[indexes[i][c]].dataType();
                 types[i][c] = t instanceof ArrayType at ? at.elementType() : t;
             }
@@ -82,17 +102,20 @@ public final class FeatureMapping implements Serializable {
                         + "; pass exactly " + size + " columns (reshaped in C order) or an array column");
             }
         }
-        return new FeatureMapping(indexes, names, types, arrays, sizes, allowNaN);
+        return new FeatureMapping(indexes, names, types, arrays, sizes, encodings.toArray(Encoding[]::new), allowNaN);
     }
 
-    private static int checkColumn(StructType schema, String column, boolean array) {
-        int index;
+    static int checkColumnExists(StructType schema, String column) {
         try {
-            index = schema.fieldIndex(column);
+            return schema.fieldIndex(column);
         } catch (IllegalArgumentException e) {
             throw JobException.data("feature column '" + column + "' is not in the input; available columns: "
                     + Arrays.toString(schema.fieldNames()));
         }
+    }
+
+    private static int checkColumn(StructType schema, String column, boolean array) {
+        int index = checkColumnExists(schema, column);
         StructField f = schema.fields()[index];
         DataType t = f.dataType();
         boolean ok = array ? t instanceof ArrayType at && isNumeric(at.elementType()) : isNumeric(t);
@@ -118,6 +141,16 @@ public final class FeatureMapping implements Serializable {
         for (int i = 0; i < columnIndexes.length; i++) {
             float[] buffer = buffers[i];
             int base = rowInBatch * inputSizes[i];
+            if (encodings[i].kind() != Kind.NUMBER) {
+                if (fromArray[i]) {
+                    CategoricalColumns.readArray(row, encodings[i], columnIndexes[i][0], columnNames[i][0],
+                            valueTypes[i][0], inputSizes[i], buffer, base, keyOf);
+                } else {
+                    CategoricalColumns.readScalars(row, encodings[i], columnIndexes[i], columnNames[i], valueTypes[i],
+                            buffer, base, keyOf);
+                }
+                continue;
+            }
             if (fromArray[i]) {
                 readArray(row, i, buffer, base, keyOf);
                 continue;

@@ -20,6 +20,15 @@ public abstract class FeatureValues {
     /** The value of a non-null numeric column as float32; {@code type} is the column's type. */
     abstract float number(int col, DataType type);
 
+    /** The value of a non-null string column (a categorical feature). */
+    abstract String string(int col);
+
+    /** The value of a non-null integral column (byte, short, int or long) as a long. */
+    abstract long integer(int col, DataType type);
+
+    /** The value of a non-null boolean column. */
+    abstract boolean bool(int col);
+
     /** Opens the non-null array column {@code col} for {@link #elementIsNull} and {@link #element}; its length. */
     abstract int openArray(int col);
 
@@ -27,6 +36,15 @@ public abstract class FeatureValues {
 
     /** Element {@code k} of the open array as float32; {@code type} is the array's element type. */
     abstract float element(int k, DataType type);
+
+    /** Element {@code k} of the open array of strings. */
+    abstract String elementString(int k);
+
+    /** Element {@code k} of the open array of integers ({@code type}: byte, short, int or long) as a long. */
+    abstract long elementInteger(int k, DataType type);
+
+    /** Element {@code k} of the open array of booleans. */
+    abstract boolean elementBool(int k);
 
     /** The row, named by its key columns for a message. */
     abstract String describe(RowKey key);
@@ -53,6 +71,21 @@ public abstract class FeatureValues {
         }
 
         @Override
+        String string(int col) {
+            return row.getString(col);
+        }
+
+        @Override
+        long integer(int col, DataType type) {
+            return ((Number) row.get(col)).longValue();
+        }
+
+        @Override
+        boolean bool(int col) {
+            return row.getBoolean(col);
+        }
+
+        @Override
         int openArray(int col) {
             array = row.getList(col);
             return array.size();
@@ -66,6 +99,21 @@ public abstract class FeatureValues {
         @Override
         float element(int k, DataType type) {
             return toFloat(array.get(k));
+        }
+
+        @Override
+        String elementString(int k) {
+            return (String) array.get(k);
+        }
+
+        @Override
+        long elementInteger(int k, DataType type) {
+            return ((Number) array.get(k)).longValue();
+        }
+
+        @Override
+        boolean elementBool(int k) {
+            return (Boolean) array.get(k);
         }
 
         @Override
@@ -106,6 +154,21 @@ public abstract class FeatureValues {
         }
 
         @Override
+        String string(int col) {
+            return row.getUTF8String(col).toString();
+        }
+
+        @Override
+        long integer(int col, DataType type) {
+            return InternalValues.toLong(row, col, type);
+        }
+
+        @Override
+        boolean bool(int col) {
+            return row.getBoolean(col);
+        }
+
+        @Override
         int openArray(int col) {
             array = row.getArray(col);
             return array.numElements();
@@ -119,6 +182,21 @@ public abstract class FeatureValues {
         @Override
         float element(int k, DataType type) {
             return InternalValues.toFloat(array, k, type);
+        }
+
+        @Override
+        String elementString(int k) {
+            return array.getUTF8String(k).toString();
+        }
+
+        @Override
+        long elementInteger(int k, DataType type) {
+            return InternalValues.toLong(array, k, type);
+        }
+
+        @Override
+        boolean elementBool(int k) {
+            return array.getBoolean(k);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.sparkscore.ml;
 
+import io.sparkscore.runtime.ModelSignature;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -11,6 +13,9 @@ public record InputBinding(String inputName, List<String> scalarColumns, String 
 
     /** The name used by {@code --features}/{@code --features-array}, which bind a single-input model's only input. */
     public static final String SINGLE_INPUT = "";
+
+    /** The input name of {@link #byInputNames()}, which {@link #expand} replaces by one binding per model input. */
+    public static final String BY_NAME = "*";
 
     public InputBinding {
         scalarColumns = List.copyOf(scalarColumns);
@@ -26,6 +31,30 @@ public record InputBinding(String inputName, List<String> scalarColumns, String 
 
     public static InputBinding array(String inputName, String column) {
         return new InputBinding(inputName, List.of(), column);
+    }
+
+    /**
+     * Every model input reads the column named after it, as Keras' structured-data models have one {@code Input}
+     * per column: what scoring does when no feature option is given.
+     */
+    public static InputBinding byInputNames() {
+        return new InputBinding(BY_NAME, List.of(BY_NAME), null);
+    }
+
+    /**
+     * The bindings with {@link #byInputNames()} replaced by one per model input: its same-named column, scalar for
+     * an input of one value, else an array column.
+     */
+    public static List<InputBinding> expand(List<InputBinding> bindings, ModelSignature signature) {
+        if (!(bindings.size() == 1 && bindings.get(0).inputName().equals(BY_NAME))) {
+            return bindings;
+        }
+        List<InputBinding> r = new java.util.ArrayList<>();
+        for (int i = 0; i < signature.inputCount(); i++) {
+            String name = signature.inputNames().get(i);
+            r.add(signature.inputSize(i) == 1 ? scalars(name, List.of(name)) : array(name, name));
+        }
+        return r;
     }
 
     /**

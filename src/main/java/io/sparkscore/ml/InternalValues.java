@@ -103,6 +103,20 @@ final class InternalValues {
         return values.getDecimal(i, d.precision(), d.scale()).toJavaBigDecimal().floatValue();
     }
 
+    /** Value {@code i} of an integral (byte, short, int or long) row or array as a long. */
+    static long toLong(SpecializedGetters values, int i, DataType type) {
+        if (type instanceof LongType) {
+            return values.getLong(i);
+        }
+        if (type instanceof IntegerType) {
+            return values.getInt(i);
+        }
+        if (type instanceof ShortType) {
+            return values.getShort(i);
+        }
+        return values.getByte(i);
+    }
+
     /** Value {@code i} of a row as the external {@code Row} would hold it, for messages. */
     static Object external(InternalRow row, int i, DataType type) {
         return row.isNullAt(i) ? null : CatalystTypeConverters.convertToScala(row.get(i, type), type);

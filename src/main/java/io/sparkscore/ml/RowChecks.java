@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.UserDefinedType;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.apache.spark.sql.functions.col;
@@ -22,6 +23,7 @@ import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.when;
@@ -62,6 +64,27 @@ public final class RowChecks {
      */
     public static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
                                        int[] arrayLengths, boolean allowNaN, boolean parseStrings) {
+        return checked(input, keep, bindings, arrayLengths, allowNaN, parseStrings, Categories.NONE);
+    }
+
+    /**
+     * The columns of categorical model inputs: {@code strings} pass as they are, bad only when null
+     * ({@code null_value}), never parsed as numbers; a column with a {@code closed} vocabulary (a lookup with
+     * {@code num_oov_indices=0}, where Keras fails on an unseen value) is bad when a value is outside it
+     * ({@code out_of_vocabulary}).
+     */
+    public record Categories(Set<String> strings, Map<String, ClosedVocabulary> closed) {
+        static final Categories NONE = new Categories(Set.of(), Map.of());
+    }
+
+    /** The values a column's lookup layer takes, and that layer's name for the reason. */
+    public record ClosedVocabulary(String layer, Set<Object> values) {
+    }
+
+    /** As above, with the columns of categorical inputs checked as {@code categories} says. */
+    public static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
+                                       int[] arrayLengths, boolean allowNaN, boolean parseStrings,
+                                       Categories categories) {
         StructType schema = input.schema();
         Set<String> selected = new LinkedHashSet<>(keep);
         List<Column> columns = new ArrayList<>();
@@ -74,6 +97,12 @@ public final class RowChecks {
                     continue;
                 }
                 DataType type = typeOf(schema, name);
+                if (type instanceof StringType && categories.strings().contains(name)) {
+                    columns.add(col(quote(name)));
+                    checks.add(new Check(col(quote(name)).isNull(), lit(name + " is null"), "null_value"));
+                    vocabularyCheck(name, col(quote(name)), false, categories, checks);
+                    continue;
+                }
                 if (type instanceof StringType && !parseStrings) {
                     columns.add(col(quote(name)));
                     continue;
@@ -85,6 +114,7 @@ public final class RowChecks {
                 } else {
                     scalarChecks(name, col(quote(name)), value, type, allowNaN, checks);
                 }
+                vocabularyCheck(name, value, b.arrayColumn() != null, categories, checks);
             }
         }
         columns.add(firstFailing(checks).as(DETAIL));
@@ -165,6 +195,24 @@ public final class RowChecks {
             which = which.when(exists(value, x -> isnan(x)), nanDetail);
         }
         checks.add(new Check(gate, which.otherwise(infDetail)));
+    }
+
+    /** A column with a closed vocabulary: any value outside it makes the row bad (after the null checks). */
+    private static void vocabularyCheck(String name, Column value, boolean array, Categories categories,
+                                        List<Check> checks) {
+        ClosedVocabulary closed = categories.closed().get(name);
+        if (closed == null) {
+            return;
+        }
+        Object[] values = closed.values().toArray();
+        String outside = "not in the vocabulary of " + closed.layer() + " (num_oov_indices=0)";
+        if (array) {
+            checks.add(new Check(exists(value, x -> not(x.isin(values))), lit(name + " has a value " + outside),
+                    "out_of_vocabulary"));
+        } else {
+            checks.add(new Check(not(value.isin(values)), concat(lit(name + " '"), value.cast(DataTypes.StringType),
+                    lit("' is " + outside)), "out_of_vocabulary"));
+        }
     }
 
     private static Column bad(Column x, boolean allowNaN) {

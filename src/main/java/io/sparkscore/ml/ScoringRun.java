@@ -5,6 +5,7 @@ import io.sparkscore.calibration.Plan;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelReaders;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.categorical.InputEncodings;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.ModelSignature;
 import io.sparkscore.runtime.PredictionPath;
@@ -97,10 +98,13 @@ public final class ScoringRun {
         List<PredictionPath> paths = runnablePaths(spec, config, excluded);
         Checked checked = check(config, spec, input, keep, parseStrings);
         Optional<ColumnarScoring> columnar = Optional.empty();
-        if (checked.batches().format() == RowFormat.COLUMNAR && !parseStrings) {
+        // categorical inputs are encoded and checked against their vocabularies by the checked rows' code
+        boolean numeric = InputEncodings.of(spec).stream().allMatch(e -> e.kind() == InputEncodings.Kind.NUMBER);
+        if (checked.batches().format() == RowFormat.COLUMNAR && !parseStrings && numeric) {
             ModelSignature signature = ModelSignature.of(spec);
-            columnar = ColumnarScoring.of(input, keep, InputBinding.inModelOrder(config.bindings(),
-                    signature.inputNames()), signature, checked.batches(), config.allowNaN());
+            columnar = ColumnarScoring.of(input, keep, InputBinding.inModelOrder(InputBinding.expand(
+                    config.bindings(), signature), signature.inputNames()), signature, checked.batches(),
+                    config.allowNaN());
         }
         ModelSource model = ModelSource.of(spark.sparkContext(), spec, config.modelPath(), config.savedModel(),
                 config.broadcastThresholdBytes());
@@ -166,13 +170,22 @@ public final class ScoringRun {
                                  boolean parseStrings) {
         ModelSignature signature = ModelSignature.of(spec);
         StructType schema = input.schema();
-        for (String f : FeatureMapping.columnsOf(config.bindings())) {
+        List<InputBinding> given = InputBinding.expand(config.bindings(), signature);
+        boolean byName = given != config.bindings();
+        for (String f : FeatureMapping.columnsOf(given)) {
+            if (byName && !List.of(schema.fieldNames()).contains(f)) {
+                throw JobException.data("no feature columns were given, so model input '" + f + "' reads the column"
+                        + " of its name, but the input has none (columns: " + String.join(", ", schema.fieldNames())
+                        + "); name the columns after the model's inputs " + signature.inputNames() + " or map them"
+                        + " with --features, --features-array or --input-map (featureCols/featuresCol/inputMap)");
+            }
             if (!List.of(schema.fieldNames()).contains(f)) {
                 throw JobException.data("feature column '" + f + "' is not in the input; available columns: "
                         + String.join(", ", schema.fieldNames()));
             }
         }
-        List<InputBinding> bindings = InputBinding.inModelOrder(config.bindings(), signature.inputNames());
+        List<InputBinding> bindings = InputBinding.inModelOrder(given, signature.inputNames());
+        List<InputEncodings.Encoding> encodings = InputEncodings.of(spec);
         int[] inputSizes = new int[signature.inputCount()];
         for (int i = 0; i < inputSizes.length; i++) {
             inputSizes[i] = signature.inputSize(i);
@@ -194,9 +207,10 @@ public final class ScoringRun {
             }
         }
         Dataset<Row> rows = RowChecks.checked(source, keptColumns, bindings, inputSizes, config.allowNaN(),
-                parseStrings);
+                parseStrings, categories(bindings, encodings));
         StructType goodSchema = withoutReasons(rows.schema());
-        FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, config.allowNaN());
+        FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, encodings,
+                config.allowNaN());
         int[] keepIndexes = keptColumns.stream().mapToInt(goodSchema::fieldIndex).toArray();
         OutputLayout output = OutputLayout.of(signature, config.predictionColumns(),
                 ScoringConfig.DEFAULT_PREDICTION_COLUMN, config.outputMode());
@@ -217,6 +231,27 @@ public final class ScoringRun {
     private static StructType withoutReasons(StructType checked) {
         return new StructType(java.util.Arrays.stream(checked.fields()).filter(f -> !f.name().equals(RowChecks.REASON)
                 && !f.name().equals(RowChecks.REASON_CODE)).toArray(StructField[]::new));
+    }
+
+    /**
+     * The columns bound to string model inputs, which the row checks pass on as strings, and those whose lookup
+     * takes no value outside its vocabulary.
+     */
+    private static RowChecks.Categories categories(List<InputBinding> bindings,
+                                                   List<InputEncodings.Encoding> encodings) {
+        java.util.Set<String> strings = new java.util.HashSet<>();
+        Map<String, RowChecks.ClosedVocabulary> closed = new LinkedHashMap<>();
+        for (int i = 0; i < bindings.size(); i++) {
+            InputEncodings.Encoding e = encodings.get(i);
+            if (e.kind() == InputEncodings.Kind.STRING) {
+                strings.addAll(bindings.get(i).columns());
+            }
+            if (e.encoder() != null && e.encoder().closed() != null) {
+                RowChecks.ClosedVocabulary v = new RowChecks.ClosedVocabulary(e.layer(), e.encoder().closed());
+                bindings.get(i).columns().forEach(c -> closed.put(c, v));
+            }
+        }
+        return new RowChecks.Categories(strings, closed);
     }
 
     /** A plan and where it came from: {@code fixed}, {@code calibrated} or {@code stored}; report null when fixed. */

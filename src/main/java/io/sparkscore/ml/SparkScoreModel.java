@@ -389,10 +389,14 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
     private List<InputBinding> bindings() {
         int given = (isDefined(featureCols) ? 1 : 0) + (isDefined(featuresCol) ? 1 : 0)
                 + (isDefined(inputMap) ? 1 : 0);
+        if (given == 0) {
+            // one Input per column, named after it: structured-data models bind by name
+            return List.of(InputBinding.byInputNames());
+        }
         if (given != 1) {
-            throw JobException.config("SparkScoreModel needs exactly one of featureCols (scalar columns),"
-                    + " featuresCol (one array or vector column) and inputMap (multi-input models), but "
-                    + (given == 0 ? "none is" : given + " are") + " set");
+            throw JobException.config("SparkScoreModel takes at most one of featureCols (scalar columns),"
+                    + " featuresCol (one array or vector column) and inputMap (multi-input models), but " + given
+                    + " are set");
         }
         if (isDefined(featureCols)) {
             return List.of(InputBinding.scalars(InputBinding.SINGLE_INPUT, List.of($(featureCols))));

@@ -188,9 +188,8 @@ class SparkScoreModelTest {
                 .hasMessage("SparkScoreModel would add column 'label' but the input already has one; set"
                         + " predictionCol/predictionCols/reasonCol to another name or drop the input column");
         assertThatThrownBy(() -> new SparkScoreModel().setModelPath(tiny.modelFile.toString())
-                .transformSchema(schema)).hasMessage("SparkScoreModel needs exactly one of featureCols (scalar"
-                + " columns), featuresCol (one array or vector column) and inputMap (multi-input models), but none"
-                + " is set");
+                .transformSchema(schema)).hasMessageStartingWith("no feature columns were given, so model input")
+                .hasMessageContaining("reads the column of its name, but the input has none");
         assertThatThrownBy(() -> scorer().setFeaturesCol("f1").transformSchema(schema))
                 .hasMessageEndingWith("but 2 are set");
         assertThatThrownBy(() -> scorer().setOutputMode("argmax").transformSchema(schema))

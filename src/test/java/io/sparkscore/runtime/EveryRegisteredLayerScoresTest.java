@@ -29,6 +29,8 @@ import java.util.function.Predicate;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.rand;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +64,9 @@ class EveryRegisteredLayerScoresTest {
         }
         data = dir.resolve("rows").toString();
         spark.range(ROWS).select(col("id"), array(x).cast("array<float>").as("x"),
-                array(ids).cast("array<float>").as("ids")).write().parquet(data);
+                array(ids).cast("array<float>").as("ids"),
+                element_at(array(lit("red"), lit("blue"), lit("mauve")), floor(rand(200).multiply(3)).cast("int")
+                        .plus(1)).as("word"), floor(rand(201).multiply(5)).as("code")).write().parquet(data);
     }
 
     /** One model whose branches are the samples of the given entries, each branch an output. */
@@ -85,9 +89,13 @@ class EveryRegisteredLayerScoresTest {
         return path == PredictionPath.TF ? TfSupport.builds(e) : JvmSupport.builds(e);
     }
 
-    private static JobOptions.Builder job(Path model, String output, PredictionPath path) {
-        return JobOptions.builder().setModel(model.toString()).setInput(data)
-                .setBindings(List.of(InputBinding.array("x", "x"), InputBinding.array("ids", "ids")))
+    /** The job binds x and ids, and the lookup samples' own inputs to the string or the integer column. */
+    private static JobOptions.Builder job(ModelSpec spec, Path model, String output, PredictionPath path) {
+        List<InputBinding> bindings = new ArrayList<>(List.of(InputBinding.array("x", "x"),
+                InputBinding.array("ids", "ids")));
+        spec.inputs().stream().skip(2).forEach(in -> bindings.add(InputBinding.scalars(in.name(),
+                List.of(in.dtype().equals("string") ? "word" : "code"))));
+        return JobOptions.builder().setModel(model.toString()).setInput(data).setBindings(bindings)
                 .optOutput(output).optKeep(List.of("id"))
                 .optBatchSize(Optional.of(16)).optPath(Optional.of(path));
     }
@@ -120,7 +128,7 @@ class EveryRegisteredLayerScoresTest {
         KerasArchiveWriter.write(spec, model);
         String out = dir.resolve("scored-" + path.id()).toString();
 
-        ScoringJob.Result result = new ScoringJob(spark, job(model, out, path).build()).run();
+        ScoringJob.Result result = new ScoringJob(spark, job(spec, model, out, path).build()).run();
 
         assertThat(result.summary().rows().scored()).isEqualTo(ROWS);
         List<Row> rows = spark.read().parquet(out).collectAsList();
@@ -155,7 +163,7 @@ class EveryRegisteredLayerScoresTest {
         String why = PredictionPaths.unsupportedPaths(spec).get(PredictionPath.JVM);
         assertThat(why).isNotNull();
 
-        assertThatThrownBy(() -> new ScoringJob(spark, job(model, dir.resolve("refused-out").toString(),
+        assertThatThrownBy(() -> new ScoringJob(spark, job(spec, model, dir.resolve("refused-out").toString(),
                 PredictionPath.JVM).build()).run())
                 .hasMessageContaining(why.substring(why.indexOf("): ") + 3));
     }

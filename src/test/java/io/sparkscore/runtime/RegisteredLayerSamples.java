@@ -105,6 +105,21 @@ final class RegisteredLayerSamples {
         m.put("UnitNormalization", on(s(4), l -> l.unitNormalization(-1)));
         m.put("Rescaling", on(s(4), l -> l.rescaling(0.5, 1.0)));
         m.put("Normalization", on(s(4), l -> l.normalization(4, false)));
+        // the lookups read their own categorical input (the job binds it to the string or integer column)
+        m.put("StringLookup", (net, x, ids) -> net.call(KerasPreprocessing.stringLookup("string_lookup",
+                java.util.List.of("red", "green", "blue"), 1, null, "multi_hot"),
+                net.input("word_string_lookup", "string", 1)));
+        m.put("IntegerLookup", (net, x, ids) -> net.call(KerasPreprocessing.integerLookup("integer_lookup",
+                java.util.List.of(1L, 2L, 3L), 2, 0L, "count"), net.input("code_integer_lookup", "int64", 1)));
+        m.put("Hashing", (net, x, ids) -> net.call(KerasPreprocessing.hashing("hashing", 4, null, 7, "one_hot"),
+                net.input("word_hashing", "string", 1)));
+        m.put("Discretization", on(s(4), l -> KerasPreprocessing.discretization("discretization",
+                java.util.List.of(-0.5, 0.0, 0.5), "int")));
+        m.put("CategoryEncoding", (net, x, ids) -> net.call(KerasPreprocessing.categoryEncoding("category_encoding",
+                VOCABULARY, "count"), ids));
+        m.put("HashedCrossing", (net, x, ids) -> net.call(KerasPreprocessing.hashedCrossing("hashed_crossing", 5,
+                "one_hot"), shaped(net, x, 1), net.call(KerasPreprocessing.discretization("discretization_1",
+                java.util.List.of(0.0), "int"), shaped(net, x, 1))));
         m.put("Embedding", (net, x, ids) -> net.call(net.layers().embedding(VOCABULARY, 3), ids));
         m.put("Masking", (net, x, ids) -> net.chain(shaped(net, x, 5, 3), net.layers().masking(0.0),
                 net.layers().lstm(3, 2, "tanh", "sigmoid", true, false, false)));

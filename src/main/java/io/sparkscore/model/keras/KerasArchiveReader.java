@@ -40,7 +40,8 @@ final class KerasArchiveReader {
             }
             Map<String, Object> modelConfig = KerasJson.parseObject(entries.config, file, "config.json");
             try (HdfFile h5 = LegacyH5Reader.openHdf5(weights, file, WEIGHTS_IN_ARCHIVE)) {
-                return build(modelConfig, h5, kerasVersion, file, FORMAT, ModelFiles.baseName(file));
+                return build(modelConfig, h5, kerasVersion, file, FORMAT, ModelFiles.baseName(file),
+                        entries.vocabularies);
             } catch (ModelException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -52,13 +53,15 @@ final class KerasArchiveReader {
     }
 
     /** The JSON entries of an archive whose weights went to {@code weights}; config and weights are required. */
-    private record Entries(String config, String metadata) {
+    private record Entries(String config, String metadata, Map<String, String> vocabularies) {
     }
 
     private static Entries readEntries(GuardedZip zip, SpooledHdf5 weights, String file) {
         String config = null;
         String metadata = null;
         boolean hasWeights = false;
+        Map<String, String> vocabularies = new java.util.HashMap<>();
+        long vocabularyBytes = 0;
         List<String> names = new ArrayList<>();
         try {
             ZipEntry e;
@@ -71,8 +74,17 @@ final class KerasArchiveReader {
                         zip.copyTo(weights, Long.MAX_VALUE); // bounded by the compression ratio and the file
                         hasWeights = true;
                     }
-                    // assets and other entries carry nothing a forward pass needs
-                    default -> zip.skip();
+                    default -> {
+                        String lookup = Keras3Assets.layerPath(e.getName());
+                        if (lookup == null) {
+                            // other assets and entries carry nothing a forward pass needs
+                            zip.skip();
+                            continue;
+                        }
+                        String text = zip.text(ReadLimits.MAX_VOCABULARY_BYTES - vocabularyBytes);
+                        vocabularyBytes += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                        vocabularies.put(lookup, text);
+                    }
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -87,15 +99,22 @@ final class KerasArchiveReader {
             throw new ModelFormatException(file, "is a zip archive without " + missing + " (entries found: "
                     + names + ")" + hint);
         }
-        return new Entries(config, metadata);
+        return new Entries(config, metadata, vocabularies);
     }
 
     /** Parses the config, attaches Keras 3 weights and assembles the spec (see {@link LegacyH5Reader#build}). */
     static ModelSpec build(Map<String, Object> modelConfig, HdfFile weights, String kerasVersion, String file,
                            String format, String fallbackName) {
+        return build(modelConfig, weights, kerasVersion, file, format, fallbackName, Map.of());
+    }
+
+    /** As above, with the adapted lookup layers' vocabularies from the archive's assets, by layer path. */
+    static ModelSpec build(Map<String, Object> modelConfig, HdfFile weights, String kerasVersion, String file,
+                           String format, String fallbackName, Map<String, String> vocabularies) {
         KerasConfigParser parser = new KerasConfigParser(file, ModelSpec.kerasMajor(kerasVersion));
         ConfigModel model = parser.parseModel(modelConfig);
         new Keras3Weights(weights, file).attach(model);
+        Keras3Assets.attach(model, vocabularies, file);
         String name = model.name() != null ? model.name() : fallbackName;
         return new SpecAssembler(file, parser).assemble(model, name, format, kerasVersion);
     }

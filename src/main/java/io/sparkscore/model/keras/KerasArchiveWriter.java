@@ -58,8 +58,24 @@ public final class KerasArchiveWriter {
         }
     }
 
+    /**
+     * Writes the archive with its StringLookup and IntegerLookup layers as Keras saves adapted ones: the
+     * vocabulary (special tokens first) in {@code assets/<layer path>/vocabulary.txt}, none in the config.
+     */
+    public static void writeAdapted(ModelSpec spec, Path target) {
+        try (OutputStream out = Files.newOutputStream(target)) {
+            write(Keras3Assets.withoutVocabulary(spec), Keras3Assets.adaptedVocabularies(spec), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
     /** Writes the archive to {@code out}, which the caller closes. */
     public static void write(ModelSpec spec, OutputStream out) {
+        write(spec, Map.of(), out);
+    }
+
+    private static void write(ModelSpec spec, Map<String, byte[]> assets, OutputStream out) {
         byte[] weights = weightsFile(spec);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("keras_version", ModelSpec.kerasMajor(spec.kerasVersion()) >= 3 ? spec.kerasVersion() : "3");
@@ -69,6 +85,9 @@ public final class KerasArchiveWriter {
             put(zip, "config.json", KerasJson.write(Keras3ConfigWriter.modelConfig(spec))
                     .getBytes(StandardCharsets.UTF_8));
             put(zip, "model.weights.h5", weights);
+            for (Map.Entry<String, byte[]> asset : assets.entrySet()) {
+                put(zip, asset.getKey(), asset.getValue());
+            }
             zip.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the .keras archive of " + spec.name(), e);
@@ -147,7 +166,9 @@ public final class KerasArchiveWriter {
                         ? group.putGroup("cell").putGroup("vars") : group.putGroup("vars");
                 vars.putAttribute("name", l.name());
                 for (int i = 0; i < order.size(); i++) {
-                    vars.putDataset(Integer.toString(i), nested(l.weight(order.get(i))));
+                    // the lookups' save_own_variables stores its one variable by name
+                    String key = l.className().endsWith("Lookup") ? order.get(i) : Integer.toString(i);
+                    vars.putDataset(key, nested(l.weight(order.get(i))));
                 }
             }
         }

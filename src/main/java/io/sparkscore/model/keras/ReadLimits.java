@@ -12,6 +12,8 @@ final class ReadLimits {
     static final int MAX_ZIP_ENTRIES = 10_000;
     /** Size of one JSON document (config.json, metadata.json, an architecture file, a model_config attribute). */
     static final int MAX_JSON_BYTES = 64 << 20;
+    /** All adapted lookup vocabularies of one {@code .keras} archive's assets together (UTF-8 bytes). */
+    static final long MAX_VOCABULARY_BYTES = 256L << 20;
     /** Nesting depth of a JSON document; a deeply nested Functional config stays under 50. */
     static final int MAX_JSON_NESTING = 256;
     /**

@@ -56,9 +56,11 @@ public final class LayerRegistry {
         Map<String, LayerEntry> m = new LinkedHashMap<>();
         // core: layers that are the identity at inference keep their input's shape
         for (String cls : List.of("InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
-                "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity")) {
+                "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization")) {
             add(m, simple(cls, CORE, ShapeRule.PRESERVING));
         }
+        // FeatureSpace's encoded-features graph passes plain "float" features through its TFDIdentity
+        add(m, aliased("Identity", CORE, ShapeRule.PRESERVING, "TFDIdentity"));
         add(m, new LayerEntry("Dense", CORE, List.of(), ONE, false, kernelAndBias("kernel"), CoreShapes::dense,
                 Optional.empty()));
         add(m, simple("Activation", CORE, ShapeRule.PRESERVING));
@@ -137,6 +139,13 @@ public final class LayerRegistry {
         add(m, withOptions(withWeights("Normalization", PREPROCESSING, config -> config.get("mean") == null
                 ? List.of("mean", "variance", "count") : List.of(), ShapeRule.PRESERVING, List.of()),
                 (layer, major) -> NormalizationOptions.of(layer)));
+        // categorical preprocessing: the lookups' indices are computed on the rows (model.categorical.InputEncodings)
+        for (String cls : CategoricalOutput.CLASSES) {
+            add(m, new LayerEntry(cls, PREPROCESSING, List.of(), ONE, false, CategoricalOutput::weightNames,
+                    CategoricalOutput::outputShape, Optional.of(CategoricalOutput::of)));
+        }
+        add(m, new LayerEntry("HashedCrossing", PREPROCESSING, List.of(), LIST, false, WeightNames.NONE,
+                HashedCrossingOptions::outputShape, Optional.of(HashedCrossingOptions::of)));
 
         add(m, withWeights("Embedding", EMBEDDING_AND_MASKING, config -> List.of("embeddings"),
                 CoreShapes::embedding, List.of()));
@@ -159,7 +168,8 @@ public final class LayerRegistry {
         add(m, new LayerEntry("TimeDistributed", WRAPPER, List.of(), ONE, true, WeightNames.NONE,
                 CoreShapes::timeDistributed, Optional.empty()));
 
-        add(m, new LayerEntry("Concatenate", MERGE, List.of(), LIST, false, WeightNames.NONE,
+        // FeatureSpace(output_mode="concat") joins its encoded features with its TFDConcat(axis)
+        add(m, new LayerEntry("Concatenate", MERGE, List.of("TFDConcat"), LIST, false, WeightNames.NONE,
                 MergeShapes::concatenate, Optional.empty()));
         for (String cls : List.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")) {
             add(m, new LayerEntry(cls, MERGE, List.of(), LIST, false, WeightNames.NONE, MergeShapes::broadcast,

@@ -126,6 +126,10 @@ final class JvmLayers {
         for (String cls : List.of("TFOpLambda", "SlicingOpLambda")) {
             build(cls, call -> new OpLambdaLayer(call.layer(), call.inShapes(), call.callArgs()));
         }
+        for (String cls : io.sparkscore.model.layers.CategoricalOutput.CLASSES) {
+            build(cls, call -> new CategoricalLayer(call.layer(), call.x()));
+        }
+        build("HashedCrossing", call -> new HashedCrossingLayer(call.layer(), call.inShapes().size()));
         for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
             build(cls, call -> new ConvLstmLayer(call.layer(), call.x(), call.outShape(), call.kerasMajor()));
         }
@@ -133,7 +137,6 @@ final class JvmLayers {
             build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call)));
         }
         build("MultiHeadAttention", call -> new MultiHeadAttentionLayer(call.layer(), call.inShapes(), causal(call)));
-
     }
 
     private JvmLayers() {

@@ -68,6 +68,10 @@ final class TfLayers {
         m.put("Masking", new TfMasks.MaskingLayer());
         m.put("Rescaling", new PreprocessingLayers.Rescaling());
         m.put("Normalization", new PreprocessingLayers.Normalization());
+        for (String cls : io.sparkscore.model.layers.CategoricalOutput.CLASSES) {
+            m.put(cls, new CategoricalLayers());
+        }
+        m.put("HashedCrossing", new HashedCrossingLayer());
         m.put("LeakyReLU", new ActivationLayers.LeakyReLU());
         m.put("PReLU", new ActivationLayers.PReLU());
         m.put("ELU", new ActivationLayers.ELU());
