@@ -147,6 +147,48 @@ public final class KerasReferenceDump {
                 n.build(n.call(KerasLayers.withDataFormat(n.layers().pooling("Average", s(2, 2, 2), null, "same"),
                 "channels_first"), n.input("x", 2, 3, 4, 3))));
         add("groupnorm_image", n -> n.build(n.call(n.layers().groupNormalization(2, 6), n.input("x", 3, 4, 6))));
+        attentionAndConvLstm();
+    }
+
+    private static final Map<String, Object> CAUSAL = Map.of("use_causal_mask", true);
+
+    /** The layers i16a added: EinsumDense, the attention layers (with call arguments) and ConvLSTM. */
+    private static void attentionAndConvLstm() {
+        add("einsum_abc_cd", n -> n.build(n.call(n.layers().einsumDense("abc,cd->abd", KerasLayers.ints(4, 5), "d",
+                "tanh", s(3, 5), s(5)), n.input("x", 4, 3))));
+        add("einsum_heads", n -> n.build(n.call(n.layers().einsumDense("ab,bcd->acd", KerasLayers.ints(2, 3), "cd",
+                "linear", s(4, 2, 3), s(2, 3)), n.input("x", 4))));
+        add("einsum_transposing", n -> n.build(n.call(n.layers().einsumDense("abc,bd->adc", KerasLayers.ints(2, 3),
+                "d", "linear", s(4, 2), s(2, 1)), n.input("x", 4, 3))));
+        add("attention_concat_scaled", n -> {
+            String x = n.input("x", 5, 3);
+            return n.build(n.call(n.layers().attention(true, "concat"), x, x));
+        });
+        add("attention_causal_key", n -> n.build(n.callWith(CAUSAL, n.layers().attention(true, "dot"),
+                n.input("q", 4, 3), n.input("v", 6, 2), n.input("k", 6, 3))));
+        add("additive_attention_scaled", n -> n.build(n.call(n.layers().additiveAttention(4, true),
+                n.input("q", 3, 4), n.input("v", 5, 4))));
+        add("mha_self", n -> {
+            String x = n.input("x", 5, 4);
+            return n.build(n.call(n.layers().multiHeadAttention(2, 3, null, 4, 4, 4, null, null, true), x, x));
+        });
+        add("mha_cross_value_dim", n -> n.build(n.call(n.layers().multiHeadAttention(3, 2, 2, 4, 2, 5, null, null,
+                true), n.input("q", 3, 4), n.input("v", 6, 2), n.input("k", 6, 5))));
+        add("mha_causal_output_shape", n -> {
+            String x = n.input("x", 4, 2);
+            return n.build(n.callWith(CAUSAL, n.layers().multiHeadAttention(2, 2, null, 2, 2, 2, s(3), null, false),
+                    x, x));
+        });
+        add("mha_grid_axes", n -> {
+            String x = n.input("x", 3, 4, 2);
+            return n.build(n.call(n.layers().multiHeadAttention(2, 2, null, 2, 2, 2, null, s(1, 2), true), x, x));
+        });
+        add("convlstm1d_same_seq", n -> n.build(n.call(n.layers().convLstm(1, 2, 3, s(3), s(1), "same", s(1),
+                "sigmoid", true, false), n.input("x", 4, 6, 2))));
+        add("convlstm1d_valid_backwards", n -> n.build(n.call(n.layers().convLstm(1, 3, 2, s(2), s(2), "valid",
+                s(1), "sigmoid", false, true), n.input("x", 3, 7, 3))));
+        add("convlstm2d_valid_strides", n -> n.build(n.call(n.layers().convLstm(2, 1, 3, s(3, 2), s(2, 1),
+                "valid", s(1, 1), "sigmoid", false, false), n.input("x", 4, 5, 4, 1))));
     }
 
     /** A ReLU then Masking(0) on a new input: the steps whose features are all <= 0 are masked. */
