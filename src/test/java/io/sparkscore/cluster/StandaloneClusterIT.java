@@ -94,7 +94,7 @@ class StandaloneClusterIT {
         assertThat(summary.at("/plan/source").asText()).isEqualTo("calibrated");
         assertThat(summary.at("/rows/scored").asLong()).isEqualTo(data.rows());
         assertThat(out.resolve("_sparkscore_calibration.json")).isNotEmptyFile();
-        // Calibration checked that both paths agree, so whichever it chose matches the jvm reference closely.
+        // Calibration checks the paths it measures against each other, so whichever it chose matches the jvm reference.
         Map<Long, Float> reference = data.inProcessPredictions(64, data.rows());
         for (Row r : scored) {
             assertThat(r.getFloat(1)).as("row %d", r.getLong(0)).isCloseTo(reference.get(r.getLong(0)),

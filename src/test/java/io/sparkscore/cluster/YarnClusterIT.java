@@ -164,7 +164,7 @@ class YarnClusterIT {
 
         submitAndSucceed("cluster", "airflow-dag", dagArgs);
 
-        // the DAG calibrates; calibration checked that both paths agree, so either path is close to the jvm one
+        // the DAG calibrates; the paths it measures are checked against each other, so either is close to the jvm one
         JsonNode summary = assertEveryRowScored("/scores/churn/dt=2025-03-04", "churn_probability", 1e-5f);
         assertThat(summary.at("/plan/source").asText()).isEqualTo("calibrated");
         for (JsonNode e : summary.get("executors")) {
