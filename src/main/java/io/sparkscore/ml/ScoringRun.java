@@ -98,9 +98,10 @@ public final class ScoringRun {
         List<PredictionPath> paths = runnablePaths(spec, config, excluded);
         Checked checked = check(config, spec, input, keep, parseStrings);
         Optional<ColumnarScoring> columnar = Optional.empty();
-        // categorical inputs are encoded and checked against their vocabularies by the checked rows' code
         boolean numeric = InputEncodings.of(spec).stream().allMatch(e -> e.kind() == InputEncodings.Kind.NUMBER);
-        if (checked.batches().format() == RowFormat.COLUMNAR && !parseStrings && numeric) {
+        if (checked.batches().format() == RowFormat.COLUMNAR && !numeric) {
+            LOG.info("Scoring reads rows: categorical inputs are encoded and checked by the checked rows' code");
+        } else if (checked.batches().format() == RowFormat.COLUMNAR && !parseStrings) {
             ModelSignature signature = ModelSignature.of(spec);
             columnar = ColumnarScoring.of(input, keep, InputBinding.inModelOrder(InputBinding.expand(
                     config.bindings(), signature), signature.inputNames()), signature, checked.batches(),
