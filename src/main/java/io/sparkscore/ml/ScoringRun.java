@@ -63,9 +63,15 @@ public final class ScoringRun {
     private final Optional<ColumnarScoring> columnar;
     private final ModelSource model;
 
-    /** The row checks and conversions for one input, resolved against one model; no Spark job runs. */
+    /**
+     * The row checks and conversions for one input, resolved against one model; no Spark job runs.
+     *
+     * @param bindings  the feature bindings in model input order (given, or by input name)
+     * @param encodings how each model input is read
+     */
     private record Checked(Dataset<Row> rows, RowBatch.Factory batches, StructType outSchema,
-                           Map<String, String> keptAliases) {
+                           Map<String, String> keptAliases, List<InputBinding> bindings, ModelSignature signature,
+                           List<InputEncodings.Encoding> encodings) {
 
         /** The good rows, without the reason columns (built on demand: only calibration reads them). */
         Dataset<Row> good() {
@@ -98,13 +104,11 @@ public final class ScoringRun {
         List<PredictionPath> paths = runnablePaths(spec, config, excluded);
         Checked checked = check(config, spec, input, keep, parseStrings);
         Optional<ColumnarScoring> columnar = Optional.empty();
-        boolean numeric = InputEncodings.of(spec).stream().allMatch(e -> e.kind() == InputEncodings.Kind.NUMBER);
+        boolean numeric = checked.encodings().stream().allMatch(e -> e.kind() == InputEncodings.Kind.NUMBER);
         if (checked.batches().format() == RowFormat.COLUMNAR && !numeric) {
             LOG.info("Scoring reads rows: categorical inputs are encoded and checked by the checked rows' code");
         } else if (checked.batches().format() == RowFormat.COLUMNAR && !parseStrings) {
-            ModelSignature signature = ModelSignature.of(spec);
-            columnar = ColumnarScoring.of(input, keep, InputBinding.inModelOrder(InputBinding.expand(
-                    config.bindings(), signature), signature.inputNames()), signature, checked.batches(),
+            columnar = ColumnarScoring.of(input, keep, checked.bindings(), checked.signature(), checked.batches(),
                     config.allowNaN());
         }
         ModelSource model = ModelSource.of(spark.sparkContext(), spec, config.modelPath(), config.savedModel(),
@@ -225,7 +229,8 @@ public final class ScoringRun {
         StructType keptFields = new StructType(kept);
         RowKey rowKey = new RowKey(keepIndexes, new StructType(keyFields));
         return new Checked(rows, new RowBatch.Factory(mapping, rowKey, keepIndexes, keptFields, output,
-                inputSizes, RowFormat.choose(input.sparkSession())), output.schema(keptFields), aliases);
+                inputSizes, RowFormat.choose(input.sparkSession())), output.schema(keptFields), aliases, bindings,
+                signature, encodings);
     }
 
     /** The schema of the checked rows without {@link RowChecks#REASON} and {@link RowChecks#REASON_CODE}. */
