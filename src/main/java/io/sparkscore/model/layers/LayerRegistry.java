@@ -36,8 +36,9 @@ import static io.sparkscore.model.layers.LayerFamily.WRAPPER;
 /**
  * The one list of the Keras layer classes sparkscore reads, with everything about each that does not depend on a
  * prediction path ({@link LayerEntry}). The readers accept exactly these classes, shape inference applies their
- * rules, and each path attaches its builder (or the reason it refuses) to every entry; a test checks that no entry
- * is left without either. Adding a layer is one entry here plus its path builders and tests.
+ * rules, and each path attaches its builder to every entry; a test checks that no entry is left without one (a
+ * path's support check refuses options it cannot run). Adding a layer is one entry here plus its path builders and
+ * tests.
  *
  * <p>Immutable and thread-safe.
  */

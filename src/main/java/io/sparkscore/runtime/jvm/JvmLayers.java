@@ -21,10 +21,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The jvm path's builder table: for every {@link LayerEntry} of the registry either a {@link Factory} that builds the
- * {@link JvmLayer} of one layer application, or the reason the jvm path refuses the class (a test checks that no
- * entry has neither). The support check reads only the layer's class and config (and wrapped layers), so
- * {@code inspect} can show it without input shapes; everything it accepts, {@link #create} builds.
+ * The jvm path's builder table: for every {@link LayerEntry} of the registry a {@link Factory} that builds the
+ * {@link JvmLayer} of one layer application (a test checks that every entry has one; a class the jvm path could not
+ * build would be refused here with its reason). The support check reads only the layer's class and config (and
+ * wrapped layers), so {@code inspect} can show it without input shapes; everything it accepts, {@link #create}
+ * builds.
  */
 final class JvmLayers {
 
@@ -66,7 +67,6 @@ final class JvmLayers {
             "Maximum", "Minimum");
 
     private static final Map<LayerEntry, Factory> BUILDERS = new LinkedHashMap<>();
-    private static final Map<LayerEntry, String> REFUSED = new LinkedHashMap<>();
 
     static {
         for (String cls : List.of("InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
@@ -146,22 +146,14 @@ final class JvmLayers {
         BUILDERS.put(entry(className), factory);
     }
 
-    private static void refuse(String className, String reason) {
-        REFUSED.put(entry(className), reason);
-    }
-
     private static LayerEntry entry(String className) {
         return LayerRegistry.find(className).orElseThrow(() -> new IllegalStateException("the jvm builder table"
                 + " names " + className + ", which has no registry entry"));
     }
 
-    /** Whether the jvm path builds the class (subject to its options); otherwise {@link #refusal} says why not. */
+    /** Whether the jvm path builds the class (subject to its options). */
     static boolean builds(LayerEntry entry) {
         return BUILDERS.containsKey(entry);
-    }
-
-    static Optional<String> refusal(LayerEntry entry) {
-        return Optional.ofNullable(REFUSED.get(entry));
     }
 
     /** Empty when the jvm path can run the layer exactly as Keras does; otherwise why not. */
@@ -170,10 +162,6 @@ final class JvmLayers {
         if (entry.isEmpty()) {
             return Optional.of(layer.className() + " is not supported on the jvm path (supported: "
                     + String.join(", ", supportedClasses()) + ")");
-        }
-        Optional<String> refused = refusal(entry.get());
-        if (refused.isPresent()) {
-            return refused;
         }
         try {
             return Optional.ofNullable(problem(layer));

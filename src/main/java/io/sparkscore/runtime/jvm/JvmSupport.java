@@ -20,11 +20,6 @@ public final class JvmSupport {
         return JvmLayers.builds(entry);
     }
 
-    /** Why the jvm path refuses every layer of the entry's class; empty for the classes it builds. */
-    public static Optional<String> refusal(LayerEntry entry) {
-        return JvmLayers.refusal(entry);
-    }
-
     /**
      * Empty when the jvm path runs {@code layer} exactly as Keras does at inference; otherwise a sentence such as
      * "LSTM with stateful=true is not supported on the jvm path (...)". Wrapped layers are checked too.

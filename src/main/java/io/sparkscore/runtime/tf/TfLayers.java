@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * The tf path's builder table: a {@link TfLayerBuilder} for registry entries (a test checks that every entry has
- * one; a class the tf path could not build would be refused here with its reason, as the jvm path's table does).
+ * one; a class the tf path could not build would be refused here with its reason).
  */
 final class TfLayers {
 
