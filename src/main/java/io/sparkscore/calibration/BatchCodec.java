@@ -16,6 +16,14 @@ public interface BatchCodec {
     /** The input buffers, one per model input, as the predictor reads them. */
     float[][] inputs();
 
+    /**
+     * Where each row of an open (sequence) input starts in its buffer ({@link io.sparkscore.runtime.Predictor}), or
+     * null when every input has a fixed size.
+     */
+    default int[][] rowStarts() {
+        return null;
+    }
+
     /** The output buffers, one per model output, as the predictor fills them. */
     float[][] outputs();
 

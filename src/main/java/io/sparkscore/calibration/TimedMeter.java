@@ -109,7 +109,7 @@ public final class TimedMeter implements CandidateMeter {
 
     private void runBatch(Predictor predictor, int batch) {
         codec.encode(batch, offset);
-        predictor.predict(codec.inputs(), batch, codec.outputs());
+        predictor.predict(codec.inputs(), codec.rowStarts(), batch, codec.outputs());
         codec.decode(batch);
         blackhole += codec.outputs()[0][0];
         offset = (offset + batch) % codec.rows();

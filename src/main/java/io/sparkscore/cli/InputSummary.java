@@ -3,6 +3,7 @@ package io.sparkscore.cli;
 import io.sparkscore.model.InputSpec;
 import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.OpenDimensions;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.model.categorical.InputEncodings;
 
@@ -17,6 +18,14 @@ import java.util.Locale;
 final class InputSummary {
 
     private InputSummary() {
+    }
+
+    private static int stepSize(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= Math.max(d, 1);
+        }
+        return n;
     }
 
     static String of(ModelSpec spec) {
@@ -38,7 +47,14 @@ final class InputSummary {
                 case INTEGER -> "integer columns, encoded by " + e.layer() + " ("
                         + spec.layer(e.layer()).className() + ")";
             };
-            String column = in.size() == 1 ? "column '" + in.name() + "'" : "array column '" + in.name() + "'";
+            int open = OpenDimensions.openAxis(in.shape());
+            if (open >= 0) {
+                reads = "a sequence of varying length: " + reads + " of arrays holding T steps of "
+                        + stepSize(in.shape()) + " values flattened (or one inner array per step), T open at axis "
+                        + (open + 1) + " of " + Shapes.formatWithBatch(in.shape());
+            }
+            String column = open < 0 && in.size() == 1 ? "column '" + in.name() + "'"
+                    : "array column '" + in.name() + "'";
             b.append(String.format(Locale.ROOT, "  input %s: %s %s, reads %s; binds %s unless mapped%n", in.name(),
                     e.dtype(), Shapes.formatWithBatch(in.shape()), reads, column));
         }

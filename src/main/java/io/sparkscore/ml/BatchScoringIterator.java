@@ -62,7 +62,7 @@ final class BatchScoringIterator<I, O> implements Iterator<O> {
             }
         }
         if (batch.size() > 0) {
-            predictor.predict(batch.inputs(), batch.size(), batch.outputs());
+            predictor.predict(batch.inputs(), batch.rowStarts(), batch.size(), batch.outputs());
             rowsScored += batch.size();
         }
     }

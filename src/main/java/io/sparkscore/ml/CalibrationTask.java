@@ -7,6 +7,7 @@ import io.sparkscore.calibration.Calibrator;
 import io.sparkscore.calibration.HardwareSignature;
 import io.sparkscore.calibration.ModelProvider;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.OpenDimensions;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.model.ShapeInference;
 import io.sparkscore.runtime.LoadedModel;
@@ -61,7 +62,7 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
         // Without per-session pools, TensorFlow's first session fixes the pool size for the JVM: give it the task's cpus.
         int minThreads = TfModel.perSessionThreadPools() ? 1 : threads;
         CalibrationSettings local = settings.withThreads(minThreads, threads)
-                .withMaxBatchRows(Math.min(settings.maxBatchRows(), maxBatchForHeap(model.spec(), threads)));
+                .withMaxBatchRows(Math.min(settings.maxBatchRows(), maxBatchForHeap(longest(model.spec()), threads)));
         SparkEnv env = SparkEnv.get();
         String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("
                 + HardwareSignature.current(threads, "").cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
@@ -114,6 +115,17 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
                     + " that the input has rows with non-null, finite features");
         }
         return good;
+    }
+
+    /** The model at the longest sequences rows may bring, whose activations bound a batch's (no open inputs: itself). */
+    private ModelSpec longest(ModelSpec spec) {
+        SequenceLengths sequences = batches.features().sequences();
+        if (!sequences.any()) {
+            return spec;
+        }
+        int[] lengths = new int[spec.inputs().size()];
+        java.util.Arrays.fill(lengths, sequences.maxSteps());
+        return OpenDimensions.withLengths(spec, lengths);
     }
 
     /** Largest batch whose activations (every tensor of the graph, float32) fit this task's share of the heap. */

@@ -60,7 +60,8 @@ final class ColumnarScoring {
             return Optional.empty();
         }
         StructType schema = scan.get().schema();
-        Optional<RowVerdict> verdict = RowVerdict.of(schema, bindings, checked.inputSizes(), allowNaN);
+        Optional<RowVerdict> verdict = RowVerdict.of(schema, bindings, checked.inputSizes(), allowNaN,
+                checked.features().sequences());
         if (verdict.isEmpty()) {
             LOG.info("Scoring reads rows: a feature column needs converting (text or ML vector) before scoring");
             return Optional.empty();
@@ -71,7 +72,9 @@ final class ColumnarScoring {
             kept[i] = schema.fields()[keepIndexes[i]];
         }
         StructType keptFields = new StructType(kept);
-        FeatureMapping mapping = FeatureMapping.resolve(schema, bindings, signature, allowNaN);
+        FeatureMapping mapping = FeatureMapping.resolve(schema, bindings, signature,
+                signature.inputNames().stream().map(io.sparkscore.model.categorical.InputEncodings.Encoding::number)
+                        .toList(), allowNaN, checked.features().sequences());
         RowBatch.Factory batches = new RowBatch.Factory(mapping, new RowKey(keepIndexes, keptFields), keepIndexes,
                 keptFields, checked.output(), checked.inputSizes(), RowFormat.COLUMNAR);
         return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get()));

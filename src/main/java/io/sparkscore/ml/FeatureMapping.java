@@ -40,9 +40,12 @@ public final class FeatureMapping implements Serializable {
     /** How each input reads its columns: numbers, booleans, or categories through the input's lookup encoder. */
     private final Encoding[] encodings;
     private final boolean allowNaN;
+    /** The open (sequence) inputs: their rows' lengths vary, and {@link #inputSizes} holds one step's size. */
+    private final SequenceLengths sequences;
 
     private FeatureMapping(int[][] columnIndexes, String[][] columnNames, DataType[][] valueTypes, boolean[] fromArray,
-                           int[] inputSizes, Encoding[] encodings, boolean allowNaN) {
+                           int[] inputSizes, Encoding[] encodings, boolean allowNaN, SequenceLengths sequences) {
+        this.sequences = sequences;
         this.columnIndexes = columnIndexes;
         this.encodings = encodings;
         this.columnNames = columnNames;
@@ -70,6 +73,15 @@ public final class FeatureMapping implements Serializable {
      */
     public static FeatureMapping resolve(StructType schema, List<InputBinding> bindings, ModelSignature signature,
                                          List<Encoding> encodings, boolean allowNaN) {
+        return resolve(schema, bindings, signature, encodings, allowNaN, SequenceLengths.NONE);
+    }
+
+    /**
+     * As above for a model with open (sequence) inputs, whose rows' lengths {@code sequences} bounds: each such
+     * input reads one array column of a whole number of steps.
+     */
+    static FeatureMapping resolve(StructType schema, List<InputBinding> bindings, ModelSignature signature,
+                                  List<Encoding> encodings, boolean allowNaN, SequenceLengths sequences) {
         int n = signature.inputCount();
         bindings = InputBinding.inModelOrder(bindings, signature.inputNames());
         int[][] indexes = new int[n][];
@@ -79,7 +91,21 @@ public final class FeatureMapping implements Serializable {
         int[] sizes = new int[n];
         for (int i = 0; i < n; i++) {
             InputBinding b = bindings.get(i);
-            int size = signature.inputSize(i);
+            if (signature.isOpen(i) && b.arrayColumn() == null) {
+                throw JobException.data("model input '" + signature.inputNames().get(i) + "' has shape "
+                        + Shapes.format(signature.inputShapes().get(i)) + ", a sequence whose length each row brings,"
+                        + " but scalar columns " + b.columns() + " were given; bind one array column holding the"
+                        + " row's " + sequences.describe(signature, i) + " values (array<float>, T steps of "
+                        + signature.stepSize(i) + " values flattened, or array<array<float>>: one inner array per"
+                        + " step)");
+            }
+            if (signature.isOpen(i) && encodings.get(i).kind() != Kind.NUMBER) {
+                throw JobException.data("model input '" + signature.inputNames().get(i) + "' has shape "
+                        + Shapes.format(signature.inputShapes().get(i)) + " and reads " + encodings.get(i).kind()
+                        + " values through a lookup layer; sequences of varying length are read as numbers only:"
+                        + " declare the sequence length, or look the values up before scoring");
+            }
+            int size = signature.isOpen(i) ? signature.stepSize(i) : signature.inputSize(i);
             sizes[i] = size;
             String shape = Shapes.format(signature.inputShapes().get(i));
             List<String> cols = b.columns();
@@ -102,7 +128,8 @@ public final class FeatureMapping implements Serializable {
                         + "; pass exactly " + size + " columns (reshaped in C order) or an array column");
             }
         }
-        return new FeatureMapping(indexes, names, types, arrays, sizes, encodings.toArray(Encoding[]::new), allowNaN);
+        return new FeatureMapping(indexes, names, types, arrays, sizes, encodings.toArray(Encoding[]::new), allowNaN,
+                sequences);
     }
 
     static int checkColumnExists(StructType schema, String column) {
@@ -138,7 +165,25 @@ public final class FeatureMapping implements Serializable {
      *                         length; {@code keyOf} names the row in the message
      */
     public void read(FeatureValues row, float[][] buffers, int rowInBatch, RowKey keyOf) {
+        read(row, buffers, null, rowInBatch, keyOf);
+    }
+
+    /** The open (sequence) inputs this mapping reads, and the lengths their rows may have. */
+    SequenceLengths sequences() {
+        return sequences;
+    }
+
+    /**
+     * As {@link #read(FeatureValues, float[][], int, RowKey)}, with the rows of open (sequence) inputs one after the
+     * other: row {@code rowInBatch} of such an input {@code i} starts at {@code rowStarts[i][rowInBatch]}, and
+     * reading it sets where the next one starts (a buffer too small for it is replaced by a larger copy).
+     */
+    void read(FeatureValues row, float[][] buffers, int[][] rowStarts, int rowInBatch, RowKey keyOf) {
         for (int i = 0; i < columnIndexes.length; i++) {
+            if (sequences.isOpen(i)) {
+                readSequence(row, i, buffers, rowStarts[i], rowInBatch, keyOf);
+                continue;
+            }
             float[] buffer = buffers[i];
             int base = rowInBatch * inputSizes[i];
             if (encodings[i].kind() != Kind.NUMBER) {
@@ -165,6 +210,26 @@ public final class FeatureMapping implements Serializable {
         }
     }
 
+    private void readSequence(FeatureValues row, int input, float[][] buffers, int[] starts, int rowInBatch,
+                              RowKey keyOf) {
+        int col = columnIndexes[input][0];
+        String name = columnNames[input][0];
+        if (row.isNullAt(col)) {
+            throw new BadRowException(row.describe(keyOf), name, "is null");
+        }
+        int n = row.openArray(col);
+        String problem = sequences.problem(input, name, n);
+        if (problem != null) {
+            throw new BadRowException(row.describe(keyOf), name, problem.substring(name.length() + 1));
+        }
+        int base = starts[rowInBatch];
+        if (buffers[input].length < base + n) {
+            buffers[input] = java.util.Arrays.copyOf(buffers[input], Math.max(base + n, 2 * buffers[input].length));
+        }
+        readElements(row, input, buffers[input], base, n, keyOf);
+        starts[rowInBatch + 1] = base + n;
+    }
+
     private void readArray(FeatureValues row, int input, float[] buffer, int base, RowKey keyOf) {
         int col = columnIndexes[input][0];
         String name = columnNames[input][0];
@@ -176,6 +241,11 @@ public final class FeatureMapping implements Serializable {
             throw new BadRowException(row.describe(keyOf), name, "has " + n + " values but the model input expects "
                     + inputSizes[input]);
         }
+        readElements(row, input, buffer, base, n, keyOf);
+    }
+
+    private void readElements(FeatureValues row, int input, float[] buffer, int base, int n, RowKey keyOf) {
+        String name = columnNames[input][0];
         DataType type = valueTypes[input][0];
         for (int k = 0; k < n; k++) {
             if (row.elementIsNull(k)) {

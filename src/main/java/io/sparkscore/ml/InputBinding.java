@@ -52,7 +52,7 @@ public record InputBinding(String inputName, List<String> scalarColumns, String 
         List<InputBinding> r = new java.util.ArrayList<>();
         for (int i = 0; i < signature.inputCount(); i++) {
             String name = signature.inputNames().get(i);
-            r.add(signature.inputSize(i) == 1 ? scalars(name, List.of(name)) : array(name, name));
+            r.add(!signature.isOpen(i) && signature.inputSize(i) == 1 ? scalars(name, List.of(name)) : array(name, name));
         }
         return r;
     }

@@ -21,7 +21,7 @@ final class InternalRowBatch extends ScoringBatch<InternalRow, InternalRow> {
     private final FeatureValues.OfInternalRow values = new FeatureValues.OfInternalRow();
 
     InternalRowBatch(RowBatch.Factory f, int capacity) {
-        super(f.inputSizes(), f.output(), capacity);
+        super(f.inputSizes(), f.features().sequences(), f.output(), capacity);
         this.features = f.features();
         this.rowKey = f.rowKey();
         this.keepIndexes = f.keepIndexes();
@@ -40,7 +40,7 @@ final class InternalRowBatch extends ScoringBatch<InternalRow, InternalRow> {
 
     @Override
     void fill(InternalRow row, int slot) {
-        features.read(values.of(row), inputs(), slot, rowKey);
+        features.read(values.of(row), inputs(), rowStarts(), slot, rowKey);
         SpecificInternalRow out = slots[slot];
         for (int i = 0; i < keepIndexes.length; i++) {
             copiers[i].copy(row, keepIndexes[i], out, i);

@@ -39,7 +39,7 @@ final class RowBatch extends ScoringBatch<Row, Row> {
     private final FeatureValues.OfRow values = new FeatureValues.OfRow();
 
     private RowBatch(Factory f, int capacity) {
-        super(f.inputSizes(), f.output(), capacity);
+        super(f.inputSizes(), f.features().sequences(), f.output(), capacity);
         this.features = f.features();
         this.rowKey = f.rowKey();
         this.keepIndexes = f.keepIndexes();
@@ -49,7 +49,7 @@ final class RowBatch extends ScoringBatch<Row, Row> {
 
     @Override
     void fill(Row row, int slot) {
-        features.read(values.of(row), inputs(), slot, rowKey);
+        features.read(values.of(row), inputs(), rowStarts(), slot, rowKey);
         Object[] k = kept[slot];
         for (int i = 0; i < keepIndexes.length; i++) {
             k[i] = row.get(keepIndexes[i]);

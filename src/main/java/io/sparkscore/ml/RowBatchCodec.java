@@ -55,6 +55,11 @@ final class RowBatchCodec implements BatchCodec {
     }
 
     @Override
+    public int[][] rowStarts() {
+        return sampled.batch.rowStarts();
+    }
+
+    @Override
     public float[][] outputs() {
         return sampled.batch.outputs();
     }

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -41,6 +42,11 @@ public final class RowChecks {
 
     public static final String REASON = "reason";
     public static final String REASON_CODE = "reason_code";
+    /**
+     * The reason code of a row whose sequence (the array of an input with an open dimension) is empty, not a whole
+     * number of steps, or shorter or longer than {@link SequenceLengths} allows.
+     */
+    public static final String SEQUENCE_LENGTH = "sequence_length";
 
     private RowChecks() {
     }
@@ -85,6 +91,16 @@ public final class RowChecks {
     public static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
                                        int[] arrayLengths, boolean allowNaN, boolean parseStrings,
                                        Categories categories) {
+        return checked(input, keep, bindings, arrayLengths, allowNaN, parseStrings, categories, SequenceLengths.NONE);
+    }
+
+    /**
+     * As above, with the array columns of open (sequence) inputs checked against {@code sequences} instead of a
+     * fixed length: an {@code array<array<number>>} column is flattened, one inner array per step.
+     */
+    static Dataset<Row> checked(Dataset<Row> input, List<String> keep, List<InputBinding> bindings,
+                                int[] arrayLengths, boolean allowNaN, boolean parseStrings, Categories categories,
+                                SequenceLengths sequences) {
         StructType schema = input.schema();
         Set<String> selected = new LinkedHashSet<>(keep);
         List<Column> columns = new ArrayList<>();
@@ -107,9 +123,22 @@ public final class RowChecks {
                     columns.add(col(quote(name)));
                     continue;
                 }
+                if (sequences.isOpen(i) && isNested(type)) {
+                    Column raw = col(quote(name));
+                    Column value = flatten(raw);
+                    columns.add(value.as(name));
+                    nestedChecks(name, raw, arrayLengths[i], checks);
+                    sequenceChecks(name, value, arrayLengths[i], sequences, checks);
+                    elementChecks(name, value, ((ArrayType) type).elementType(), allowNaN, checks);
+                    continue;
+                }
                 Column value = converted(col(quote(name)), type);
                 columns.add(value.as(name));
-                if (b.arrayColumn() != null) {
+                if (b.arrayColumn() != null && sequences.isOpen(i)) {
+                    checks.add(new Check(value.isNull(), lit(name + " is null"), "null_value"));
+                    sequenceChecks(name, value, arrayLengths[i], sequences, checks);
+                    elementChecks(name, value, type, allowNaN, checks);
+                } else if (b.arrayColumn() != null) {
                     arrayChecks(name, value, type, arrayLengths[i], allowNaN, checks);
                 } else {
                     scalarChecks(name, col(quote(name)), value, type, allowNaN, checks);
@@ -179,6 +208,39 @@ public final class RowChecks {
         checks.add(new Check(value.isNull(), lit(name + " is null"), "null_value"));
         checks.add(new Check(size(value).notEqual(lit(length)), concat(lit(name + " has "),
                 size(value).cast("string"), lit(" values but the model input expects " + length)), "wrong_length"));
+        elementChecks(name, value, type, allowNaN, checks);
+    }
+
+    static boolean isNested(DataType type) {
+        return type instanceof ArrayType outer && outer.elementType() instanceof ArrayType;
+    }
+
+    /** An array of steps: null, or a null or wrong-sized step, makes the row bad before it is flattened. */
+    private static void nestedChecks(String name, Column raw, int step, List<Check> checks) {
+        checks.add(new Check(raw.isNull(), lit(name + " is null"), "null_value"));
+        checks.add(new Check(exists(raw, Column::isNull), lit(name + " has a null step"), "null_value"));
+        checks.add(new Check(exists(raw, x -> size(x).notEqual(lit(step))), lit(name + " has a step that does not"
+                + " hold " + step + " values"), SEQUENCE_LENGTH));
+    }
+
+    /** The checks of {@link SequenceLengths#problem}, in its order and with its messages. */
+    private static void sequenceChecks(String name, Column value, int step, SequenceLengths sequences,
+                                       List<Check> checks) {
+        Column n = size(value);
+        Column steps = n.divide(lit(step)).cast(DataTypes.IntegerType);
+        checks.add(new Check(n.equalTo(lit(0)), lit(name + " is empty; the model reads sequences of "
+                + sequences.minSteps() + " to " + sequences.maxSteps() + " steps"), SEQUENCE_LENGTH));
+        checks.add(new Check(n.mod(lit(step)).notEqual(lit(0)), concat(lit(name + " has "), n.cast("string"),
+                lit(" values, not a whole number of steps of " + step)), SEQUENCE_LENGTH));
+        checks.add(new Check(steps.lt(lit(sequences.minSteps())), concat(lit(name + " has "), steps.cast("string"),
+                lit(" steps but the model needs at least " + sequences.minSteps())), SEQUENCE_LENGTH));
+        checks.add(new Check(steps.gt(lit(sequences.maxSteps())), concat(lit(name + " has "), steps.cast("string"),
+                lit(" steps, more than " + SequenceLengths.MAX_LENGTH_KEY + " = " + sequences.maxSteps())),
+                SEQUENCE_LENGTH));
+    }
+
+    private static void elementChecks(String name, Column value, DataType type, boolean allowNaN,
+                                      List<Check> checks) {
         boolean floating = isVector(type) || (type instanceof ArrayType at
                 && (at.elementType() == DataTypes.FloatType || at.elementType() == DataTypes.DoubleType));
         if (!floating) {

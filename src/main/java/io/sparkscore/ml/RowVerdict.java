@@ -28,16 +28,21 @@ final class RowVerdict implements Serializable {
 
     private enum Kind { INTEGRAL, FLOAT, DOUBLE, INTEGRAL_ARRAY, FLOAT_ARRAY, DOUBLE_ARRAY }
 
-    /** One column's checks, in the order {@link RowChecks} evaluates them. */
-    private record Column(int index, Kind kind, int length) implements Serializable {
+    /**
+     * One column's checks, in the order {@link RowChecks} evaluates them; {@code open}: an open (sequence) input's
+     * array, whose length {@link SequenceLengths} checks ({@code length} is then one step's).
+     */
+    private record Column(int index, Kind kind, int length, boolean open) implements Serializable {
     }
 
     private final Column[] columns;
     private final boolean allowNaN;
+    private final SequenceLengths sequences;
 
-    private RowVerdict(Column[] columns, boolean allowNaN) {
+    private RowVerdict(Column[] columns, boolean allowNaN, SequenceLengths sequences) {
         this.columns = columns;
         this.allowNaN = allowNaN;
+        this.sequences = sequences;
     }
 
     /**
@@ -48,6 +53,12 @@ final class RowVerdict implements Serializable {
      */
     static Optional<RowVerdict> of(StructType schema, List<InputBinding> bindings, int[] arrayLengths,
                                    boolean allowNaN) {
+        return of(schema, bindings, arrayLengths, allowNaN, SequenceLengths.NONE);
+    }
+
+    /** As above, with the arrays of open (sequence) inputs checked against {@code sequences}. */
+    static Optional<RowVerdict> of(StructType schema, List<InputBinding> bindings, int[] arrayLengths,
+                                   boolean allowNaN, SequenceLengths sequences) {
         List<Column> columns = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (int i = 0; i < bindings.size(); i++) {
@@ -61,10 +72,10 @@ final class RowVerdict implements Serializable {
                 if (kind.isEmpty()) {
                     return Optional.empty();
                 }
-                columns.add(new Column(index, kind.get(), arrayLengths[i]));
+                columns.add(new Column(index, kind.get(), arrayLengths[i], sequences.isOpen(i)));
             }
         }
-        return Optional.of(new RowVerdict(columns.toArray(Column[]::new), allowNaN));
+        return Optional.of(new RowVerdict(columns.toArray(Column[]::new), allowNaN, sequences));
     }
 
     private static Optional<Kind> kindOf(DataType type, boolean array) {
@@ -115,10 +126,20 @@ final class RowVerdict implements Serializable {
         return Double.isInfinite(v) ? "infinite_value" : null;
     }
 
+    /** Whether a sequence of {@code n} values of steps of {@code step} fails {@link SequenceLengths#problem}. */
+    private boolean sequenceProblem(int n, int step) {
+        int steps = n / step;
+        return n == 0 || n % step != 0 || steps < sequences.minSteps() || steps > sequences.maxSteps();
+    }
+
     /** As RowChecks: the length first, then any null element, then any NaN, then any infinite element. */
     private String array(ArrayData values, Column c) {
         int n = values.numElements();
-        if (n != c.length) {
+        if (c.open) {
+            if (sequenceProblem(n, c.length)) {
+                return RowChecks.SEQUENCE_LENGTH;
+            }
+        } else if (n != c.length) {
             return "wrong_length";
         }
         boolean nan = false;

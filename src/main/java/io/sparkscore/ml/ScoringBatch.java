@@ -11,16 +11,36 @@ package io.sparkscore.ml;
  */
 abstract class ScoringBatch<I, O> {
 
+    /** Rows of open (sequence) inputs to start with: their buffers grow to the longest batch met. */
+    private static final int INITIAL_STEPS_PER_ROW = 8;
+
     private final float[][] inputs;
     private final float[][] outputs;
+    /** Per open (sequence) input, where each row starts in its buffer (rows one after the other); else null. */
+    private final int[][] rowStarts;
     private int size;
 
-    ScoringBatch(int[] inputSizes, OutputLayout output, int capacity) {
+    /** @param inputSizes per input, floats per row, or per step for an open input of {@code sequences} */
+    ScoringBatch(int[] inputSizes, SequenceLengths sequences, OutputLayout output, int capacity) {
         this.inputs = new float[inputSizes.length][];
+        int[][] starts = null;
         for (int i = 0; i < inputSizes.length; i++) {
-            inputs[i] = new float[capacity * inputSizes[i]];
+            if (sequences.isOpen(i)) {
+                starts = starts == null ? new int[inputSizes.length][] : starts;
+                starts[i] = new int[capacity + 1];
+                inputs[i] = new float[capacity * inputSizes[i] * Math.min(INITIAL_STEPS_PER_ROW,
+                        sequences.maxSteps())];
+            } else {
+                inputs[i] = new float[capacity * inputSizes[i]];
+            }
         }
+        this.rowStarts = starts;
         this.outputs = output.allocate(capacity);
+    }
+
+    /** Where each row of the open (sequence) inputs starts (see {@link FeatureMapping}); null when there are none. */
+    final int[][] rowStarts() {
+        return rowStarts;
     }
 
     final void clear() {

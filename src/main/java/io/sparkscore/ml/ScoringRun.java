@@ -191,9 +191,11 @@ public final class ScoringRun {
         }
         List<InputBinding> bindings = InputBinding.inModelOrder(given, signature.inputNames());
         List<InputEncodings.Encoding> encodings = InputEncodings.of(spec);
+        SequenceLengths sequences = SequenceLengths.of(spec, signature, input.sparkSession().conf());
         int[] inputSizes = new int[signature.inputCount()];
         for (int i = 0; i < inputSizes.length; i++) {
-            inputSizes[i] = signature.inputSize(i);
+            // an open (sequence) input's size is per step: each row brings its number of steps
+            inputSizes[i] = signature.isOpen(i) ? signature.stepSize(i) : signature.inputSize(i);
         }
         // A kept column that is also a feature passes through as a copy: RowChecks checks and converts the feature
         // under its own name (vectors to arrays, CSV strings to numbers), the copy keeps the input's value and type.
@@ -212,10 +214,10 @@ public final class ScoringRun {
             }
         }
         Dataset<Row> rows = RowChecks.checked(source, keptColumns, bindings, inputSizes, config.allowNaN(),
-                parseStrings, categories(bindings, encodings));
+                parseStrings, categories(bindings, encodings), sequences);
         StructType goodSchema = withoutReasons(rows.schema());
         FeatureMapping mapping = FeatureMapping.resolve(goodSchema, bindings, signature, encodings,
-                config.allowNaN());
+                config.allowNaN(), sequences);
         int[] keepIndexes = keptColumns.stream().mapToInt(goodSchema::fieldIndex).toArray();
         OutputLayout output = OutputLayout.of(signature, config.predictionColumns(),
                 ScoringConfig.DEFAULT_PREDICTION_COLUMN, config.outputMode());

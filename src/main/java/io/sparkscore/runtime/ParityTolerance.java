@@ -46,6 +46,12 @@ public final class ParityTolerance {
      */
     public static ParityTolerance measure(LoadedModel model, float[][] inputs, int rows, float[][] reference,
                                           double relative) {
+        return measure(model, inputs, null, rows, reference, relative);
+    }
+
+    /** As above for rows whose open (sequence) inputs start where {@code rowStarts} says ({@link Predictor}). */
+    public static ParityTolerance measure(LoadedModel model, float[][] inputs, int[][] rowStarts, int rows,
+                                          float[][] reference, double relative) {
         ModelSignature sig = model.signature();
         float[][] change = new float[reference.length][];
         for (int j = 0; j < change.length; j++) {
@@ -56,13 +62,14 @@ public final class ParityTolerance {
             for (int trial = 0; trial < TRIALS; trial++) {
                 float[][] moved = new float[inputs.length][];
                 for (int i = 0; i < inputs.length; i++) {
-                    moved[i] = perturbed(inputs[i], rows * sig.inputSize(i), random);
+                    boolean open = rowStarts != null && rowStarts[i] != null;
+                    moved[i] = perturbed(inputs[i], open ? rowStarts[i][rows] : rows * sig.inputSize(i), random);
                 }
                 float[][] out = new float[reference.length][];
                 for (int j = 0; j < out.length; j++) {
                     out[j] = new float[rows * sig.outputSize(j)];
                 }
-                predictor.predict(moved, rows, out);
+                predictor.predict(moved, rowStarts, rows, out);
                 for (int j = 0; j < out.length; j++) {
                     for (int k = 0; k < change[j].length && k < out[j].length; k++) {
                         float d = Math.abs(out[j][k] - reference[j][k]);

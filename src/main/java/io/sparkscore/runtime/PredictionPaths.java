@@ -1,7 +1,9 @@
 package io.sparkscore.runtime;
 
 import io.sparkscore.model.LayerSpec;
+import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
+import io.sparkscore.model.OpenDimensions;
 import io.sparkscore.model.layers.KerasMasks;
 import io.sparkscore.runtime.jvm.JvmModel;
 import io.sparkscore.runtime.jvm.JvmSupport;
@@ -21,10 +23,17 @@ public final class PredictionPaths {
 
     /** Builds the uncompiled model for a path; the caller owns (and closes) the result. */
     public static LoadedModel load(ModelSpec spec, PredictionPath path, RuntimeOptions options) {
+        if (!TfSavedModel.isSavedModel(spec) && hasOpenInput(spec)) {
+            return new OpenLengthModel(spec, path, fixed -> load(fixed, path, options));
+        }
         return switch (path) {
             case TF -> TfSavedModel.isSavedModel(spec) ? TfSavedModel.load(spec, options) : TfModel.load(spec, options);
             case JVM -> JvmModel.load(spec);
         };
+    }
+
+    private static boolean hasOpenInput(ModelSpec spec) {
+        return spec.inputs().stream().anyMatch(in -> OpenDimensions.openAxis(in.shape()) >= 0);
     }
 
     /** Why the path cannot run this layer, or empty when it can. */
@@ -41,6 +50,17 @@ public final class PredictionPaths {
      */
     public static Map<PredictionPath, String> unsupportedPaths(ModelSpec spec) {
         Map<PredictionPath, String> reasons = new LinkedHashMap<>();
+        if (!TfSavedModel.isSavedModel(spec) && hasOpenInput(spec)) {
+            try {
+                ModelSignature.of(spec);
+            } catch (ModelException e) {
+                // no row length could run it, on any path
+                for (PredictionPath path : PredictionPath.values()) {
+                    reasons.put(path, e.getMessage());
+                }
+                return reasons;
+            }
+        }
         for (PredictionPath path : PredictionPath.values()) {
             for (LayerSpec layer : spec.layers()) {
                 Optional<String> why = whyUnsupported(path, layer);
