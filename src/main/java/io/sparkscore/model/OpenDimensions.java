@@ -103,16 +103,18 @@ public final class OpenDimensions {
 
     /**
      * The shortest sequence length, tried up to {@code limit}, at which every layer's shape rule accepts the model
-     * with all open dimensions fixed to it (a {@code valid} convolution or pooling needs its window); {@code limit + 1}
-     * when none does.
+     * with all open dimensions fixed to it and no tensor is left empty (a {@code valid} convolution or pooling needs
+     * its window: shorter rows would reduce over nothing); {@code limit + 1} when none does.
      */
     public static int minimumLength(ModelSpec spec, int limit) {
         int[] lengths = new int[spec.inputs().size()];
         for (int t = 1; t <= limit; t++) {
             java.util.Arrays.fill(lengths, t);
             try {
-                ShapeInference.infer(withLengths(spec, lengths));
-                return t;
+                if (ShapeInference.infer(withLengths(spec, lengths)).values().stream()
+                        .allMatch(shape -> java.util.Arrays.stream(shape).allMatch(d -> d > 0))) {
+                    return t;
+                }
             } catch (ModelException e) {
                 // too short for some window: try a longer one
             }

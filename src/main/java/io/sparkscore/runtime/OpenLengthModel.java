@@ -14,15 +14,19 @@ import java.util.function.Function;
 /**
  * A model with an open (None) input dimension on one path: for each distinct row length it builds the model with
  * that length fixed ({@link OpenDimensions#withLengths}) on the path, so a batch of rows of one length runs exactly
- * as Keras runs each of them alone. The built models are kept, at most {@link #MAX_LENGTHS_KEPT} of them not in use
- * (least recently used go first), so that memory stays bounded however many lengths the data holds.
+ * as Keras runs each of them alone. Each built model holds its own copy of the weights laid out for the path, so the
+ * models kept are bounded by their weights: as many as fit {@link #WEIGHT_BYTES_KEPT} (at least
+ * {@link #MIN_LENGTHS_KEPT}, at most {@link #MAX_LENGTHS_KEPT}); beyond that the least recently used one that no
+ * predictor holds goes, and memory stays bounded however many lengths the data holds.
  *
  * <p>Thread-safe: task threads share it, each through its own {@link OpenLengthPredictor}.
  */
 public final class OpenLengthModel implements LoadedModel {
 
-    /** Built models kept for later batches; one per distinct length in use is kept besides, whatever this says. */
-    static final int MAX_LENGTHS_KEPT = 32;
+    /** The weight copies the kept models may hold together; models a predictor holds are kept besides. */
+    static final long WEIGHT_BYTES_KEPT = 256L << 20;
+    static final int MIN_LENGTHS_KEPT = 8;
+    static final int MAX_LENGTHS_KEPT = 1024;
 
     private final ModelSpec spec;
     private final PredictionPath path;
@@ -30,6 +34,7 @@ public final class OpenLengthModel implements LoadedModel {
     private final Function<ModelSpec, LoadedModel> loader;
     /** Access-ordered: the eldest entry is the least recently used. */
     private final LinkedHashMap<Lengths, Entry> built = new LinkedHashMap<>(16, 0.75f, true);
+    private final int lengthsKept;
     private boolean closed;
 
     /** The open dimension's size for each input (0 for inputs without one); a value type for map keys. */
@@ -68,6 +73,8 @@ public final class OpenLengthModel implements LoadedModel {
         this.path = path;
         this.signature = ModelSignature.of(spec);
         this.loader = loader;
+        long weightBytes = Math.max(1, spec.paramCount() * Float.BYTES);
+        this.lengthsKept = (int) Math.max(MIN_LENGTHS_KEPT, Math.min(MAX_LENGTHS_KEPT, WEIGHT_BYTES_KEPT / weightBytes));
     }
 
     @Override
@@ -148,7 +155,7 @@ public final class OpenLengthModel implements LoadedModel {
     private List<LoadedModel> evictUnused() {
         List<LoadedModel> evicted = new ArrayList<>();
         Iterator<Map.Entry<Lengths, Entry>> it = built.entrySet().iterator();
-        while (built.size() > MAX_LENGTHS_KEPT && it.hasNext()) {
+        while (built.size() > lengthsKept && it.hasNext()) {
             Entry e = it.next().getValue();
             if (e.users <= 0) {
                 it.remove();
