@@ -159,6 +159,106 @@ class VariableLengthScoringTest {
         assertThat(result.summary().rows().badByReason()).containsEntry("sequence_length", 2L);
     }
 
+    @Test
+    void calibrationMeasuresTheGroupedCallsOnTheSampledLengthsAndScoresTheSame() {
+        String out = dir.resolve("scored-calibrated").toString();
+        JobOptions options = JobOptions.builder().setModel(model.toString()).setInput(data)
+                .setBindings(List.of(InputBinding.array(InputBinding.SINGLE_INPUT, "seq"))).optKeep(List.of("id"))
+                .optOutput(out).optCalibrationRows(64).optCalibrationBudgetMillis(3000).optPlanStore(null).build();
+        ScoringJob.Result result = new ScoringJob(spark, options).run();
+        assertThat(result.summary().plan().source()).isEqualTo("calibrated");
+        assertThat(result.calibration().measurements()).isNotEmpty();
+        Map<Long, float[]> byId = new HashMap<>();
+        for (Object[] r : ROWS) {
+            byId.put((Long) r[0], (float[]) r[1]);
+        }
+        for (Row r : spark.read().parquet(out).collectAsList()) {
+            assertThat((double) r.getFloat(1)).as("row %d", r.getLong(0))
+                    .isCloseTo(reference(byId.get(r.getLong(0))), within(1e-6));
+        }
+        assertThat(result.summary().rows().scored()).isEqualTo(7);
+    }
+
+    /** GlobalAveragePooling1D over rows of 1 to 3 steps given as array<array<double>>, one inner array per step. */
+    @ParameterizedTest(name = "{0} path")
+    @CsvSource({"jvm", "tf"})
+    void theTransformerReadsNestedStepsAndKeepsBadRowsWithTheirReason(String path) {
+        RandomNet net = new RandomNet("seq_mean", 3);
+        Path meanModel = dir.resolve("seq_mean-" + path + ".keras");
+        KerasArchiveWriter.write(net.build(net.chain(net.input("steps", -1, 2),
+                net.layers().globalPooling("Average", 1, false))), meanModel);
+        StructType schema = new StructType().add("id", DataTypes.LongType).add("steps",
+                DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
+        List<Row> rows = List.of(
+                RowFactory.create(1L, List.of(List.of(1.0, 2.0))),
+                RowFactory.create(2L, List.of(List.of(1.0, 2.0), List.of(3.0, 5.0))),
+                RowFactory.create(3L, List.of(List.of(0.0, 0.0), List.of(1.0, 1.0), List.of(2.0, 5.0))),
+                RowFactory.create(4L, List.of()),
+                RowFactory.create(5L, List.of(List.of(1.0, 2.0), List.of(3.0))),
+                RowFactory.create(6L, Arrays.asList(List.of(1.0, 2.0), null)),
+                RowFactory.create(7L, null),
+                RowFactory.create(8L, List.of(List.of(-4.0, 4.0), List.of(4.0, -4.0))));
+        List<Row> scored = new io.sparkscore.ml.SparkScoreModel().setModelPath(meanModel.toString())
+                .setFeaturesCol("steps").setBatchSize(4).setPredictionPath(path)
+                .transform(spark.createDataFrame(rows, schema)).orderBy("id").collectAsList();
+        Map<Long, List<Float>> expected = Map.of(1L, List.of(1f, 2f), 2L, List.of(2f, 3.5f), 3L, List.of(1f, 2f),
+                8L, List.of(0f, 0f));
+        Map<Long, String> reasons = Map.of(4L, "steps is empty; the model reads sequences of 1 to 1000 steps",
+                5L, "steps has a step that does not hold 2 values", 6L, "steps has a null step", 7L, "steps is null");
+        assertThat(scored).hasSize(8);
+        for (Row r : scored) {
+            long id = r.getLong(0);
+            if (expected.containsKey(id)) {
+                assertThat(r.isNullAt(r.fieldIndex("reason"))).as("row %d", id).isTrue();
+                assertThat(r.<scala.collection.Seq<Float>>getAs("prediction")).as("row %d", id)
+                        .satisfies(p -> assertThat(scala.jdk.javaapi.CollectionConverters.asJava(p))
+                                .containsExactlyElementsOf(expected.get(id)));
+            } else {
+                assertThat(r.isNullAt(r.fieldIndex("prediction"))).as("row %d", id).isTrue();
+                assertThat(r.<String>getAs("reason")).as("row %d", id).isEqualTo(reasons.get(id));
+            }
+        }
+    }
+
+    @Test
+    void inspectShowsTheOpenDimensionAndTheColumnItBinds() {
+        String printed = inspect(model);
+        assertThat(printed).contains("seq (InputLayer)").contains("(None, None, 2)")
+                .contains("input seq: float32 (None, None, 2), reads a sequence of varying length: numeric columns"
+                        + " of arrays holding T steps of 2 values flattened (or one inner array per step), T open at"
+                        + " axis 1 of (None, None, 2); binds array column 'seq' unless mapped")
+                .contains("Path tf: can run this model").contains("Path jvm: can run this model");
+
+        RandomNet net = new RandomNet("flat_open", 1);
+        Path flat = dir.resolve("flat_open.keras");
+        KerasArchiveWriter.write(net.build(net.chain(net.input("x", -1, 3), net.layers().flatten(),
+                net.layers().dense(6, 1, "linear"))), flat);
+        assertThat(inspect(flat)).contains("Path tf: cannot run this model").contains("Path jvm: cannot run this model");
+        JobOptions options = JobOptions.builder().setModel(flat.toString()).setInput(data)
+                .setBindings(List.of(InputBinding.array(InputBinding.SINGLE_INPUT, "seq")))
+                .optOutput(dir.resolve("flat-out").toString()).optBatchSize(Optional.of(4))
+                .optPath(Optional.of(PredictionPath.JVM)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ScoringJob(spark, options).run())
+                .isInstanceOf(io.sparkscore.model.ModelException.class).hasMessageContaining("layer 'dense' (Dense)")
+                .hasMessageContaining("last axis follows the input sequence length");
+        assertThat(java.nio.file.Files.exists(dir.resolve("flat-out"))).isFalse();
+    }
+
+    private static String inspect(Path modelFile) {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        int code;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = io.sparkscore.cli.SparkScoreCli.run("inspect", "--model", modelFile.toString());
+        } finally {
+            System.setOut(out);
+        }
+        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(code).as(printed).isZero();
+        return printed;
+    }
+
     static <T> T withConf(Map<String, String> conf, java.util.function.Supplier<T> run) {
         conf.forEach((k, v) -> spark.conf().set(k, v));
         try {
