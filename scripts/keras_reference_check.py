@@ -1,7 +1,8 @@
 """Compares sparkscore's two paths with Keras itself on the cases KerasReferenceDump wrote.
 
 Usage: keras_reference_check.py DIR [TOLERANCE]. Loads each DIR/<case>/model.keras with Keras 3 (compile=False; no
-code from the file is run), predicts the stored input rows and prints, per case and path, the largest absolute
+code from the file is run), predicts the stored input rows (for a variable-length case, one row of its own length at
+a time, as model.predict(x_row[None])) and prints, per case and path, the largest absolute
 difference from Keras (or the path's refusal). Exits 1 when a path that ran differs by more than TOLERANCE (1e-4).
 """
 import json
@@ -10,6 +11,19 @@ import sys
 
 import keras
 import numpy as np
+
+
+def each_row_alone(model, d, case):
+    """A variable-length case: rows of case["lengths"] steps of shape case["in0"], each predicted alone."""
+    step = case["in0"]
+    per_step = int(np.prod(step)) if step else 1
+    packed = np.fromfile(os.path.join(d, "in0.f32"), "<f4")
+    outputs, start = [], 0
+    for t in case["lengths"]:
+        row = packed[start:start + t * per_step].reshape([1, t] + step)
+        start += t * per_step
+        outputs.append(np.asarray(model.predict(row, verbose=0), np.float64))
+    return np.concatenate(outputs)
 
 
 def main(root, tolerance):
@@ -22,11 +36,14 @@ def main(root, tolerance):
             print(f"{case['name']:28s} Keras cannot load the file: {e}")
             failed += 1
             continue
-        inputs = []
-        while f"in{len(inputs)}" in case:
-            i = len(inputs)
-            inputs.append(np.fromfile(os.path.join(d, f"in{i}.f32"), "<f4").reshape([-1] + case[f"in{i}"]))
-        expected = np.asarray(model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0), np.float64)
+        if "lengths" in case:
+            expected = each_row_alone(model, d, case)
+        else:
+            inputs = []
+            while f"in{len(inputs)}" in case:
+                i = len(inputs)
+                inputs.append(np.fromfile(os.path.join(d, f"in{i}.f32"), "<f4").reshape([-1] + case[f"in{i}"]))
+            expected = np.asarray(model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0), np.float64)
         cells = []
         for path in ("jvm", "tf"):
             if f"out_{path}" not in case:

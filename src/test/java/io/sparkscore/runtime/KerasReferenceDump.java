@@ -210,6 +210,11 @@ public final class KerasReferenceDump {
         Path root = Path.of(args[0]);
         StringBuilder manifest = new StringBuilder("[\n");
         boolean first = true;
+        for (var e : VariableLengthReferenceCases.CASES.entrySet()) {
+            manifest.append(first ? "" : ",\n").append(VariableLengthReferenceCases.dump(e.getKey(), e.getValue(),
+                    root));
+            first = false;
+        }
         for (var e : MODELS.entrySet()) {
             String name = e.getKey();
             ModelSpec spec = e.getValue().apply(new RandomNet(name, 5));
