@@ -97,8 +97,9 @@ class KerasFixturesParityTest {
 
     static {
         EXPECTED.put("dl4j/12net_prelu_conv2d.h5", refusedOnLoad(ModelException.class,
-                "model input 'input_2' has shape (None, None, 3) with an open dimension; sparkscore scores"
-                        + " fixed-size rows, so the model must declare every non-batch dimension",
+                "model input 'input_2' has shape (None, None, 3) with 2 open dimensions; sparkscore reads one"
+                        + " open (sequence) dimension per input from a row's array length, so declare the other"
+                        + " dimensions",
                 "a fully convolutional net whose input has open height and width"));
         EXPECTED.put("dl4j/LeakyReLU_0_model.h5", runs());
         EXPECTED.put("dl4j/batch_to_conv2d_tensorflow_2.h5", runs());
