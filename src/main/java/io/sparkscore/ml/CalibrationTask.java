@@ -7,7 +7,6 @@ import io.sparkscore.calibration.Calibrator;
 import io.sparkscore.calibration.HardwareSignature;
 import io.sparkscore.calibration.ModelProvider;
 import io.sparkscore.model.ModelSpec;
-import io.sparkscore.model.OpenDimensions;
 import io.sparkscore.model.Shapes;
 import io.sparkscore.model.ShapeInference;
 import io.sparkscore.runtime.LoadedModel;
@@ -120,12 +119,7 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
     /** The model at the longest sequences rows may bring, whose activations bound a batch's (no open inputs: itself). */
     private ModelSpec longest(ModelSpec spec) {
         SequenceLengths sequences = batches.features().sequences();
-        if (!sequences.any()) {
-            return spec;
-        }
-        int[] lengths = new int[spec.inputs().size()];
-        java.util.Arrays.fill(lengths, sequences.maxSteps());
-        return OpenDimensions.withLengths(spec, lengths);
+        return sequences.any() ? sequences.longest(spec) : spec;
     }
 
     /** Largest batch whose activations (every tensor of the graph, float32) fit this task's share of the heap. */

@@ -103,6 +103,10 @@ public final class ScoringRun {
         Map<String, String> excluded = new LinkedHashMap<>();
         List<PredictionPath> paths = runnablePaths(spec, config, excluded);
         Checked checked = check(config, spec, input, keep, parseStrings);
+        SequenceLengths sequences = checked.batches().features().sequences();
+        if (sequences.any()) {
+            paths = longestRowsRunOn(paths, sequences.longest(spec), sequences, config, excluded);
+        }
         Optional<ColumnarScoring> columnar = Optional.empty();
         boolean numeric = checked.encodings().stream().allMatch(e -> e.kind() == InputEncodings.Kind.NUMBER);
         if (checked.batches().format() == RowFormat.COLUMNAR && !numeric) {
@@ -169,6 +173,29 @@ public final class ScoringRun {
             throw new ModelException("no prediction path can run model " + config.modelPath() + ": " + excluded);
         }
         return paths;
+    }
+
+    /**
+     * The paths that can also run rows of the longest sequence allowed (the tf path unrolls RNNs over at most 1000
+     * steps), so that no scoring task meets a length its path refuses.
+     */
+    private static List<PredictionPath> longestRowsRunOn(List<PredictionPath> paths, ModelSpec longest,
+                                                         SequenceLengths sequences, ScoringConfig config,
+                                                         Map<String, String> excluded) {
+        Map<PredictionPath, String> unsupported = PredictionPaths.unsupportedPaths(longest);
+        List<PredictionPath> kept = new ArrayList<>();
+        for (PredictionPath p : paths) {
+            if (unsupported.containsKey(p)) {
+                excluded.put(p.id(), "rows of " + sequences.maxSteps() + " steps (" + SequenceLengths.MAX_LENGTH_KEY
+                        + ") cannot run on it: " + unsupported.get(p) + "; lower " + SequenceLengths.MAX_LENGTH_KEY);
+            } else {
+                kept.add(p);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new ModelException("no prediction path can run model " + config.modelPath() + ": " + excluded);
+        }
+        return kept;
     }
 
     private static Checked check(ScoringConfig config, ModelSpec spec, Dataset<Row> input, List<String> keep,

@@ -68,6 +68,13 @@ public record SequenceLengths(int[] steps, int minSteps, int maxSteps) implement
         return v;
     }
 
+    /** The model with every open dimension fixed to the longest length a row may have: what bounds memory and paths. */
+    ModelSpec longest(ModelSpec spec) {
+        int[] lengths = new int[spec.inputs().size()];
+        java.util.Arrays.fill(lengths, maxSteps);
+        return OpenDimensions.withLengths(spec, lengths);
+    }
+
     public boolean isOpen(int input) {
         return input < steps.length && steps[input] > 0;
     }

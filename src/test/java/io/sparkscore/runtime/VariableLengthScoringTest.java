@@ -244,6 +244,66 @@ class VariableLengthScoringTest {
         assertThat(java.nio.file.Files.exists(dir.resolve("flat-out"))).isFalse();
     }
 
+    @Test
+    void aCapBeyondTheStepsTheTfPathUnrollsLeavesTheTfPathOut() {
+        JobOptions options = JobOptions.builder().setModel(model.toString()).setInput(data)
+                .setBindings(List.of(InputBinding.array(InputBinding.SINGLE_INPUT, "seq")))
+                .optOutput(dir.resolve("long-tf").toString()).optBatchSize(Optional.of(4))
+                .optPath(Optional.of(PredictionPath.TF)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withConf(Map.of(SequenceLengths.MAX_LENGTH_KEY,
+                "1500"), () -> new ScoringJob(spark, options).run()))
+                .isInstanceOf(io.sparkscore.model.ModelException.class)
+                .hasMessageContaining("rows of 1500 steps (spark.sparkscore.maxSequenceLength) cannot run on it")
+                .hasMessageContaining("longer than the 1000 steps the tf path");
+    }
+
+    /**
+     * Token indices of varying length ({@code Input(shape=(None,))}, an {@code array<int>} column bound by name) into
+     * an Embedding with {@code mask_zero}, then an LSTM: each row equals the same model built for that row's length
+     * and scored alone on the jvm path (zeros masked as Keras masks them).
+     */
+    @ParameterizedTest(name = "{0} path, {1} rows")
+    @CsvSource({"jvm, auto", "tf, internal", "tf, external"})
+    void tokenSequencesIntoAMaskedEmbeddingScoreAsEachRowAlone(String path, String rowFormat) {
+        RandomNet net = new RandomNet("tokens", 4);
+        String t = net.chain(net.input("tokens", -1), KerasLayers.withMaskZero(net.layers().embedding(8, 3), true),
+                net.layers().lstm(3, 2, "tanh", "sigmoid", true, false, false));
+        ModelSpec spec = net.build(net.call(net.layers().dense(2, 1, "sigmoid"), t));
+        Path tokens = dir.resolve("tokens-" + path + "-" + rowFormat + ".keras");
+        KerasArchiveWriter.write(spec, tokens);
+        int[][] ids = {{3}, {1, 2}, {5, 0, 0}, {0, 7, 2, 4}, {6, 6}, {}, {2, 3, 1}};
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int r = 0; r < ids.length; r++) {
+            rows.add(RowFactory.create((long) r, Arrays.stream(ids[r]).boxed().toList()));
+        }
+        String table = dir.resolve("tokens-table-" + path + "-" + rowFormat).toString();
+        spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
+                .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType))).write().parquet(table);
+        String out = dir.resolve("tokens-scored-" + path + "-" + rowFormat).toString();
+        JobOptions options = JobOptions.builder().setModel(tokens.toString()).setInput(table)
+                .setBindings(List.of(InputBinding.byInputNames())).optKeep(List.of("id")).optOutput(out)
+                .optBatchSize(Optional.of(4)).optPath(Optional.of(PredictionPath.parse(path))).build();
+        ScoringJob.Result result = withConf(Map.of(RowFormat.KEY, rowFormat), () -> new ScoringJob(spark, options).run());
+
+        assertThat(result.summary().rows().badByReason()).isEqualTo(Map.of("sequence_length", 1L));
+        List<Row> scored = spark.read().parquet(out).collectAsList();
+        assertThat(scored).hasSize(6);
+        for (Row r : scored) {
+            int[] row = ids[(int) r.getLong(0)];
+            ModelSpec fixed = io.sparkscore.model.OpenDimensions.withLengths(spec, new int[] {row.length});
+            float[] expected = new float[1];
+            try (LoadedModel alone = io.sparkscore.runtime.jvm.JvmModel.load(fixed);
+                 Predictor p = alone.newPredictor(1)) {
+                float[] in = new float[row.length];
+                for (int k = 0; k < row.length; k++) {
+                    in[k] = row[k];
+                }
+                p.predict(new float[][] {in}, 1, new float[][] {expected});
+            }
+            assertThat(r.getFloat(1)).as("row %d", r.getLong(0)).isCloseTo(expected[0], within(1e-6f));
+        }
+    }
+
     private static String inspect(Path modelFile) {
         java.io.PrintStream out = System.out;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
