@@ -153,6 +153,11 @@ final class RegisteredLayerSamples {
         m.put("SlicingOpLambda", (net, x, ids) -> net.callWith(java.util.Map.of("slice_spec", java.util.List.of(
                 KerasLayers.slice(null, null, null), KerasLayers.slice(1, null, null), 0)),
                 net.layers().tfOp("__operators__.getitem"), shaped(net, x, 3, 2)));
+        // Keras 3's 1 - x[:, 1:, :]: a constant first operand on a sliced tensor
+        m.put("Operation", (net, x, ids) -> net.callWith(java.util.Map.of("x", 1.0), net.layers().kerasOp(
+                "numpy.Subtract"), net.callWith(java.util.Map.of("key", java.util.List.of(KerasLayers.kerasSlice(null,
+                null, null), KerasLayers.kerasSlice(1, null, null))), net.layers().kerasOp("numpy.GetItem"),
+                shaped(net, x, 3, 2))));
         m.put("LeakyReLU", on(s(4), l -> l.leakyRelu(0.2)));
         m.put("PReLU", on(s(4), l -> l.prelu(s(4), null)));
         m.put("ELU", on(s(4), l -> l.elu(1.0)));

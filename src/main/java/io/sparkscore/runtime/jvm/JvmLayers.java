@@ -123,7 +123,7 @@ final class JvmLayers {
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
         build("EinsumDense", call -> new EinsumDenseLayer(call.layer(), call.x()));
-        for (String cls : List.of("TFOpLambda", "SlicingOpLambda")) {
+        for (String cls : List.of("TFOpLambda", "SlicingOpLambda", io.sparkscore.model.layers.KerasOperations.CLASS)) {
             build(cls, call -> new OpLambdaLayer(call.layer(), call.inShapes(), call.callArgs()));
         }
         for (String cls : io.sparkscore.model.layers.CategoricalOutput.CLASSES) {

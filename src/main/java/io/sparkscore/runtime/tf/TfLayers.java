@@ -94,6 +94,7 @@ final class TfLayers {
         m.put("EinsumDense", new AttentionLayers.EinsumDense());
         m.put("TFOpLambda", new OpLambdaLayers());
         m.put("SlicingOpLambda", new OpLambdaLayers());
+        m.put(io.sparkscore.model.layers.KerasOperations.CLASS, new OpLambdaLayers());
         m.put("Attention", new AttentionLayers.DenseAttention());
         m.put("AdditiveAttention", new AttentionLayers.DenseAttention());
         m.put("MultiHeadAttention", new AttentionLayers.MultiHeadAttention());
