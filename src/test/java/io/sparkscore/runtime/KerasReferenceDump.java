@@ -148,6 +148,73 @@ public final class KerasReferenceDump {
                 "channels_first"), n.input("x", 2, 3, 4, 3))));
         add("groupnorm_image", n -> n.build(n.call(n.layers().groupNormalization(2, 6), n.input("x", 3, 4, 6))));
         attentionAndConvLstm();
+        kerasOperations();
+    }
+
+    private static String op(RandomNet n, String operation, Map<String, Object> callArgs, Object[] options,
+                             String... tensors) {
+        return n.callWith(callArgs, n.layers().kerasOp(operation, options), tensors);
+    }
+
+    private static Object[] o(Object... options) {
+        return options;
+    }
+
+    private static Map<String, Object> slice(Integer start, Integer stop, Integer step) {
+        return KerasLayers.kerasSlice(start, stop, step);
+    }
+
+    /** Keras 3 operations on Keras tensors, in Keras 3's own spelling (i16o). */
+    private static void kerasOperations() {
+        Map<String, Object> none = Map.of();
+        add("ops_arithmetic_constants", n -> {
+            String d = n.call(n.layers().dense(6, 6, "linear"), n.input("x", 6));
+            String oneMinus = op(n, "numpy.Subtract", Map.of("x", 1.0), o(), d);
+            String twice = op(n, "numpy.Multiply", Map.of("y", 2), o(), oneMinus);
+            String shifted = op(n, "numpy.Add", Map.of("y", 3.0), o(), d);
+            return n.build(op(n, "numpy.TrueDivide", none, o(), twice, shifted));
+        });
+        add("ops_reshape_sum_keepdims", n -> n.build(op(n, "numpy.Sum", none, o("axis", 1, "keepdims", true),
+                op(n, "numpy.Reshape", none, o("newshape", List.of(-1, 2, 3)), n.input("x", 6)))));
+        add("ops_getitem_ellipsis_step", n -> n.build(op(n, "numpy.GetItem", Map.of("key", List.of(slice(null,
+                null, null), Map.of("class_name", "__ellipsis__", "config", Map.of()), slice(null, null, 2))), o(),
+                n.input("x", 4, 5))));
+        add("ops_getitem_index_negative", n -> n.build(op(n, "numpy.GetItem", Map.of("key", List.of(slice(null,
+                null, null), -1, slice(1, -1, null))), o(), n.input("x", 4, 5))));
+        add("ops_transpose_matmul", n -> {
+            String x = n.input("x", 3, 4);
+            String t = op(n, "numpy.Transpose", none, o("axes", List.of(0, 2, 1)), x);
+            return n.build(op(n, "numpy.Matmul", none, o(), x, t));
+        });
+        add("ops_concat_expand_max_squeeze", n -> {
+            String e = op(n, "numpy.ExpandDims", none, o("axis", -1), n.input("x", 6));
+            String c = op(n, "numpy.Concatenate", none, o("axis", -1), e, op(n, "numpy.Negative", none, o(), e));
+            String m = op(n, "numpy.Max", none, o("axis", List.of(-1), "keepdims", true, "initial", null), c);
+            return n.build(op(n, "numpy.Squeeze", none, o("axis", List.of(2)), m));
+        });
+        add("ops_unary_chain", n -> {
+            String t = op(n, "numpy.Absolute", none, o(), n.input("x", 6));
+            t = op(n, "numpy.Log", none, o(), op(n, "numpy.Add", Map.of("y", 1.0), o(), t));
+            t = op(n, "numpy.Tanh", none, o(), op(n, "numpy.Exp", none, o(), op(n, "numpy.Sqrt", none, o(), t)));
+            t = op(n, "nn.Sigmoid", none, o(), op(n, "numpy.Square", none, o(), op(n, "numpy.Negative", none, o(),
+                    t)));
+            return n.build(op(n, "nn.Relu", none, o(), op(n, "math.Rsqrt", none, o(), t)));
+        });
+        add("ops_clip_max_min_power", n -> {
+            String d = n.call(n.layers().dense(6, 5, "linear"), n.input("x", 6));
+            String c = op(n, "numpy.Clip", none, o("x_min", -0.3, "x_max", 0.4), d);
+            String m = op(n, "numpy.Minimum", Map.of("y", 0.2), o(), op(n, "numpy.Maximum", none, o(), c, d));
+            return n.build(op(n, "numpy.Power", Map.of("x", 2.0), o(), m));
+        });
+        add("ops_softmax_mean", n -> n.build(op(n, "numpy.Mean", none, o("axis", List.of(-1), "keepdims", false),
+                op(n, "nn.Softmax", none, o("axis", 1), n.input("x", 3, 4)))));
+        add("ops_broadcast_cast", n -> {
+            String x = n.input("x", 3, 4);
+            String mean = op(n, "numpy.Mean", none, o("axis", 1, "keepdims", true), x);
+            String centred = op(n, "numpy.Subtract", none, o(), x, mean);
+            return n.build(op(n, "numpy.Multiply", Map.of("y", -1.5), o(), op(n, "core.Cast", none, o("dtype",
+                    "float32"), centred)));
+        });
     }
 
     private static final Map<String, Object> CAUSAL = Map.of("use_causal_mask", true);
