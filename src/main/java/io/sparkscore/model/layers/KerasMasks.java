@@ -30,7 +30,13 @@ public final class KerasMasks {
             "Maximum", "Minimum");
     private static final Set<String> CONSUMERS = Set.of("SimpleRNN", "LSTM", "GRU", "Bidirectional",
             "GlobalAveragePooling1D");
-    /** Layers that apply the masks of their query and value themselves, and hand the query's on (tf path only). */
+    /**
+     * Keras 3 layers that do not support masking and so ignore a mask and drop it (Keras 3 warns "will therefore
+     * destroy the mask information"; tf.keras 2 refuses to build such a model): GlobalMaxPooling1D takes the maximum
+     * over every step, masked ones included.
+     */
+    private static final Set<String> DROPPED_BY_KERAS_3 = Set.of("GlobalMaxPooling1D");
+    /** Layers that apply the masks of their query and value themselves, and hand the query's on. */
     private static final Set<String> ATTENTION = Set.of("Attention", "AdditiveAttention", "MultiHeadAttention");
 
     /** Why a layer receiving a mask is refused, for both paths' messages. */
@@ -82,6 +88,14 @@ public final class KerasMasks {
         return masked > 0 && (keptByAll(kerasMajor) || masked == inputs);
     }
 
+    /**
+     * Whether the layer, in a file of Keras {@code kerasMajor}, computes as if its input carried no mask and hands
+     * none on (Keras 3's layers without mask support); tf.keras 2 refuses a mask into them, and so does sparkscore.
+     */
+    public static boolean drops(String className, int kerasMajor) {
+        return kerasMajor >= 3 && DROPPED_BY_KERAS_3.contains(className);
+    }
+
     /** Whether the layer applies a mask on its first input (the time steps of a sequence). */
     public static boolean consumes(String className) {
         return CONSUMERS.contains(className);
@@ -118,6 +132,8 @@ public final class KerasMasks {
                 } else if (consumes(c) && masked.contains(in.get(0)) && in.stream().skip(1).noneMatch(masked::contains)
                         && x.length == 2) {
                     out = consumerPassesOn(layer);
+                } else if (drops(c, spec.kerasMajor())) {
+                    out = false;
                 } else if (ATTENTION.contains(c) && attentionAppliesMasks) {
                     out = masked.contains(in.get(0));
                 } else if (ATTENTION.contains(c)) {

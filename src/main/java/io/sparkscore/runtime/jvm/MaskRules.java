@@ -44,6 +44,9 @@ final class MaskRules {
             return NONE;
         }
         String cls = layer.className();
+        if (KerasMasks.drops(cls, kerasMajor)) {
+            return NONE;
+        }
         if (KerasMasks.passesThrough(cls) && masks.size() == 1) {
             return new Plan(masks.get(0), List.of(), null);
         }
