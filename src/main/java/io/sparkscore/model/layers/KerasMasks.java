@@ -96,6 +96,14 @@ public final class KerasMasks {
         return kerasMajor >= 3 && DROPPED_BY_KERAS_3.contains(className);
     }
 
+    /**
+     * Whether the layer applies the masks of all its inputs itself and hands its first input's (the query's) on: the
+     * attention layers.
+     */
+    public static boolean appliesToEveryInput(String className) {
+        return ATTENTION.contains(className);
+    }
+
     /** Whether the layer applies a mask on its first input (the time steps of a sequence). */
     public static boolean consumes(String className) {
         return CONSUMERS.contains(className);
@@ -105,10 +113,8 @@ public final class KerasMasks {
      * The first layer of the model that receives a mask it can neither hand on, combine nor apply, and why; empty
      * when every mask ends in a layer that applies it (or in a model output). A path refuses such a model, so
      * {@code inspect} and the driver can say so before anything is built.
-     *
-     * @param attentionAppliesMasks whether the path applies masks in the attention layers (the tf path does)
      */
-    public static Optional<String> whyUnsupported(ModelSpec spec, boolean attentionAppliesMasks) {
+    public static Optional<String> whyUnsupported(ModelSpec spec) {
         Map<String, int[]> shapes;
         try {
             shapes = ShapeInference.infer(spec);
@@ -134,11 +140,8 @@ public final class KerasMasks {
                     out = consumerPassesOn(layer);
                 } else if (drops(c, spec.kerasMajor())) {
                     out = false;
-                } else if (ATTENTION.contains(c) && attentionAppliesMasks) {
+                } else if (appliesToEveryInput(c)) {
                     out = masked.contains(in.get(0));
-                } else if (ATTENTION.contains(c)) {
-                    return Optional.of("layer '" + layer.name() + "' (" + c + "): receives a Keras mask (from Masking"
-                            + " or Embedding mask_zero=true), which only the tf path applies in attention layers");
                 } else {
                     return Optional.of("layer '" + layer.name() + "' (" + c + "): " + REFUSAL);
                 }

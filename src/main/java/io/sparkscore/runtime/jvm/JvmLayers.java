@@ -134,9 +134,10 @@ final class JvmLayers {
             build(cls, call -> new ConvLstmLayer(call.layer(), call.x(), call.outShape(), call.kerasMajor()));
         }
         for (String cls : List.of("Attention", "AdditiveAttention")) {
-            build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call)));
+            build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call), call.masked()));
         }
-        build("MultiHeadAttention", call -> new MultiHeadAttentionLayer(call.layer(), call.inShapes(), causal(call)));
+        build("MultiHeadAttention", call -> new MultiHeadAttentionLayer(call.layer(), call.inShapes(), causal(call),
+                call.masked()));
     }
 
     private JvmLayers() {
