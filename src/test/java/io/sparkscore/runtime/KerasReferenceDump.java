@@ -149,6 +149,30 @@ public final class KerasReferenceDump {
         add("groupnorm_image", n -> n.build(n.call(n.layers().groupNormalization(2, 6), n.input("x", 3, 4, 6))));
         attentionAndConvLstm();
         kerasOperations();
+        masksIntoAttentionAndMaxPooling();
+    }
+
+    /** Keras masks (ReLU then Masking(0)) into the attention layers and GlobalMaxPooling1D (i16o). */
+    private static void masksIntoAttentionAndMaxPooling() {
+        add("mask_attention_self", n -> {
+            String x = masked(n, "x", 6, 3);
+            return n.build(n.call(n.layers().attention(true, "dot"), x, x));
+        });
+        add("mask_attention_causal_key", n -> n.build(n.callWith(CAUSAL, n.layers().attention(false, "dot"),
+                masked(n, "q", 5, 2), masked(n, "v", 6, 3), n.input("k", 6, 2))));
+        add("mask_additive_attention", n -> n.build(n.call(n.layers().additiveAttention(3, true),
+                masked(n, "q", 5, 3), masked(n, "v", 6, 3))));
+        add("mask_mha_value", n -> n.build(n.call(n.layers().multiHeadAttention(2, 3, null, 3, 2, 2, null, null,
+                true), n.input("q", 4, 3), masked(n, "v", 6, 2))));
+        add("mask_mha_causal_value_key", n -> n.build(n.callWith(CAUSAL, n.layers().multiHeadAttention(2, 2, null, 3,
+                2, 3, null, null, true), n.input("q", 6, 3), masked(n, "v", 6, 2), masked(n, "k", 6, 3))));
+        add("mask_mha_self", n -> {
+            String x = masked(n, "x", 6, 3);
+            return n.build(n.call(n.layers().multiHeadAttention(2, 3, null, 3, 3, 3, null, null, true), x, x));
+        });
+        // the Dense makes the masked steps tanh(bias), which a mask-honouring maximum would leave out
+        add("mask_dense_gmp1d", n -> n.build(n.chain(masked(n, "x", 6, 2), n.layers().dense(2, 3, "tanh"),
+                n.layers().globalPooling("Max", 1, false))));
     }
 
     private static String op(RandomNet n, String operation, Map<String, Object> callArgs, Object[] options,
