@@ -130,6 +130,8 @@ final class RegisteredLayerSamples {
                 false)));
         m.put("ConvLSTM2D", on(s(2, 3, 3, 1), l -> l.convLstm(2, 1, 2, s(2, 2), s(1, 1), "valid", s(1, 1),
                 "hard_sigmoid", false, true)));
+        m.put("ConvLSTM3D", on(s(2, 3, 2, 3, 1), l -> l.convLstm(3, 1, 2, s(2, 1, 2), s(1, 1, 1), "same",
+                s(1, 1, 1), "sigmoid", true, false)));
         m.put("Bidirectional", on(s(5, 3), l -> l.bidirectional("concat",
                 l.lstm(3, 2, "tanh", "sigmoid", true, false, false), l.lstm(3, 2, "tanh", "sigmoid", true, false,
                         true))));

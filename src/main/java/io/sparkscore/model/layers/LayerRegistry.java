@@ -160,7 +160,7 @@ public final class LayerRegistry {
                     Optional.of(RecurrentOptions::of)));
         }
 
-        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")) {
             add(m, new LayerEntry(cls, RECURRENT, List.of(), ONE, false, kernelAndBias("kernel", "recurrent_kernel"),
                     ConvLstmOptions::outputShape, Optional.of(ConvLstmOptions::of)));
         }

@@ -130,7 +130,7 @@ final class JvmLayers {
             build(cls, call -> new CategoricalLayer(call.layer(), call.x()));
         }
         build("HashedCrossing", call -> new HashedCrossingLayer(call.layer(), call.inShapes().size()));
-        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")) {
             build(cls, call -> new ConvLstmLayer(call.layer(), call.x(), call.outShape(), call.kerasMajor()));
         }
         for (String cls : List.of("Attention", "AdditiveAttention")) {

@@ -91,6 +91,7 @@ final class TfLayers {
         m.put("GRU", new RecurrentLayers(RecurrentLayers.Cell.GRU));
         m.put("ConvLSTM1D", new ConvLstmLayer(1));
         m.put("ConvLSTM2D", new ConvLstmLayer(2));
+        m.put("ConvLSTM3D", new ConvLstmLayer(3));
         m.put("EinsumDense", new AttentionLayers.EinsumDense());
         m.put("TFOpLambda", new OpLambdaLayers());
         m.put("SlicingOpLambda", new OpLambdaLayers());
