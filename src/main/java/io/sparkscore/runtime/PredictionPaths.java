@@ -73,10 +73,11 @@ public final class PredictionPaths {
         if (!reasons.containsKey(PredictionPath.TF)) {
             TfSupport.whyUnsupported(spec).ifPresent(why -> reasons.put(PredictionPath.TF, why));
         }
-        for (PredictionPath path : PredictionPath.values()) {
-            KerasMasks.whyUnsupported(spec, path == PredictionPath.TF).ifPresent(why -> reasons.putIfAbsent(path,
-                    why));
-        }
+        KerasMasks.whyUnsupported(spec).ifPresent(why -> {
+            for (PredictionPath path : PredictionPath.values()) {
+                reasons.putIfAbsent(path, why);
+            }
+        });
         return reasons;
     }
 }

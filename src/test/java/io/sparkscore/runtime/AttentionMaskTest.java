@@ -12,7 +12,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -24,12 +25,10 @@ import java.util.Random;
 import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Keras masks from Embedding(mask_zero=True) into the attention layers on the tf path (the jvm path has no masks):
- * masked value positions get weight 0, so the unmasked positions' outputs equal those of the same layer on the
+ * Keras masks from Embedding(mask_zero=True) into the attention layers, on each path: masked value positions get weight 0, so the unmasked positions' outputs equal those of the same layer on the
  * sequence without the masked tail; Attention zeroes masked query positions; MultiHeadAttention's masked query
  * positions attend uniformly to every position (their row of the attention mask is all false), so they all get the
  * same output; and the query's mask passes on to the next layer (a GlobalAveragePooling1D averages the unmasked
@@ -55,13 +54,13 @@ class AttentionMaskTest {
     }
 
     /** The same seeded layers on {@code length} steps: Embedding(mask_zero) then the attention built by {@code head}. */
-    private static float[] predict(int length, BiFunction<RandomNet, String, String> head) {
+    private static float[] predict(PredictionPath path, int length, BiFunction<RandomNet, String, String> head) {
         RandomNet n = new RandomNet("masked_" + length, 5);
         String in = n.input("ids", length);
         LayerSpec embedding = KerasLayers.withMaskZero(n.layers().embedding(VOCABULARY, 4), true);
         ModelSpec spec = n.build(head.apply(n, n.call(embedding, in)));
-        try (LoadedModel tf = PredictionPaths.load(spec, PredictionPath.TF, RuntimeOptions.singleThreaded())) {
-            return ParityRuns.predict(tf, new ParityRuns.Batch(ROWS, new float[][] {ids(length)}), ROWS)[0];
+        try (LoadedModel m = PredictionPaths.load(spec, path, RuntimeOptions.singleThreaded())) {
+            return ParityRuns.predict(m, new ParityRuns.Batch(ROWS, new float[][] {ids(length)}), ROWS)[0];
         }
     }
 
@@ -76,12 +75,13 @@ class AttentionMaskTest {
         }
     }
 
-    @Test
-    void multiHeadAttentionIgnoresMaskedPositionsAndAttendsUniformlyFromThem() {
+    @ParameterizedTest
+    @EnumSource(PredictionPath.class)
+    void multiHeadAttentionIgnoresMaskedPositionsAndAttendsUniformlyFromThem(PredictionPath path) {
         BiFunction<RandomNet, String, String> mha = (n, x) -> n.call(n.layers().multiHeadAttention(2, 3, null, 4, 4, 4,
                 null, null, true), x, x);
-        float[] full = predict(LENGTH, mha);
-        float[] kept = predict(KEPT, mha);
+        float[] full = predict(path, LENGTH, mha);
+        float[] kept = predict(path, KEPT, mha);
         for (int row = 0; row < ROWS; row++) {
             for (int t = 0; t < KEPT; t++) {
                 assertClose(step(full, row, t, LENGTH, 4), step(kept, row, t, KEPT, 4), "row " + row + " step " + t);
@@ -91,11 +91,12 @@ class AttentionMaskTest {
         }
     }
 
-    @Test
-    void attentionZeroesMaskedQueriesAndIgnoresMaskedValues() {
+    @ParameterizedTest
+    @EnumSource(PredictionPath.class)
+    void attentionZeroesMaskedQueriesAndIgnoresMaskedValues(PredictionPath path) {
         BiFunction<RandomNet, String, String> att = (n, x) -> n.call(n.layers().attention(false, "dot"), x, x);
-        float[] full = predict(LENGTH, att);
-        float[] kept = predict(KEPT, att);
+        float[] full = predict(path, LENGTH, att);
+        float[] kept = predict(path, KEPT, att);
         for (int row = 0; row < ROWS; row++) {
             for (int t = 0; t < KEPT; t++) {
                 assertClose(step(full, row, t, LENGTH, 4), step(kept, row, t, KEPT, 4), "row " + row + " step " + t);
@@ -104,8 +105,9 @@ class AttentionMaskTest {
         }
     }
 
-    @Test
-    void theJobScoresMaskedAttentionOnTfAndRefusesItOnJvmNamingTheLayer(@TempDir Path dir) {
+    @ParameterizedTest
+    @EnumSource(PredictionPath.class)
+    void theJobScoresMaskedAttentionOnEachPath(PredictionPath path, @TempDir Path dir) {
         RandomNet n = new RandomNet("masked_job", 5);
         String in = n.input("ids", LENGTH);
         LayerSpec embedding = KerasLayers.withMaskZero(n.layers().embedding(VOCABULARY, 4), true);
@@ -125,9 +127,10 @@ class AttentionMaskTest {
                 .add("ids", DataTypes.createArrayType(DataTypes.FloatType))).write().parquet(input);
 
         String out = dir.resolve("scored").toString();
-        ScoringJob.Result result = new ScoringJob(spark, job(model, input, out).build()).run();
-        assertThat(result.summary().plan().path()).isEqualTo("tf");
-        float[] kept = predict(KEPT, (net, e) -> net.call(net.layers().globalPooling("Average", 1, false),
+        ScoringJob.Result result = new ScoringJob(spark, job(model, input, out).optPath(Optional.of(path)).build())
+                .run();
+        assertThat(result.summary().plan().path()).isEqualTo(path.id());
+        float[] kept = predict(path, KEPT, (net, e) -> net.call(net.layers().globalPooling("Average", 1, false),
                 net.call(net.layers().multiHeadAttention(2, 3, null, 4, 4, 4, null, null, true), e, e)));
         for (Row r : spark.read().parquet(out).collectAsList()) {
             int row = (int) r.getLong(0);
@@ -138,10 +141,6 @@ class AttentionMaskTest {
             }
             assertClose(scored, Arrays.copyOfRange(kept, row * 4, row * 4 + 4), "row " + row);
         }
-        assertThatThrownBy(() -> new ScoringJob(spark, job(model, input, dir.resolve("jvm").toString())
-                .optPath(Optional.of(PredictionPath.JVM)).build()).run())
-                .hasMessageContaining("receives a Keras mask (from Masking or Embedding mask_zero=true), which only"
-                        + " the tf path applies in attention layers");
     }
 
     private static JobOptions.Builder job(Path model, String input, String output) {
@@ -150,10 +149,11 @@ class AttentionMaskTest {
                 .optBatchSize(Optional.of(4));
     }
 
-    @Test
-    void theQueryMaskPassesOnToTheNextLayer() {
+    @ParameterizedTest
+    @EnumSource(PredictionPath.class)
+    void theQueryMaskPassesOnToTheNextLayer(PredictionPath path) {
         BiFunction<RandomNet, String, String> pooled = (n, x) -> n.call(n.layers().globalPooling("Average", 1, false),
                 n.call(n.layers().multiHeadAttention(2, 3, null, 4, 4, 4, null, null, true), x, x));
-        assertClose(predict(LENGTH, pooled), predict(KEPT, pooled), "pooled unmasked steps");
+        assertClose(predict(path, LENGTH, pooled), predict(path, KEPT, pooled), "pooled unmasked steps");
     }
 }

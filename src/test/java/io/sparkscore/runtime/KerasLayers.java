@@ -682,6 +682,26 @@ final class KerasLayers {
         return layer("tf." + function, cls, c, new Weights());
     }
 
+    /**
+     * A Keras 3 operation ({@code numpy.Sum}, {@code nn.Relu}) with its constructor's options, named as Keras 3 names
+     * it ({@code sum}, {@code sum_1}); its tensors and constants come with the call.
+     */
+    LayerSpec kerasOp(String operation, Object... options) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(io.sparkscore.model.layers.KerasOperations.OPERATION, operation);
+        for (int i = 0; i < options.length; i += 2) {
+            c.put((String) options[i], options[i + 1]);
+        }
+        String cls = operation.substring(operation.indexOf('.') + 1);
+        String snake = cls.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        return layer(snake, io.sparkscore.model.layers.KerasOperations.CLASS, c, new Weights());
+    }
+
+    /** Keras 3's slice object in a GetItem index ({@code __slice__}). */
+    static Map<String, Object> kerasSlice(Integer start, Integer stop, Integer step) {
+        return Map.of("class_name", "__slice__", "config", slice(start, stop, step));
+    }
+
     /** A tf.keras slice object as a slice spec holds it. */
     static Map<String, Object> slice(Integer start, Integer stop, Integer step) {
         Map<String, Object> m = new LinkedHashMap<>();

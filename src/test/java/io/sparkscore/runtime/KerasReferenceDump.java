@@ -148,6 +148,97 @@ public final class KerasReferenceDump {
                 "channels_first"), n.input("x", 2, 3, 4, 3))));
         add("groupnorm_image", n -> n.build(n.call(n.layers().groupNormalization(2, 6), n.input("x", 3, 4, 6))));
         attentionAndConvLstm();
+        kerasOperations();
+        masksIntoAttentionAndMaxPooling();
+    }
+
+    /** Keras masks (ReLU then Masking(0)) into the attention layers and GlobalMaxPooling1D (i16o). */
+    private static void masksIntoAttentionAndMaxPooling() {
+        add("mask_attention_self", n -> {
+            String x = masked(n, "x", 6, 3);
+            return n.build(n.call(n.layers().attention(true, "dot"), x, x));
+        });
+        add("mask_attention_causal_key", n -> n.build(n.callWith(CAUSAL, n.layers().attention(false, "dot"),
+                masked(n, "q", 5, 2), masked(n, "v", 6, 3), n.input("k", 6, 2))));
+        add("mask_additive_attention", n -> n.build(n.call(n.layers().additiveAttention(3, true),
+                masked(n, "q", 5, 3), masked(n, "v", 6, 3))));
+        add("mask_mha_value", n -> n.build(n.call(n.layers().multiHeadAttention(2, 3, null, 3, 2, 2, null, null,
+                true), n.input("q", 4, 3), masked(n, "v", 6, 2))));
+        add("mask_mha_causal_value_key", n -> n.build(n.callWith(CAUSAL, n.layers().multiHeadAttention(2, 2, null, 3,
+                2, 3, null, null, true), n.input("q", 6, 3), masked(n, "v", 6, 2), masked(n, "k", 6, 3))));
+        add("mask_mha_self", n -> {
+            String x = masked(n, "x", 6, 3);
+            return n.build(n.call(n.layers().multiHeadAttention(2, 3, null, 3, 3, 3, null, null, true), x, x));
+        });
+        // the Dense makes the masked steps tanh(bias), which a mask-honouring maximum would leave out
+        add("mask_dense_gmp1d", n -> n.build(n.chain(masked(n, "x", 6, 2), n.layers().dense(2, 3, "tanh"),
+                n.layers().globalPooling("Max", 1, false))));
+    }
+
+    private static String op(RandomNet n, String operation, Map<String, Object> callArgs, Object[] options,
+                             String... tensors) {
+        return n.callWith(callArgs, n.layers().kerasOp(operation, options), tensors);
+    }
+
+    private static Object[] o(Object... options) {
+        return options;
+    }
+
+    private static Map<String, Object> slice(Integer start, Integer stop, Integer step) {
+        return KerasLayers.kerasSlice(start, stop, step);
+    }
+
+    /** Keras 3 operations on Keras tensors, in Keras 3's own spelling (i16o). */
+    private static void kerasOperations() {
+        Map<String, Object> none = Map.of();
+        add("ops_arithmetic_constants", n -> {
+            String d = n.call(n.layers().dense(6, 6, "linear"), n.input("x", 6));
+            String oneMinus = op(n, "numpy.Subtract", Map.of("x", 1.0), o(), d);
+            String twice = op(n, "numpy.Multiply", Map.of("y", 2), o(), oneMinus);
+            String shifted = op(n, "numpy.Add", Map.of("y", 3.0), o(), d);
+            return n.build(op(n, "numpy.TrueDivide", none, o(), twice, shifted));
+        });
+        add("ops_reshape_sum_keepdims", n -> n.build(op(n, "numpy.Sum", none, o("axis", 1, "keepdims", true),
+                op(n, "numpy.Reshape", none, o("newshape", List.of(-1, 2, 3)), n.input("x", 6)))));
+        add("ops_getitem_ellipsis_step", n -> n.build(op(n, "numpy.GetItem", Map.of("key", List.of(slice(null,
+                null, null), Map.of("class_name", "__ellipsis__", "config", Map.of()), slice(null, null, 2))), o(),
+                n.input("x", 4, 5))));
+        add("ops_getitem_index_negative", n -> n.build(op(n, "numpy.GetItem", Map.of("key", List.of(slice(null,
+                null, null), -1, slice(1, -1, null))), o(), n.input("x", 4, 5))));
+        add("ops_transpose_matmul", n -> {
+            String x = n.input("x", 3, 4);
+            String t = op(n, "numpy.Transpose", none, o("axes", List.of(0, 2, 1)), x);
+            return n.build(op(n, "numpy.Matmul", none, o(), x, t));
+        });
+        add("ops_concat_expand_max_squeeze", n -> {
+            String e = op(n, "numpy.ExpandDims", none, o("axis", -1), n.input("x", 6));
+            String c = op(n, "numpy.Concatenate", none, o("axis", -1), e, op(n, "numpy.Negative", none, o(), e));
+            String m = op(n, "numpy.Max", none, o("axis", List.of(-1), "keepdims", true, "initial", null), c);
+            return n.build(op(n, "numpy.Squeeze", none, o("axis", List.of(2)), m));
+        });
+        add("ops_unary_chain", n -> {
+            String t = op(n, "numpy.Absolute", none, o(), n.input("x", 6));
+            t = op(n, "numpy.Log", none, o(), op(n, "numpy.Add", Map.of("y", 1.0), o(), t));
+            t = op(n, "numpy.Tanh", none, o(), op(n, "numpy.Exp", none, o(), op(n, "numpy.Sqrt", none, o(), t)));
+            t = op(n, "nn.Sigmoid", none, o(), op(n, "numpy.Square", none, o(), op(n, "numpy.Negative", none, o(),
+                    t)));
+            return n.build(op(n, "nn.Relu", none, o(), op(n, "math.Rsqrt", none, o(), t)));
+        });
+        add("ops_clip_max_min_power", n -> {
+            String d = n.call(n.layers().dense(6, 5, "linear"), n.input("x", 6));
+            String c = op(n, "numpy.Clip", none, o("x_min", -0.3, "x_max", 0.4), d);
+            String m = op(n, "numpy.Minimum", Map.of("y", 0.2), o(), op(n, "numpy.Maximum", none, o(), c, d));
+            return n.build(op(n, "numpy.Power", Map.of("x", 2.0), o(), m));
+        });
+        add("ops_softmax_mean", n -> n.build(op(n, "numpy.Mean", none, o("axis", List.of(-1), "keepdims", false),
+                op(n, "nn.Softmax", none, o("axis", 1), n.input("x", 3, 4)))));
+        add("ops_broadcast_cast", n -> {
+            String x = n.input("x", 3, 4);
+            String mean = op(n, "numpy.Mean", none, o("axis", 1, "keepdims", true), x);
+            String centred = op(n, "numpy.Subtract", none, o(), x, mean);
+            return n.build(op(n, "numpy.Multiply", Map.of("y", -1.5), o(), op(n, "core.Cast", none, o("dtype",
+                    "float32"), centred)));
+        });
     }
 
     private static final Map<String, Object> CAUSAL = Map.of("use_causal_mask", true);
@@ -189,6 +280,10 @@ public final class KerasReferenceDump {
                 s(1), "sigmoid", false, true), n.input("x", 3, 7, 3))));
         add("convlstm2d_valid_strides", n -> n.build(n.call(n.layers().convLstm(2, 1, 3, s(3, 2), s(2, 1),
                 "valid", s(1, 1), "sigmoid", false, false), n.input("x", 4, 5, 4, 1))));
+        add("convlstm3d_same_seq", n -> n.build(n.call(n.layers().convLstm(3, 2, 2, s(2, 2, 3), s(1, 1, 1), "same",
+                s(1, 1, 1), "sigmoid", true, false), n.input("x", 3, 3, 4, 4, 2))));
+        add("convlstm3d_valid_strides_backwards", n -> n.build(n.call(n.layers().convLstm(3, 1, 3, s(2, 3, 2),
+                s(1, 2, 1), "valid", s(1, 1, 1), "sigmoid", false, true), n.input("x", 3, 4, 5, 3, 1))));
     }
 
     /** A ReLU then Masking(0) on a new input: the steps whose features are all <= 0 are masked. */

@@ -130,6 +130,8 @@ final class RegisteredLayerSamples {
                 false)));
         m.put("ConvLSTM2D", on(s(2, 3, 3, 1), l -> l.convLstm(2, 1, 2, s(2, 2), s(1, 1), "valid", s(1, 1),
                 "hard_sigmoid", false, true)));
+        m.put("ConvLSTM3D", on(s(2, 3, 2, 3, 1), l -> l.convLstm(3, 1, 2, s(2, 1, 2), s(1, 1, 1), "same",
+                s(1, 1, 1), "sigmoid", true, false)));
         m.put("Bidirectional", on(s(5, 3), l -> l.bidirectional("concat",
                 l.lstm(3, 2, "tanh", "sigmoid", true, false, false), l.lstm(3, 2, "tanh", "sigmoid", true, false,
                         true))));
@@ -153,6 +155,11 @@ final class RegisteredLayerSamples {
         m.put("SlicingOpLambda", (net, x, ids) -> net.callWith(java.util.Map.of("slice_spec", java.util.List.of(
                 KerasLayers.slice(null, null, null), KerasLayers.slice(1, null, null), 0)),
                 net.layers().tfOp("__operators__.getitem"), shaped(net, x, 3, 2)));
+        // Keras 3's 1 - x[:, 1:, :]: a constant first operand on a sliced tensor
+        m.put("Operation", (net, x, ids) -> net.callWith(java.util.Map.of("x", 1.0), net.layers().kerasOp(
+                "numpy.Subtract"), net.callWith(java.util.Map.of("key", java.util.List.of(KerasLayers.kerasSlice(null,
+                null, null), KerasLayers.kerasSlice(1, null, null))), net.layers().kerasOp("numpy.GetItem"),
+                shaped(net, x, 3, 2))));
         m.put("LeakyReLU", on(s(4), l -> l.leakyRelu(0.2)));
         m.put("PReLU", on(s(4), l -> l.prelu(s(4), null)));
         m.put("ELU", on(s(4), l -> l.elu(1.0)));

@@ -3,6 +3,7 @@ package io.sparkscore.model.keras;
 import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.layers.CallSignature;
+import io.sparkscore.model.layers.KerasOperations;
 import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.LayerRegistry;
 
@@ -35,7 +36,11 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
         List<TensorRef> initialState = new ArrayList<>();
         Map<String, Object> callArgs = new TreeMap<>();
         if (raw instanceof Map<?, ?> keras3) {
-            collectKeras3(keras3.get("args"), inputs, errors);
+            if (layer.className.equals(KerasOperations.CLASS)) {
+                Keras3OperationCalls.read(keras3.get("args"), layer, inputs, callArgs, errors);
+            } else {
+                collectKeras3(keras3.get("args"), inputs, errors);
+            }
             if (keras3.get("kwargs") instanceof Map<?, ?> kwargs) {
                 for (Map.Entry<?, ?> e : kwargs.entrySet()) {
                     String key = String.valueOf(e.getKey());
@@ -95,7 +100,7 @@ record InboundNode(List<TensorRef> inputs, Map<String, Object> callArgs) {
                 .orElse(false);
     }
 
-    private static void collectKeras3(Object v, List<TensorRef> out, KerasConfigParser errors) {
+    static void collectKeras3(Object v, List<TensorRef> out, KerasConfigParser errors) {
         if (v instanceof Map<?, ?> m && "__keras_tensor__".equals(m.get("class_name"))) {
             Object cfg = m.get("config");
             Object history = cfg instanceof Map<?, ?> c ? c.get("keras_history") : null;

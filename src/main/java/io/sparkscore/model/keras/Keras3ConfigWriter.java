@@ -6,6 +6,7 @@ import io.sparkscore.model.ModelException;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
 import io.sparkscore.model.ShapeInference;
+import io.sparkscore.model.layers.KerasOperations;
 import io.sparkscore.model.layers.LayerEntry;
 import io.sparkscore.model.layers.LayerRegistry;
 import io.sparkscore.model.layers.OpLambdaCall;
@@ -40,7 +41,7 @@ final class Keras3ConfigWriter {
         Set<String> usedLayers = new HashSet<>();
         for (NodeSpec n : spec.nodes()) {
             if (!n.id().equals(n.layerName()) || !n.inputs().equals(List.of(previous)) || !usedLayers.add(n.layerName())
-                    || !n.callArgs().isEmpty()) {
+                    || !n.callArgs().isEmpty() || spec.layer(n.layerName()).className().equals(KerasOperations.CLASS)) {
                 return false;
             }
             previous = n.id();
@@ -84,7 +85,10 @@ final class Keras3ConfigWriter {
             }
             LayerSpec l = spec.layer(n.layerName());
             Map<String, Object> call = new LinkedHashMap<>();
-            if (LayerRegistry.takesList(l.className())) {
+            if (l.className().equals(KerasOperations.CLASS)) {
+                call.put("args", Keras3OperationCalls.write(l, tensors, n.callArgs()));
+                call.put("kwargs", Map.of());
+            } else if (LayerRegistry.takesList(l.className())) {
                 call.put("args", List.of(tensors));
                 call.put("kwargs", n.callArgs());
             } else if (LayerRegistry.find(l.className()).map(e -> e.inputs() == LayerEntry.Inputs.OPERATION)
@@ -168,6 +172,9 @@ final class Keras3ConfigWriter {
     }
 
     static Map<String, Object> layer(LayerSpec l) {
+        if (l.className().equals(KerasOperations.CLASS)) {
+            return Keras3OperationCalls.entry(l);
+        }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("name", l.name());
         config.putAll(l.config().asMap());

@@ -3,6 +3,7 @@ package io.sparkscore.model.keras;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.sparkscore.model.ModelFormatException;
+import io.sparkscore.model.layers.KerasOperations;
 import io.sparkscore.model.layers.LayerRegistry;
 import io.sparkscore.model.layers.MultiHeadAttentionOptions;
 
@@ -37,7 +38,8 @@ final class Keras3Weights {
     private void attachModel(ConfigModel model, String prefix) {
         Map<String, Integer> used = new HashMap<>();
         for (ConfigLayer layer : model.layers()) {
-            if (layer.isInput()) {
+            if (layer.isInput() || layer.className.equals(KerasOperations.CLASS)) {
+                // Keras 3 keeps no weights group for an operation, and its name takes no layer's place
                 continue;
             }
             String path = prefix + "layers/" + uniqueName(KerasNaming.toSnakeCase(layer.className), used);

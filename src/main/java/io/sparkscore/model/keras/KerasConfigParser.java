@@ -3,6 +3,8 @@ package io.sparkscore.model.keras;
 import io.sparkscore.model.JsonInts;
 import io.sparkscore.model.ModelFormatException;
 import io.sparkscore.model.UnsupportedLayerException;
+import io.sparkscore.model.LayerConfig;
+import io.sparkscore.model.layers.KerasOperations;
 import io.sparkscore.model.layers.LayerRegistry;
 
 import java.util.ArrayList;
@@ -81,7 +83,14 @@ final class KerasConfigParser {
             rawClass = t.className();
             cfg = t.config();
         }
+        if (raw.get("module") instanceof String module && module.startsWith(KerasOperations.MODULE_PREFIX)) {
+            return operation(module, rawClass, name, cfg, inbound);
+        }
         String cls = LayerRegistry.canonicalClass(rawClass);
+        if (cls.equals(KerasOperations.CLASS)) {
+            throw unsupported(name, cls, "is not a Keras layer class (module " + raw.get("module") + "); Keras 3"
+                    + " operations are read from their " + KerasOperations.MODULE_PREFIX + "* module and class");
+        }
         rejectCustom(raw, cls, name);
         if (LayerRegistry.find(cls).isEmpty() && !LayerRegistry.MODEL_CLASSES.contains(cls)) {
             throw unsupported(name, cls, unsupportedClassReason(cls));
@@ -159,13 +168,25 @@ final class KerasConfigParser {
             throw unsupported(name, cls, "is a custom layer class (module " + module + ", registered as "
                     + registered + "); its Python code is not stored in the file, so it cannot be scored");
         }
-        // Keras 3 records raw ops on Keras tensors (x + 1) as keras.ops operations, whose class names can equal a
-        // layer's (ops.numpy.Add vs the Add merge layer) while their arguments differ
-        if (module instanceof String m && m.startsWith("keras.src.ops")) {
-            throw unsupported(name, cls, "is a Keras 3 operation (" + m + "." + cls + ") applied to a Keras tensor in"
-                    + " the functional graph; sparkscore does not read Keras 3 operations yet; express it with"
-                    + " Keras layers (e.g. Add, Reshape, Permute) and save the model again");
+    }
+
+    /**
+     * A Keras 3 operation on a Keras tensor ({@code x + 1} is {@code keras.src.ops.numpy.Add}): its class name can
+     * equal a layer's (the Add merge layer) while its arguments differ, so it becomes the registry's operation class,
+     * its config naming the operation; one outside the whitelist is refused naming it.
+     */
+    private ConfigLayer operation(String module, String cls, String name, Map<String, Object> cfg,
+                                  List<Object> inbound) {
+        if (!KerasOperations.supports(module, cls)) {
+            throw unsupported(name, cls, "is the Keras 3 operation " + module + "." + cls + " applied to a Keras"
+                    + " tensor, which sparkscore does not implement (it never runs code from a model file);"
+                    + " supported operations: " + KerasOperations.supported() + "; express it with those or with"
+                    + " Keras layers and save the model again");
         }
+        Map<String, Object> config = new LinkedHashMap<>();
+        cfg.forEach((k, v) -> config.put(k, LayerConfig.plain(v)));
+        config.put(KerasOperations.OPERATION, KerasOperations.operationName(module, cls));
+        return new ConfigLayer(KerasOperations.CLASS, name, config, inbound, List.of(), null, null, null);
     }
 
     private static String unsupportedClassReason(String cls) {

@@ -52,7 +52,7 @@ public record CallSignature(List<String> tensorKeywords, Set<String> flags, Map<
         return switch (className) {
             case "Attention", "AdditiveAttention" -> DENSE_ATTENTION;
             case "MultiHeadAttention" -> MULTI_HEAD_ATTENTION;
-            case "TFOpLambda", "SlicingOpLambda" -> OPERATION;
+            case "TFOpLambda", "SlicingOpLambda", KerasOperations.CLASS -> OPERATION;
             default -> PLAIN;
         };
     }

@@ -30,7 +30,13 @@ public final class KerasMasks {
             "Maximum", "Minimum");
     private static final Set<String> CONSUMERS = Set.of("SimpleRNN", "LSTM", "GRU", "Bidirectional",
             "GlobalAveragePooling1D");
-    /** Layers that apply the masks of their query and value themselves, and hand the query's on (tf path only). */
+    /**
+     * Keras 3 layers that do not support masking and so ignore a mask and drop it (Keras 3 warns "will therefore
+     * destroy the mask information"; tf.keras 2 refuses to build such a model): GlobalMaxPooling1D takes the maximum
+     * over every step, masked ones included.
+     */
+    private static final Set<String> DROPPED_BY_KERAS_3 = Set.of("GlobalMaxPooling1D");
+    /** Layers that apply the masks of their query and value themselves, and hand the query's on. */
     private static final Set<String> ATTENTION = Set.of("Attention", "AdditiveAttention", "MultiHeadAttention");
 
     /** Why a layer receiving a mask is refused, for both paths' messages. */
@@ -82,6 +88,22 @@ public final class KerasMasks {
         return masked > 0 && (keptByAll(kerasMajor) || masked == inputs);
     }
 
+    /**
+     * Whether the layer, in a file of Keras {@code kerasMajor}, computes as if its input carried no mask and hands
+     * none on (Keras 3's layers without mask support); tf.keras 2 refuses a mask into them, and so does sparkscore.
+     */
+    public static boolean drops(String className, int kerasMajor) {
+        return kerasMajor >= 3 && DROPPED_BY_KERAS_3.contains(className);
+    }
+
+    /**
+     * Whether the layer applies the masks of all its inputs itself and hands its first input's (the query's) on: the
+     * attention layers.
+     */
+    public static boolean appliesToEveryInput(String className) {
+        return ATTENTION.contains(className);
+    }
+
     /** Whether the layer applies a mask on its first input (the time steps of a sequence). */
     public static boolean consumes(String className) {
         return CONSUMERS.contains(className);
@@ -91,10 +113,8 @@ public final class KerasMasks {
      * The first layer of the model that receives a mask it can neither hand on, combine nor apply, and why; empty
      * when every mask ends in a layer that applies it (or in a model output). A path refuses such a model, so
      * {@code inspect} and the driver can say so before anything is built.
-     *
-     * @param attentionAppliesMasks whether the path applies masks in the attention layers (the tf path does)
      */
-    public static Optional<String> whyUnsupported(ModelSpec spec, boolean attentionAppliesMasks) {
+    public static Optional<String> whyUnsupported(ModelSpec spec) {
         Map<String, int[]> shapes;
         try {
             shapes = ShapeInference.infer(spec);
@@ -118,11 +138,10 @@ public final class KerasMasks {
                 } else if (consumes(c) && masked.contains(in.get(0)) && in.stream().skip(1).noneMatch(masked::contains)
                         && x.length == 2) {
                     out = consumerPassesOn(layer);
-                } else if (ATTENTION.contains(c) && attentionAppliesMasks) {
+                } else if (drops(c, spec.kerasMajor())) {
+                    out = false;
+                } else if (appliesToEveryInput(c)) {
                     out = masked.contains(in.get(0));
-                } else if (ATTENTION.contains(c)) {
-                    return Optional.of("layer '" + layer.name() + "' (" + c + "): receives a Keras mask (from Masking"
-                            + " or Embedding mask_zero=true), which only the tf path applies in attention layers");
                 } else {
                     return Optional.of("layer '" + layer.name() + "' (" + c + "): " + REFUSAL);
                 }

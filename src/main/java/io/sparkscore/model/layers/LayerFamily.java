@@ -15,6 +15,7 @@ public enum LayerFamily {
     MERGE("Merging"),
     ATTENTION("Attention"),
     OPERATIONS("TensorFlow operations (tf.keras 2)"),
+    KERAS_OPERATIONS("Keras 3 operations (keras.ops)"),
     ACTIVATION("Activation layers");
 
     private final String title;

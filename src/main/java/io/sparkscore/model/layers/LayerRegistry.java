@@ -23,6 +23,7 @@ import static io.sparkscore.model.layers.LayerFamily.ATTENTION;
 import static io.sparkscore.model.layers.LayerFamily.CONVOLUTION;
 import static io.sparkscore.model.layers.LayerFamily.CORE;
 import static io.sparkscore.model.layers.LayerFamily.EMBEDDING_AND_MASKING;
+import static io.sparkscore.model.layers.LayerFamily.KERAS_OPERATIONS;
 import static io.sparkscore.model.layers.LayerFamily.MERGE;
 import static io.sparkscore.model.layers.LayerFamily.NORMALIZATION;
 import static io.sparkscore.model.layers.LayerFamily.OPERATIONS;
@@ -159,7 +160,7 @@ public final class LayerRegistry {
                     Optional.of(RecurrentOptions::of)));
         }
 
-        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")) {
             add(m, new LayerEntry(cls, RECURRENT, List.of(), ONE, false, kernelAndBias("kernel", "recurrent_kernel"),
                     ConvLstmOptions::outputShape, Optional.of(ConvLstmOptions::of)));
         }
@@ -194,6 +195,9 @@ public final class LayerRegistry {
             add(m, new LayerEntry(cls, OPERATIONS, List.of(), OPERATION, false, WeightNames.NONE, rule,
                     Optional.of(OpLambdaCall::checked)));
         }
+        add(m, new LayerEntry(KerasOperations.CLASS, KERAS_OPERATIONS, List.of(), OPERATION, false, WeightNames.NONE,
+                (CallShapeRule) (layer, args, inputs) -> OpLambdaCall.of(layer, args, inputs)
+                        .outputShape(layer.config(), inputs), Optional.of(OpLambdaCall::checked)));
 
         for (String cls : List.of("LeakyReLU", "ELU", "ReLU", "ThresholdedReLU", "Softmax")) {
             add(m, simple(cls, ACTIVATION, ShapeRule.PRESERVING));

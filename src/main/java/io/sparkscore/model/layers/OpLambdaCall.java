@@ -18,7 +18,8 @@ import java.util.Set;
  * read, each mapped to sparkscore's own implementation on both paths; no code from the file is ever run, and any
  * other function is refused naming it. Axes count the batch as 0, as TensorFlow does; an argument that would reach
  * the batch axis (reshaping it, reducing or concatenating over it, slicing it) is refused, since a row's result
- * would then depend on the other rows.
+ * would then depend on the other rows. Keras 3's operation layers ({@link KerasOperations}) are read as the same
+ * kinds, their options translated into these arguments.
  *
  * @param kind     what the function computes
  * @param function the config's function name
@@ -86,6 +87,9 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
 
     /** The function name of a layer, after checking it is one sparkscore reads. */
     public static Kind kind(LayerSpec layer) {
+        if (layer.className().equals(KerasOperations.CLASS)) {
+            return KerasOperations.kind(layer);
+        }
         String function = layer.config().getString("function", null);
         Kind k = function == null ? null : Kind.of(function);
         if (k == null) {
@@ -131,10 +135,12 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
     }
 
     /** Parses one call of {@code layer} with the call's plain arguments on inputs of the given per-row shapes. */
-    public static OpLambdaCall of(LayerSpec layer, Map<String, Object> args, List<int[]> inputs) {
+    public static OpLambdaCall of(LayerSpec layer, Map<String, Object> callArgs, List<int[]> inputs) {
         LayerConfig c = layer.config();
         Kind k = kind(layer);
-        String fn = c.getString("function", "");
+        boolean keras3 = layer.className().equals(KerasOperations.CLASS);
+        Map<String, Object> args = keras3 ? KerasOperations.arguments(layer, callArgs) : callArgs;
+        String fn = keras3 ? KerasOperations.displayName(layer) : c.getString("function", "");
         for (Map.Entry<String, Object> e : args.entrySet()) {
             if (!e.getKey().equals("name") && !arguments(k).contains(e.getKey())) {
                 throw c.unsupported("calls " + fn + " with the argument " + e.getKey() + "=" + e.getValue()

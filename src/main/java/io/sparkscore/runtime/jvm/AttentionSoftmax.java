@@ -6,7 +6,8 @@ package io.sparkscore.runtime.jvm;
  */
 final class AttentionSoftmax {
 
-    private static final float MASKED = -1e9f;
+    /** What a masked score is lowered by. */
+    static final float MASKED = -1e9f;
 
     private AttentionSoftmax() {
     }

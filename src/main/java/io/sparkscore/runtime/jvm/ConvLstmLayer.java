@@ -7,7 +7,7 @@ import io.sparkscore.model.layers.ConvLstmOptions;
 import java.util.Arrays;
 
 /**
- * Keras ConvLSTM1D/2D (see {@link ConvLstmOptions}) one row at a time: per step, the input convolution of the step
+ * Keras ConvLSTM1D/2D/3D (see {@link ConvLstmOptions}) one row at a time: per step, the input convolution of the step
  * and the recurrent convolution of the state into scratch, then the LSTM gates per position and filter. Steps run in
  * reverse with {@code go_backwards}; the k-th step processed is output step k, as Keras' RNN returns it.
  */

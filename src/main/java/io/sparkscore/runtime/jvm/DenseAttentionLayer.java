@@ -9,7 +9,10 @@ import java.util.List;
  * Keras Attention and AdditiveAttention (see {@link AttentionOptions}) on {@code [query, value(, key)]} of per-row
  * shape (lead..., positions, features): per leading index and query position, the scores over the value positions
  * (causally masked when asked), their softmax, and the weighted sum of the values. Inputs without a position axis
- * give the value, as Keras does for a batch of one row.
+ * give the value, as Keras does for a batch of one row. With Keras masks (one per input after the inputs, as
+ * {@link MaskRules} plans them) masked value positions are lowered by 1e9 before the softmax and masked query
+ * positions' outputs are zeroed, as Keras' {@code Attention} does; the key's own mask is not read (Keras uses the
+ * value's).
  */
 final class DenseAttentionLayer implements JvmLayer {
 
@@ -24,14 +27,19 @@ final class DenseAttentionLayer implements JvmLayer {
     private final float scale;
     private final float[] scales;
     private final float concatWeight;
+    /** Whether the inputs are followed by their masks. */
+    private final boolean masked;
+    private final int tensors;
 
-    DenseAttentionLayer(LayerSpec layer, List<int[]> inShapes, boolean causalCall) {
+    DenseAttentionLayer(LayerSpec layer, List<int[]> inShapes, boolean causalCall, boolean masked) {
         this.options = AttentionOptions.of(layer, 3);
         this.causal = causalCall || options.causal();
         int[] q = inShapes.get(0);
         int[] v = inShapes.get(1);
         int n = q.length;
         this.separateKey = inShapes.size() > 2;
+        this.masked = masked;
+        this.tensors = inShapes.size();
         this.dim = q[n - 1];
         this.valueDim = v[n - 1];
         this.tq = n > 1 ? q[n - 2] : 0;
@@ -57,6 +65,8 @@ final class DenseAttentionLayer implements JvmLayer {
             System.arraycopy(v, 0, output, 0, rows * valueDim);
             return;
         }
+        float[] queryMask = masked ? inputs[tensors] : null;
+        float[] valueMask = masked ? inputs[tensors + 1] : null;
         for (int block = 0; block < rows * lead; block++) {
             int qBase = block * tq * dim;
             int kBase = block * tv * dim;
@@ -65,10 +75,17 @@ final class DenseAttentionLayer implements JvmLayer {
             for (int i = 0; i < tq; i++) {
                 for (int j = 0; j < tv; j++) {
                     scratch[scratchOffset + j] = score(q, qBase + i * dim, k, kBase + j * dim);
+                    // a position both causally hidden and masked is lowered once, as Keras' combined mask does
+                    if (valueMask != null && valueMask[block * tv + j] == 0f && !(causal && j > i)) {
+                        scratch[scratchOffset + j] += AttentionSoftmax.MASKED;
+                    }
                 }
                 AttentionSoftmax.apply(scratch, scratchOffset, tv, causal ? i + 1 : tv);
                 int o = oBase + i * valueDim;
                 java.util.Arrays.fill(output, o, o + valueDim, 0f);
+                if (queryMask != null && queryMask[block * tq + i] == 0f) {
+                    continue;
+                }
                 for (int j = 0; j < tv; j++) {
                     float w = scratch[scratchOffset + j];
                     int vj = vBase + j * valueDim;

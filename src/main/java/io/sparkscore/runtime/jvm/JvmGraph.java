@@ -89,8 +89,14 @@ final class JvmGraph {
                         + rowSize(masking.consumed()) + " steps for an input of " + steps + " steps");
             }
         }
-        int out = masking.consumed() == null ? addLayer(node, layer, inShapes, from, outShape, false)
-                : addLayer(node, layer, inShapes, append(from, masking.consumed()), outShape, true);
+        int out;
+        if (!masking.perInput().isEmpty()) {
+            out = addLayer(node, layer, inShapes, withInputMasks(node, inShapes, from, masking.perInput()), outShape,
+                    true);
+        } else {
+            out = masking.consumed() == null ? addLayer(node, layer, inShapes, from, outShape, false)
+                    : addLayer(node, layer, inShapes, append(from, masking.consumed()), outShape, true);
+        }
         tensorSteps.put(node.id(), out);
         if (MaskRules.creates(layer)) {
             int[] x = inShapes.get(0);
@@ -159,6 +165,26 @@ final class JvmGraph {
         sources.add(from);
         rowSizes.add(rowSize);
         return layers.size() - 1;
+    }
+
+    /**
+     * The sources of a layer applying every input's mask: its inputs, then one mask per input, all steps kept for an
+     * input that carries none.
+     */
+    private int[] withInputMasks(NodeSpec node, List<int[]> inShapes, int[] from, List<Integer> masks) {
+        int[] r = from;
+        for (int k = 0; k < masks.size(); k++) {
+            int[] shape = inShapes.get(k);
+            int steps = Weights.size(shape) / shape[shape.length - 1];
+            Integer mask = masks.get(k);
+            if (mask != null && rowSize(mask) != steps) {
+                throw new UnsupportedLayerException(node.layerName(), spec.layer(node.layerName()).className(),
+                        "receives a Keras mask of " + rowSize(mask) + " steps for an input of " + steps + " steps");
+            }
+            r = append(r, mask != null ? mask : add(node.id() + " (no mask " + k + ")", MaskLayers.allKept(steps),
+                    new int[] {from[k]}, steps));
+        }
+        return r;
     }
 
     private static int[] append(int[] a, int v) {

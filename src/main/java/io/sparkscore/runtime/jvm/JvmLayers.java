@@ -123,20 +123,21 @@ final class JvmLayers {
         }
         build("Softmax", call -> new SoftmaxLayer(call.layer(), call.x()));
         build("EinsumDense", call -> new EinsumDenseLayer(call.layer(), call.x()));
-        for (String cls : List.of("TFOpLambda", "SlicingOpLambda")) {
+        for (String cls : List.of("TFOpLambda", "SlicingOpLambda", io.sparkscore.model.layers.KerasOperations.CLASS)) {
             build(cls, call -> new OpLambdaLayer(call.layer(), call.inShapes(), call.callArgs()));
         }
         for (String cls : io.sparkscore.model.layers.CategoricalOutput.CLASSES) {
             build(cls, call -> new CategoricalLayer(call.layer(), call.x()));
         }
         build("HashedCrossing", call -> new HashedCrossingLayer(call.layer(), call.inShapes().size()));
-        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D")) {
+        for (String cls : List.of("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")) {
             build(cls, call -> new ConvLstmLayer(call.layer(), call.x(), call.outShape(), call.kerasMajor()));
         }
         for (String cls : List.of("Attention", "AdditiveAttention")) {
-            build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call)));
+            build(cls, call -> new DenseAttentionLayer(call.layer(), call.inShapes(), causal(call), call.masked()));
         }
-        build("MultiHeadAttention", call -> new MultiHeadAttentionLayer(call.layer(), call.inShapes(), causal(call)));
+        build("MultiHeadAttention", call -> new MultiHeadAttentionLayer(call.layer(), call.inShapes(), causal(call),
+                call.masked()));
     }
 
     private JvmLayers() {

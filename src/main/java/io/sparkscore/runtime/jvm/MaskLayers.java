@@ -62,6 +62,11 @@ final class MaskLayers {
         };
     }
 
+    /** The mask of an input that carries none, for a layer that reads one per input: every step kept. */
+    static JvmLayer allKept(int steps) {
+        return (inputs, rows, output, scratch, off) -> java.util.Arrays.fill(output, 0, rows * steps, 1f);
+    }
+
     /**
      * The mask of a merge: a step is kept where every input's mask keeps it ({@code keptByAll}, Keras 2) or where any
      * does (Keras 3).

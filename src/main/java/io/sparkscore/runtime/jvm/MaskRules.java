@@ -21,8 +21,13 @@ final class MaskRules {
      * @param combined   the mask steps a merge combines into its output's mask, when there are several (by
  *                   {@link KerasMasks#keptByAll})
      * @param consumed   the mask step the layer applies (its extra last input), or null
+     * @param perInput   for a layer that applies the masks of all its inputs (attention), each input's mask step
+     *                   (null: the input carries none), passed after the inputs; empty otherwise
      */
-    record Plan(Integer outputMask, List<Integer> combined, Integer consumed) {
+    record Plan(Integer outputMask, List<Integer> combined, Integer consumed, List<Integer> perInput) {
+        Plan(Integer outputMask, List<Integer> combined, Integer consumed) {
+            this(outputMask, combined, consumed, List.of());
+        }
     }
 
     private static final Plan NONE = new Plan(null, List.of(), null);
@@ -44,6 +49,9 @@ final class MaskRules {
             return NONE;
         }
         String cls = layer.className();
+        if (KerasMasks.drops(cls, kerasMajor)) {
+            return NONE;
+        }
         if (KerasMasks.passesThrough(cls) && masks.size() == 1) {
             return new Plan(masks.get(0), List.of(), null);
         }
@@ -52,6 +60,10 @@ final class MaskRules {
                 return NONE;
             }
             return present.size() == 1 ? new Plan(present.get(0), List.of(), null) : new Plan(null, present, null);
+        }
+        if (KerasMasks.appliesToEveryInput(cls)) {
+            return new Plan(masks.get(0), List.of(), null, java.util.Collections.unmodifiableList(
+                    new java.util.ArrayList<>(masks)));
         }
         if (KerasMasks.consumes(cls) && masks.get(0) != null && present.size() == 1) {
             int[] x = inShapes.get(0);

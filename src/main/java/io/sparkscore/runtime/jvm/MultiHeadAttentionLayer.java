@@ -12,7 +12,9 @@ import java.util.List;
  * matrix products over the last axis into (positions, heads · size) scratch, the query scaled by 1/sqrt(key_dim);
  * then, per group of positions that share their non-attention axes and per head, each query position's softmax over
  * the group's key positions (causally masked when the call asks) and the weighted sum of their values; then the
- * output projection from (positions, heads · value_dim).
+ * output projection from (positions, heads · value_dim). With Keras masks (one per input after the inputs, on inputs
+ * of shape (positions, features)), a score is lowered by 1e9 where the query's, the value's or a separate key's mask
+ * masks its position, as Keras' attention mask combines them: a masked query position attends uniformly.
  */
 final class MultiHeadAttentionLayer implements JvmLayer {
 
@@ -32,8 +34,11 @@ final class MultiHeadAttentionLayer implements JvmLayer {
     private final int queryPositions;
     private final int keyPositions;
     private final int keyRows;
+    /** Whether the inputs are followed by their masks. */
+    private final boolean masked;
+    private final int tensors;
 
-    MultiHeadAttentionLayer(LayerSpec layer, List<int[]> inShapes, boolean causalCall) {
+    MultiHeadAttentionLayer(LayerSpec layer, List<int[]> inShapes, boolean causalCall, boolean masked) {
         MultiHeadAttentionOptions o = MultiHeadAttentionOptions.of(layer, 3);
         int[] q = inShapes.get(0);
         int[] v = inShapes.get(1);
@@ -45,9 +50,11 @@ final class MultiHeadAttentionLayer implements JvmLayer {
         this.queryScale = (float) (1.0 / Math.sqrt(keyDim));
         int[] axes = o.rowAttentionAxes(layer.config(), q.length);
         this.causal = causalCall;
-        if (causal && q.length != 2) {
-            throw layer.config().unsupported("use_causal_mask is supported on inputs of shape (batch, positions,"
-                    + " features) only, but the query has shape (batch, " + q.length + " more)");
+        this.masked = masked;
+        this.tensors = inShapes.size();
+        if ((causal || masked) && q.length != 2) {
+            throw layer.config().unsupported("masks and use_causal_mask are supported on inputs of shape (batch,"
+                    + " positions, features) only, but the query has shape (batch, " + q.length + " more)");
         }
         int[] qPos = Arrays.copyOf(q, q.length - 1);
         int[] kPos = Arrays.copyOf(v, v.length - 1);
@@ -120,6 +127,9 @@ final class MultiHeadAttentionLayer implements JvmLayer {
         int kRow = keyPositions * key.in;
         int vRow = keyPositions * value.in;
         int outRow = queryPositions * output.units;
+        float[] queryMask = masked ? inputs[tensors] : null;
+        float[] valueMask = masked ? inputs[tensors + 1] : null;
+        float[] keyMask = masked && separateKey ? inputs[tensors + 2] : null;
         for (int r = 0; r < rows; r++) {
             query.apply(inputs[0], r * qRow, queryPositions, scratch, qs);
             key.apply(k, r * kRow, keyPositions, scratch, ks);
@@ -140,6 +150,12 @@ final class MultiHeadAttentionLayer implements JvmLayer {
                                 s += scratch[kj + d] * scratch[qi + d];
                             }
                             scratch[ss + j] = s;
+                            if (masked && !(causal && j > i) && (queryMask[r * queryPositions + qp[i]] == 0f
+                                    || valueMask[r * keyPositions + kp[j]] == 0f
+                                    || keyMask != null && keyMask[r * keyPositions + kp[j]] == 0f)) {
+                                // lowered once where causality hides it too, as Keras' combined mask does
+                                scratch[ss + j] += AttentionSoftmax.MASKED;
+                            }
                         }
                         AttentionSoftmax.apply(scratch, ss, kp.length, causal ? i + 1 : kp.length);
                         int ci = cs + (qp[i] * heads + h) * valueDim;

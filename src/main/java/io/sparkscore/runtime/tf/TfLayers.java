@@ -91,9 +91,11 @@ final class TfLayers {
         m.put("GRU", new RecurrentLayers(RecurrentLayers.Cell.GRU));
         m.put("ConvLSTM1D", new ConvLstmLayer(1));
         m.put("ConvLSTM2D", new ConvLstmLayer(2));
+        m.put("ConvLSTM3D", new ConvLstmLayer(3));
         m.put("EinsumDense", new AttentionLayers.EinsumDense());
         m.put("TFOpLambda", new OpLambdaLayers());
         m.put("SlicingOpLambda", new OpLambdaLayers());
+        m.put(io.sparkscore.model.layers.KerasOperations.CLASS, new OpLambdaLayers());
         m.put("Attention", new AttentionLayers.DenseAttention());
         m.put("AdditiveAttention", new AttentionLayers.DenseAttention());
         m.put("MultiHeadAttention", new AttentionLayers.MultiHeadAttention());

@@ -37,6 +37,9 @@ final class TfMasks {
     static Masked buildMasked(TfOps ops, LayerSpec layer, TfLayerBuilder builder, List<Operand<TFloat32>> inputs,
                               List<Operand<TFloat32>> masks) {
         String c = layer.className();
+        if (KerasMasks.drops(c, ops.kerasMajor())) {
+            return new Masked(builder.build(ops, layer, inputs), null);
+        }
         if (KerasMasks.passesThrough(c) && masks.size() == 1) {
             return new Masked(builder.build(ops, layer, inputs), masks.get(0));
         }

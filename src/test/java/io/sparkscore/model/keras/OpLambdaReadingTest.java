@@ -119,37 +119,6 @@ class OpLambdaReadingTest {
     }
 
     @Test
-    void aKeras3OperationIsRefusedRatherThanReadAsTheLayerOfTheSameName() throws IOException {
-        String tensor = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 3], \"dtype\":"
-                + " \"float32\", \"keras_history\": [\"x\", 0, 0]}}";
-        String config = "{\"module\": \"keras.src.models.functional\", \"class_name\": \"Functional\","
-                + " \"registered_name\": \"Functional\", \"config\": {\"name\": \"m\", \"layers\": ["
-                + "{\"module\": \"keras.layers\", \"class_name\": \"InputLayer\", \"name\": \"x\", \"config\":"
-                + " {\"batch_shape\": [null, 3], \"dtype\": \"float32\", \"name\": \"x\"}, \"inbound_nodes\": []},"
-                + " {\"module\": \"keras.src.ops.numpy\", \"class_name\": \"Add\", \"registered_name\": \"Add\","
-                + " \"name\": \"add\", \"config\": {\"name\": \"add\"}, \"inbound_nodes\": [{\"args\": ["
-                + tensor + ", 1.0], \"kwargs\": {}}]}], \"input_layers\": [[\"x\", 0, 0]], \"output_layers\":"
-                + " [[\"add\", 0, 0]]}}";
-        Path weights = tmp.resolve("empty.weights.h5");
-        try (WritableHdfFile h5 = HdfFile.write(weights)) {
-            h5.putAttribute("backend", "tensorflow");
-        }
-        Path archive = tmp.resolve("op.keras");
-        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(archive))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("metadata.json"));
-            zip.write("{\"keras_version\": \"3.6.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            zip.putNextEntry(new java.util.zip.ZipEntry("config.json"));
-            zip.write(config.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            zip.putNextEntry(new java.util.zip.ZipEntry("model.weights.h5"));
-            zip.write(Files.readAllBytes(weights));
-            zip.closeEntry();
-        }
-        assertThatThrownBy(() -> KerasModelReader.read(archive.toString(), CONF))
-                .isInstanceOf(UnsupportedLayerException.class)
-                .hasMessageStartingWith("layer 'add' (Add): is a Keras 3 operation (keras.src.ops.numpy.Add)");
-    }
-
-    @Test
     void slicingTheBatchIsRefusedOnceTheShapesAreKnown() throws IOException {
         String layers = op("SlicingOpLambda", "__operators__.getitem", "[[\"x\", 0, 0, {\"slice_spec\":"
                 + " {\"start\": 0, \"stop\": 1, \"step\": null}}]]");
