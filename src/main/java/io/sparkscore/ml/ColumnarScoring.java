@@ -37,11 +37,15 @@ final class ColumnarScoring {
     private final ColumnarScan scan;
     private final RowBatch.Factory batches;
     private final RowVerdict verdict;
+    /** Column-by-column reads, where every feature and kept column allows them; else a row view per row. */
+    private final Optional<ColumnVectorReads> vectorReads;
 
-    private ColumnarScoring(ColumnarScan scan, RowBatch.Factory batches, RowVerdict verdict) {
+    private ColumnarScoring(ColumnarScan scan, RowBatch.Factory batches, RowVerdict verdict,
+                            Optional<ColumnVectorReads> vectorReads) {
         this.scan = scan;
         this.batches = batches;
         this.verdict = verdict;
+        this.vectorReads = vectorReads;
     }
 
     /**
@@ -74,14 +78,20 @@ final class ColumnarScoring {
         FeatureMapping mapping = FeatureMapping.resolve(schema, bindings, signature, allowNaN);
         RowBatch.Factory batches = new RowBatch.Factory(mapping, new RowKey(keepIndexes, keptFields), keepIndexes,
                 keptFields, checked.output(), checked.inputSizes(), RowFormat.COLUMNAR);
-        return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get()));
+        Optional<ColumnVectorReads> reads = ColumnVectorReads.of(schema, bindings, checked.inputSizes(), keepIndexes,
+                allowNaN);
+        if (reads.isEmpty()) {
+            LOG.info("Column batches are read row by row: an array feature, a decimal or a nested kept column");
+        }
+        return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get(), reads));
     }
 
     /** The scored rows in {@code outSchema} (kept columns, then predictions), lazily. */
     Dataset<Row> score(SparkSession spark, ModelSource model, String modelHash, Plan plan, JobMetrics metrics,
                        FaultInjection faults, StructType outSchema) {
         PartitionScorer scorer = new PartitionScorer(model, modelHash, plan, batches, -1, metrics, faults);
-        JavaRDD<InternalRow> scored = scan.batches().toJavaRDD().mapPartitions(scorer.onColumnarBatches(verdict));
+        JavaRDD<InternalRow> scored = scan.batches().toJavaRDD().mapPartitions(vectorReads.isPresent()
+                ? scorer.onColumnVectors(vectorReads.get(), verdict) : scorer.onColumnarBatches(verdict));
         return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored.rdd(), outSchema,
                 false);
     }
