@@ -86,6 +86,11 @@ final class ColumnarScoring {
         return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get(), reads));
     }
 
+    /** Whether the batches are read column by column ({@link ColumnVectorReads}) rather than row by row. */
+    boolean readsColumnByColumn() {
+        return vectorReads.isPresent();
+    }
+
     /** The scored rows in {@code outSchema} (kept columns, then predictions), lazily. */
     Dataset<Row> score(SparkSession spark, ModelSource model, String modelHash, Plan plan, JobMetrics metrics,
                        FaultInjection faults, StructType outSchema) {

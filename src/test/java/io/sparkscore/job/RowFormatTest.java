@@ -131,7 +131,7 @@ class RowFormatTest {
         } finally {
             spark.listenerManager().unregister(listener);
         }
-        assertThat(reads).isEqualTo(Map.of("auto", "column batches", "auto, --where", "internal rows",
+        assertThat(reads).isEqualTo(Map.of("auto", "column vectors", "auto, --where", "internal rows",
                 "internal", "internal rows", "external", "external rows"));
         for (String rows : List.of(columnar, filtered, internal)) {
             assertThat(writeOf(plans, rows)).contains("Scan ExistingRDD").doesNotContain("DeserializeToObject")
