@@ -95,9 +95,12 @@ final class ColumnarScoring {
     Dataset<Row> score(SparkSession spark, ModelSource model, String modelHash, Plan plan, JobMetrics metrics,
                        FaultInjection faults, StructType outSchema) {
         PartitionScorer scorer = new PartitionScorer(model, modelHash, plan, batches, -1, metrics, faults);
-        JavaRDD<InternalRow> scored = scan.batches().toJavaRDD().mapPartitions(vectorReads.isPresent()
-                ? scorer.onColumnVectors(vectorReads.get(), verdict) : scorer.onColumnarBatches(verdict));
-        return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored.rdd(), outSchema,
-                false);
+        org.apache.spark.sql.classic.SparkSession classic = (org.apache.spark.sql.classic.SparkSession) spark;
+        if (vectorReads.isPresent()) {
+            return ScoredRowsScan.of(classic, scan.batches().toJavaRDD().mapPartitions(
+                    scorer.onColumnVectors(vectorReads.get(), verdict)), outSchema);
+        }
+        JavaRDD<InternalRow> scored = scan.batches().toJavaRDD().mapPartitions(scorer.onColumnarBatches(verdict));
+        return classic.internalCreateDataFrame(scored.rdd(), outSchema, false);
     }
 }
