@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * What one scoring run did, written next to the output as {@code _sparkscore_summary.json} and printed at the end.
  *
- * @param scoringInput what the scoring pass read: {@code column batches}, {@code internal rows} or
- *                     {@code external rows} (see {@code spark.sparkscore.rowFormat})
+ * @param scoringInput what the scoring pass read: {@code column vectors}, {@code column batches},
+ *                     {@code internal rows} or {@code external rows} (see {@code spark.sparkscore.rowFormat})
  */
 public record RunSummary(Model model, String input, String output, PlanInfo plan, String scoringInput, Rows rows,
                          long durationMillis,

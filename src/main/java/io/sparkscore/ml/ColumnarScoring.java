@@ -37,11 +37,15 @@ final class ColumnarScoring {
     private final ColumnarScan scan;
     private final RowBatch.Factory batches;
     private final RowVerdict verdict;
+    /** Column-by-column reads, where every feature and kept column allows them; else a row view per row. */
+    private final Optional<ColumnVectorReads> vectorReads;
 
-    private ColumnarScoring(ColumnarScan scan, RowBatch.Factory batches, RowVerdict verdict) {
+    private ColumnarScoring(ColumnarScan scan, RowBatch.Factory batches, RowVerdict verdict,
+                            Optional<ColumnVectorReads> vectorReads) {
         this.scan = scan;
         this.batches = batches;
         this.verdict = verdict;
+        this.vectorReads = vectorReads;
     }
 
     /**
@@ -77,15 +81,29 @@ final class ColumnarScoring {
                         .toList(), allowNaN, checked.features().sequences());
         RowBatch.Factory batches = new RowBatch.Factory(mapping, new RowKey(keepIndexes, keptFields), keepIndexes,
                 keptFields, checked.output(), checked.inputSizes(), RowFormat.COLUMNAR);
-        return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get()));
+        Optional<ColumnVectorReads> reads = ColumnVectorReads.of(schema, bindings, checked.inputSizes(), keepIndexes,
+                allowNaN);
+        if (reads.isEmpty()) {
+            LOG.info("Column batches are read row by row: an array feature, a decimal or a nested kept column");
+        }
+        return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get(), reads));
+    }
+
+    /** Whether the batches are read column by column ({@link ColumnVectorReads}) rather than row by row. */
+    boolean readsColumnByColumn() {
+        return vectorReads.isPresent();
     }
 
     /** The scored rows in {@code outSchema} (kept columns, then predictions), lazily. */
     Dataset<Row> score(SparkSession spark, ModelSource model, String modelHash, Plan plan, JobMetrics metrics,
                        FaultInjection faults, StructType outSchema) {
         PartitionScorer scorer = new PartitionScorer(model, modelHash, plan, batches, -1, metrics, faults);
+        org.apache.spark.sql.classic.SparkSession classic = (org.apache.spark.sql.classic.SparkSession) spark;
+        if (vectorReads.isPresent()) {
+            return ScoredRowsScan.of(classic, scan.batches().toJavaRDD().mapPartitions(
+                    scorer.onColumnVectors(vectorReads.get(), verdict)), outSchema);
+        }
         JavaRDD<InternalRow> scored = scan.batches().toJavaRDD().mapPartitions(scorer.onColumnarBatches(verdict));
-        return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(scored.rdd(), outSchema,
-                false);
+        return classic.internalCreateDataFrame(scored.rdd(), outSchema, false);
     }
 }

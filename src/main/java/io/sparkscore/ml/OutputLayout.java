@@ -3,6 +3,8 @@ package io.sparkscore.ml;
 import io.sparkscore.runtime.ModelSignature;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeArrayWriter;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -152,6 +154,58 @@ public final class OutputLayout implements Serializable {
                         target.update(at + j, UnsafeArrayData.fromPrimitiveArray(out, Platform.FLOAT_ARRAY_OFFSET
                                 + from * Float.BYTES, size, Float.BYTES));
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * The same values written into fields {@code at} onwards of the {@code UnsafeRow} that {@code target} is building,
+     * straight from the output buffers: one writer per output row stream, reused row after row.
+     */
+    UnsafeFields unsafeFields(UnsafeRowWriter target, int at) {
+        return new UnsafeFields(target, at);
+    }
+
+    /** Writes one row's prediction fields into an {@code UnsafeRow}; see {@link #unsafeFields}. Not thread-safe. */
+    final class UnsafeFields {
+
+        private final UnsafeRowWriter target;
+        private final int at;
+        /** Array fields are written in place through a child writer, as Spark's generated projections do. */
+        private final UnsafeArrayWriter arrays;
+
+        private UnsafeFields(UnsafeRowWriter target, int at) {
+            this.target = target;
+            this.at = at;
+            this.arrays = new UnsafeArrayWriter(target, Float.BYTES); // float and int elements: 4 bytes each
+        }
+
+        void write(float[][] outputs, int r) {
+            for (int j = 0; j < sizes.length; j++) {
+                int size = sizes[j];
+                float[] out = outputs[j];
+                int from = r * size;
+                int field = at + j;
+                if (mode == Mode.ARGMAX) {
+                    target.write(field, argmax(out, from, size));
+                } else if (size == 1) {
+                    if (mode == Mode.THRESHOLD) {
+                        target.write(field, flag(out[from]));
+                    } else {
+                        target.write(field, out[from]);
+                    }
+                } else {
+                    int start = target.cursor();
+                    arrays.initialize(size);
+                    for (int k = 0; k < size; k++) {
+                        if (mode == Mode.THRESHOLD) {
+                            arrays.write(k, flag(out[from + k]));
+                        } else {
+                            arrays.write(k, out[from + k]);
+                        }
+                    }
+                    target.setOffsetAndSizeFromPreviousCursor(field, start);
                 }
             }
         }

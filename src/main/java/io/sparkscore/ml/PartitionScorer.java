@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The executor side of scoring, one instance per task: takes the JVM's cached model for the plan, opens a predictor
@@ -75,6 +78,26 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 batches::createInternal);
     }
 
+    /**
+     * This scorer over the reader's column batches read column by column ({@link ColumnBatchScoringIterator}): the
+     * same checks and counts as {@link #onColumnarBatches}, without a row view per row, emitting {@code UnsafeRow}s.
+     */
+    FlatMapFunction<Iterator<ColumnarBatch>, InternalRow> onColumnVectors(ColumnVectorReads reads,
+                                                                         RowVerdict verdict) {
+        return columnBatches -> {
+            TaskContext task = TaskContext.get();
+            if (!columnBatches.hasNext()) {
+                report(task, 0);
+                return Collections.emptyIterator();
+            }
+            Predictor predictor = openPredictor(task);
+            ColumnBatchScoringIterator scoring = new ColumnBatchScoringIterator(columnBatches, predictor, reads,
+                    batches, verdict);
+            onCompletion(task, predictor, scoring::rowsSeen, scoring::rowsScored, scoring::badByCode);
+            return faults.wrap(scoring, task);
+        };
+    }
+
     /** The rows of consecutive column batches, each a reused view of the current batch. */
     private static final class ColumnarRows implements Iterator<InternalRow> {
 
@@ -110,23 +133,33 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             report(task, 0);
             return Collections.emptyIterator();
         }
-        LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
-                TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
-        Predictor predictor = loaded.newPredictor(plan.batchSize());
+        Predictor predictor = openPredictor(task);
         BadRowFilter<I> good = new BadRowFilter<>(rows, reasonCode, onReadFailure);
         BatchScoringIterator<I, O> scoring = new BatchScoringIterator<>(good, predictor,
                 newBatch.apply(plan.batchSize()));
+        onCompletion(task, predictor, good::rowsSeen, scoring::rowsScored, good::badByCode);
+        return faults.wrap(scoring, task);
+    }
+
+    private Predictor openPredictor(TaskContext task) {
+        LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
+                TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
+        return loaded.newPredictor(plan.batchSize());
+    }
+
+    /** Closes the predictor when the task ends and, when it succeeded, adds its counts to the job's metrics. */
+    private void onCompletion(TaskContext task, Predictor predictor, LongSupplier rowsSeen, LongSupplier rowsScored,
+                              Supplier<Map<String, Long>> badByCode) {
         task.addTaskCompletionListener(ctx -> {
             predictor.close();
             if (!ctx.isFailed() && !ctx.isInterrupted()) {
-                metrics.rowsIn().add(good.rowsSeen());
-                metrics.rowsScored().add(scoring.rowsScored());
-                good.badByCode().forEach((code, n) -> metrics.badRows().add(code + " " + n));
-                report(ctx, scoring.rowsScored());
+                metrics.rowsIn().add(rowsSeen.getAsLong());
+                metrics.rowsScored().add(rowsScored.getAsLong());
+                badByCode.get().forEach((code, n) -> metrics.badRows().add(code + " " + n));
+                report(ctx, rowsScored.getAsLong());
             }
         });
-        return faults.wrap(scoring, task);
     }
 
     private void report(TaskContext task, long rows) {

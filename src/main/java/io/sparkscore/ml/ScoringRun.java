@@ -370,12 +370,12 @@ public final class ScoringRun {
     }
 
     /**
-     * What {@link #score(Plan, JobMetrics)} reads: {@code column batches}, {@code internal rows} or
-     * {@code external rows}.
+     * What {@link #score(Plan, JobMetrics)} reads: {@code column vectors} (column batches read column by column),
+     * {@code column batches} (read through a row view), {@code internal rows} or {@code external rows}.
      */
     public String scoringInput() {
         if (columnar.isPresent()) {
-            return "column batches";
+            return columnar.get().readsColumnByColumn() ? "column vectors" : "column batches";
         }
         return checked.batches().format() == RowFormat.EXTERNAL ? "external rows" : "internal rows";
     }
