@@ -80,7 +80,8 @@ public final class Calibrator {
             for (int threads = minThreads; threads <= maxThreads; threads++) {
                 boolean held = models.holds(path, threads);
                 var skip = gate.reasonToSkip(path, held, measured,
-                        measured.isEmpty() ? 0 : meter.conversionNanosPerRow(JIT_WARMUP_BATCH));
+                        measured.isEmpty() ? 0 : meter.conversionNanosPerRow(JIT_WARMUP_BATCH),
+                        models.buildMillis(path, threads));
                 if (skip.isPresent()) {
                     skipped.put(Candidates.label(path, threads), skip.get());
                     continue;

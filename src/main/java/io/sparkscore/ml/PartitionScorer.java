@@ -4,6 +4,7 @@ import io.sparkscore.calibration.Plan;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.Predictor;
+import io.sparkscore.runtime.RuntimeOptions;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -110,8 +111,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             report(task, 0);
             return Collections.emptyIterator();
         }
-        LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
-                TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
+        RuntimeOptions resources = TaskResources.forTask(task, plan.path(), plan.intraOpThreads());
+        LoadedModel loaded = ModelCache.acquire(modelHash, model::spec, plan.path(), resources);
         Predictor predictor = loaded.newPredictor(plan.batchSize());
         BadRowFilter<I> good = new BadRowFilter<>(rows, reasonCode, onReadFailure);
         BatchScoringIterator<I, O> scoring = new BatchScoringIterator<>(good, predictor,
@@ -119,6 +120,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
         task.addTaskCompletionListener(ctx -> {
             predictor.close();
+            ModelCache.letGo(modelHash, plan.path(), resources);
             if (!ctx.isFailed() && !ctx.isInterrupted()) {
                 metrics.rowsIn().add(good.rowsSeen());
                 metrics.rowsScored().add(scoring.rowsScored());

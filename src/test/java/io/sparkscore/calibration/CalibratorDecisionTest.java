@@ -151,4 +151,20 @@ class CalibratorDecisionTest {
         assertThat(report.chosen().path()).isEqualTo(JVM);
         assertThat(models.released).containsExactly("tf");
     }
+
+    @Test
+    void aTensorFlowBuildThisExecutorMeasuredBeforeDecidesWhetherItCanPay() {
+        // 60M rows on 2 slots at 10M rows/s: 3 s of scoring, of which tf could save at most 1.5 s (conversion stays)
+        CalibrationSettings job = CalibrationSettings.defaults().withJob(60_000_000, 2);
+        ScriptedMeter.RecordingModels estimated = new ScriptedMeter.RecordingModels();
+        run(job, new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> 20e6)), estimated, TF, JVM);
+        ScriptedMeter.RecordingModels slowBuild = new ScriptedMeter.RecordingModels().builtBefore(TF, 4_000);
+        CalibrationReport report = run(job, new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> 20e6)), slowBuild,
+                TF, JVM);
+
+        assertThat(estimated.built).as("built: 1.5 s saved pays the estimated 1 s build").containsExactly("jvm", "tf");
+        assertThat(slowBuild.built).as("a 4 s build measured here does not pay").containsExactly("jvm");
+        assertThat(report.skippedCandidates().get("tf (1 thread)"))
+                .endsWith("less than building its model costs (4000 ms, measured when this executor last built it)");
+    }
 }
