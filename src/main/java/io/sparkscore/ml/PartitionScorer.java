@@ -113,6 +113,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
         RuntimeOptions resources = TaskResources.forTask(task, plan.path(), plan.intraOpThreads());
         LoadedModel loaded = ModelCache.acquire(modelHash, model::spec, plan.path(), resources);
+        task.addTaskCompletionListener(ctx -> ModelCache.letGo(modelHash, plan.path(), resources));
         Predictor predictor = loaded.newPredictor(plan.batchSize());
         BadRowFilter<I> good = new BadRowFilter<>(rows, reasonCode, onReadFailure);
         BatchScoringIterator<I, O> scoring = new BatchScoringIterator<>(good, predictor,
@@ -120,7 +121,6 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
         task.addTaskCompletionListener(ctx -> {
             predictor.close();
-            ModelCache.letGo(modelHash, plan.path(), resources);
             if (!ctx.isFailed() && !ctx.isInterrupted()) {
                 metrics.rowsIn().add(good.rowsSeen());
                 metrics.rowsScored().add(scoring.rowsScored());
