@@ -113,7 +113,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
         RuntimeOptions resources = TaskResources.forTask(task, plan.path(), plan.intraOpThreads());
         LoadedModel loaded = ModelCache.acquire(modelHash, model::spec, plan.path(), resources);
-        task.addTaskCompletionListener(ctx -> ModelCache.letGo(modelHash, plan.path(), resources));
+        task.addTaskCompletionListener(ctx -> {
+            ModelCache.letGo(modelHash, plan.path(), resources);
+        });
         Predictor predictor = loaded.newPredictor(plan.batchSize());
         BadRowFilter<I> good = new BadRowFilter<>(rows, reasonCode, onReadFailure);
         BatchScoringIterator<I, O> scoring = new BatchScoringIterator<>(good, predictor,
