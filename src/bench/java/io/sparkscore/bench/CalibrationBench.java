@@ -33,10 +33,10 @@ import java.util.function.Consumer;
  * uses on local[2] with spark.task.cpus=1, or none when the job's size is unknown, as for {@code calibrate}), then
  * builds its own reference, independent of the calibrator: the exhaustive grid (both paths, every batch size of the
  * ladder up to a cap, one intra-op thread) measured once with a longer harness, then its leaders and every chosen
- * plan measured again in {@link #CYCLES} interleaved rounds. Each rerun's chosen plan is rated by the median over
- * the rounds of its rows/s divided by the best's in the same round, so that load from other processes, which comes
- * in phases of seconds, slows both sides of each ratio alike; the best's own spread across the rounds is reported as
- * the reference's noise. The worst rerun is reported: a plan that is only right most of the time is not one a
+ * plan measured again in {@link #CYCLES} interleaved rounds. Each round's rates are taken relative to that round's
+ * (geometric) mean over the finalists, so that load from other processes, which comes in phases of seconds, slows
+ * both sides of a comparison alike; each rerun's chosen plan is rated by its median relative rate over the best's,
+ * and the best's spread across the rounds is reported as the reference's noise. The worst rerun is reported: a plan that is only right most of the time is not one a
  * scheduled job can trust.
  */
 final class CalibrationBench {
@@ -46,7 +46,7 @@ final class CalibrationBench {
     /** Grid candidates within this share of the grid's best are re-measured in the interleaved rounds. */
     private static final double FINALIST_WITHIN = 0.25;
     private static final int MAX_GRID_FINALISTS = 6;
-    private static final long CYCLE_NANOS = 20_000_000;
+    private static final long CYCLE_NANOS = 50_000_000;
     static final int RERUNS = 5;
     private static final int SLOTS = 2;
     /** The grid harness times reps of at least this long and takes their median, over at least this long. */
@@ -162,46 +162,70 @@ final class CalibrationBench {
         double[] spread = rounds.spread(best);
         String how = String.format("reference: grid batch 1..%d on tf, 1..%d on jvm, 1 thread, each >= 200 ms warm-up"
                         + " then the median of >= 1 ms reps over >= 0.3 s; its leaders (within %.0f%%, at most %d)"
-                        + " and every chosen plan re-measured in %d interleaved rounds of >= 20 ms each (a round's"
-                        + " rate: the median of its >= 1 ms reps); rating: median over rounds of chosen/best in the"
-                        + " same round; best %s at %s rows/s, its rounds' p10-p90 %.3f-%.3f of its median (the"
-                        + " reference's noise); per rerun: %s",
+                        + " and every chosen plan re-measured in %d interleaved rounds of >= 50 ms each (a round's"
+                        + " rate: its rows over its time); rating: each round's rates over that"
+                        + " same round's geometric mean, scored by their medians; best %s at %s rows/s; the"
+                        + " reference's noise, its rounds' p10-p90 over their median: %.3f-%.3f normalised, %.3f-%.3f"
+                        + " raw; per rerun: %s",
                 maxBatch.get(PredictionPath.TF), maxBatch.get(PredictionPath.JVM), FINALIST_WITHIN * 100,
-                MAX_GRID_FINALISTS, CYCLES, best, Figure.fmt(rounds.median(best)), spread[0], spread[1], perRun);
+                MAX_GRID_FINALISTS, CYCLES, best, Figure.fmt(rounds.median(best)), spread[0], spread[1], spread[2],
+                spread[3], perRun);
         String title = figure + ": worst of " + RERUNS + " reruns, chosen rows/s / best rows/s of the exhaustive grid";
         double worst = Arrays.stream(ratios).min().orElseThrow();
         out.accept(setting.goal() ? Figure.atLeast(4, title, worst, "x", 0.95, how)
                 : Figure.context(4, title, worst, "x", how));
     }
 
-    /** Each finalist's rows/s in every interleaved round, in the same order of rounds for all. */
+    /**
+     * Each finalist's rows/s in every interleaved round, in the same order of rounds for all. A round's rates are
+     * divided by their geometric mean over the finalists, which takes out how loaded the machine was in that round;
+     * a finalist's score is the median of its normalised rates, and plans are compared by their scores.
+     */
     private record Rounds(Map<Plan, double[]> rates) {
 
+        /** The median of {@code plan}'s raw rates. */
         double median(Plan plan) {
             return CalibrationBench.median(rates.get(plan));
         }
 
-        /** The finalist with the highest median over the rounds. */
-        Plan best() {
-            return rates.keySet().stream().max(Comparator.comparingDouble(this::median)).orElseThrow();
-        }
-
-        /** The median over the rounds of {@code plan}'s rate over {@code best}'s in the same round. */
-        double ratio(Plan plan, Plan best) {
-            double[] a = rates.get(plan);
-            double[] b = rates.get(best);
-            double[] r = new double[a.length];
-            for (int i = 0; i < a.length; i++) {
-                r[i] = a[i] / b[i];
+        private double[] normalised(Plan plan) {
+            double[] own = rates.get(plan);
+            double[] out = new double[own.length];
+            for (int i = 0; i < own.length; i++) {
+                double logSum = 0;
+                for (double[] r : rates.values()) {
+                    logSum += Math.log(r[i]);
+                }
+                out[i] = own[i] / Math.exp(logSum / rates.size());
             }
-            return CalibrationBench.median(r);
+            return out;
         }
 
-        /** The 10th and 90th percentile of {@code plan}'s rounds, over its median. */
+        double score(Plan plan) {
+            return CalibrationBench.median(normalised(plan));
+        }
+
+        /** The finalist with the highest score. */
+        Plan best() {
+            return rates.keySet().stream().max(Comparator.comparingDouble(this::score)).orElseThrow();
+        }
+
+        /** {@code plan}'s score over {@code best}'s. */
+        double ratio(Plan plan, Plan best) {
+            return score(plan) / score(best);
+        }
+
+        /** The 10th and 90th percentile of {@code plan}'s normalised rates (then of its raw ones), over their median. */
         double[] spread(Plan plan) {
-            double[] sorted = rates.get(plan).clone();
+            double[] n = percentiles(normalised(plan));
+            double[] raw = percentiles(rates.get(plan));
+            return new double[] {n[0], n[1], raw[0], raw[1]};
+        }
+
+        private static double[] percentiles(double[] values) {
+            double[] sorted = values.clone();
             Arrays.sort(sorted);
-            double m = median(plan);
+            double m = CalibrationBench.median(sorted);
             return new double[] {sorted[(int) (0.1 * (sorted.length - 1))] / m,
                     sorted[(int) Math.ceil(0.9 * (sorted.length - 1))] / m};
         }
@@ -209,8 +233,9 @@ final class CalibrationBench {
 
     /**
      * Each finalist's rows/s per round: one predictor per finalist, warmed, then {@value #CYCLES} rounds in which
-     * every finalist runs reps of at least {@link #REP_NANOS} for {@link #CYCLE_NANOS} (at least one rep); a round's
-     * rate is the median of its reps.
+     * every finalist calls for {@link #CYCLE_NANOS} (at least one call); a round's rate is its rows over its time.
+     * Not a median of short reps: on a loaded machine that keeps the reps no other process interrupted, which short
+     * calls have many of and long calls none, and would favour small batches beyond what a job sees.
      */
     private static Rounds interleaved(List<Plan> finalists, Map<PredictionPath, LoadedModel> models,
                                       CalibrationSample codec) {
@@ -231,18 +256,13 @@ final class CalibrationBench {
             }
             for (int cycle = 0; cycle < CYCLES; cycle++) {
                 for (Plan f : finalists) {
-                    List<Double> reps = new ArrayList<>();
-                    long cycleStart = System.nanoTime();
+                    long start = System.nanoTime();
+                    long calls = 0;
                     do {
-                        long t0 = System.nanoTime();
-                        long calls = 0;
-                        do {
-                            call(predictors.get(f), f.batchSize(), codec, offset);
-                            calls++;
-                        } while (System.nanoTime() - t0 < REP_NANOS);
-                        reps.add(calls * f.batchSize() * 1e9 / (System.nanoTime() - t0));
-                    } while (System.nanoTime() - cycleStart < CYCLE_NANOS);
-                    rates.get(f)[cycle] = median(reps.stream().mapToDouble(Double::doubleValue).toArray());
+                        call(predictors.get(f), f.batchSize(), codec, offset);
+                        calls++;
+                    } while (System.nanoTime() - start < CYCLE_NANOS);
+                    rates.get(f)[cycle] = calls * f.batchSize() * 1e9 / (System.nanoTime() - start);
                 }
             }
         } finally {
