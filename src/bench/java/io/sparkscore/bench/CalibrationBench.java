@@ -31,15 +31,22 @@ import java.util.function.Consumer;
 /**
  * Section 4: runs sparkscore's calibrator {@value #RERUNS} times per setting (the settings a job of a given size
  * uses on local[2] with spark.task.cpus=1, or none when the job's size is unknown, as for {@code calibrate}), then
- * measures the exhaustive grid (both paths, every batch size of the ladder up to a cap, one intra-op thread) with a
- * longer harness, and reports the worst rerun's chosen plan against the grid's best: a plan that is only right most
- * of the time is not one a scheduled job can trust.
+ * builds its own reference, independent of the calibrator: the exhaustive grid (both paths, every batch size of the
+ * ladder up to a cap, one intra-op thread) measured once with a longer harness, then its leaders and every chosen
+ * plan measured again in {@link #CYCLES} interleaved rounds. Each round's rates are taken relative to that round's
+ * (geometric) mean over the finalists, so that load from other processes, which comes in phases of seconds, slows
+ * both sides of a comparison alike; each rerun's chosen plan is rated by its median relative rate over the best's,
+ * and the best's spread across the rounds is reported as the reference's noise. The worst rerun is reported: a plan that is only right most of the time is not one a
+ * scheduled job can trust.
  */
 final class CalibrationBench {
 
     private static final int SAMPLE_ROWS = 4096;
-    private static final int CYCLES = 15;
-    private static final long CYCLE_NANOS = 20_000_000;
+    static final int CYCLES = 25;
+    /** Grid candidates within this share of the grid's best are re-measured in the interleaved rounds. */
+    private static final double FINALIST_WITHIN = 0.25;
+    private static final int MAX_GRID_FINALISTS = 6;
+    private static final long CYCLE_NANOS = 50_000_000;
     static final int RERUNS = 5;
     private static final int SLOTS = 2;
     /** The grid harness times reps of at least this long and takes their median, over at least this long. */
@@ -69,6 +76,7 @@ final class CalibrationBench {
                         stage.withJob(tinyRows, SLOTS), true)));
         BenchModels.Medium m = BenchModels.MEDIUM_CALIBRATION;
         long mediumRows = MediumJobBench.rows(quick);
+        long longRows = MediumJobBench.longJobRows(quick);
         // The jvm path is slow on this model and gets slower per row with bigger batches: its large sizes would
         // take minutes each, so its grid stops lower.
         grid(m.name(), m.describe(), BenchModels.medium(m), quick
@@ -76,7 +84,9 @@ final class CalibrationBench {
                         : Map.of(PredictionPath.TF, 16384, PredictionPath.JVM, 1024),
                 List.of(new Setting("job size unknown (as calibrate and the Spark ML stage)", stage, true),
                         new Setting(String.format("the %,d-row medium job's settings (budget: 3%% of its"
-                                + " predicted scoring time)", mediumRows), stage.withJob(mediumRows, SLOTS), false)));
+                                + " predicted scoring time)", mediumRows), stage.withJob(mediumRows, SLOTS), true),
+                        new Setting(String.format("the %,d-row medium job's settings", longRows),
+                                stage.withJob(longRows, SLOTS), true)));
     }
 
     private void grid(String name, String model, ModelSpec spec, Map<PredictionPath, Integer> maxBatch,
@@ -112,19 +122,20 @@ final class CalibrationBench {
                 }
             }
             // The grid's maximum is biased upwards by noise (the luckiest candidate wins), and load from other
-            // processes comes in phases of seconds: the top candidates and every chosen plan are compared again in
-            // finely interleaved cycles, each getting the same exposure to every phase, on their medians.
+            // processes comes in phases of seconds: the grid's leaders and every chosen plan are compared again in
+            // finely interleaved rounds, each getting the same exposure to every phase.
+            double gridBest = grid.stream().mapToDouble(Measurement::rowsPerSecond).max().orElseThrow();
             List<Plan> finalists = new ArrayList<>();
-            grid.stream().sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed()).limit(3)
-                    .forEach(g -> finalists.add(g.plan()));
+            grid.stream().filter(g -> g.rowsPerSecond() >= gridBest * (1 - FINALIST_WITHIN))
+                    .sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed())
+                    .limit(MAX_GRID_FINALISTS).forEach(g -> finalists.add(g.plan()));
             chosen.stream().filter(c -> !finalists.contains(c)).forEach(finalists::add);
-            Map<Plan, Double> medians = interleaved(finalists, models, new CalibrationSample(sig, sample,
-                    SAMPLE_ROWS));
-            Plan best = medians.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            reruns.forEach((setting, reports) -> report(name, model, setting, reports, medians, best, maxBatch));
+            Rounds rounds = interleaved(finalists, models, new CalibrationSample(sig, sample, SAMPLE_ROWS));
+            Plan best = rounds.best();
+            reruns.forEach((setting, reports) -> report(name, model, setting, reports, rounds, best, maxBatch));
             CalibrationReport gridReport = new CalibrationReport(grid, best, reruns.values().iterator().next().get(0)
-                    .maxAbsDifference(), Map.of(), Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid (ringed: its"
-                    + " best)");
+                    .maxAbsDifference(), Map.of(), Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid (ringed: the"
+                    + " best of its interleaved rounds)");
             try (OutputStream png = Files.newOutputStream(results.resolve("calibration-grid-" + name + ".png"))) {
                 CalibrationChart.writePng(gridReport, name, png);
             }
@@ -134,8 +145,8 @@ final class CalibrationBench {
     }
 
     private void report(String name, String model, Setting setting, List<CalibrationReport> reports,
-                        Map<Plan, Double> medians, Plan best, Map<PredictionPath, Integer> maxBatch) {
-        double[] ratios = reports.stream().mapToDouble(r -> medians.get(r.chosen()) / medians.get(best)).toArray();
+                        Rounds rounds, Plan best, Map<PredictionPath, Integer> maxBatch) {
+        double[] ratios = reports.stream().mapToDouble(r -> rounds.ratio(r.chosen(), best)).toArray();
         double[] millis = reports.stream().mapToDouble(CalibrationReport::durationMillis).toArray();
         StringBuilder perRun = new StringBuilder();
         for (int r = 0; r < reports.size(); r++) {
@@ -148,12 +159,17 @@ final class CalibrationBench {
                 median(millis), "ms", String.format("%sCalibrator in the driver on %d sampled rows; max %.0f ms;"
                         + " first rerun skipped: %s", model.isEmpty() ? "" : model + "; ", SAMPLE_ROWS,
                         Arrays.stream(millis).max().orElseThrow(), reports.get(0).skippedCandidates().keySet())));
-        String how = String.format("grid: batch 1..%d on tf, 1..%d on jvm, 1 thread, each >= 200 ms warm-up then"
-                        + " the median of >= 1 ms reps over >= 0.3 s; grid top 3 and every chosen plan re-measured in"
-                        + " %d interleaved cycles of >= 20 ms each, medians of their >= 1 ms reps: best %s at %s"
-                        + " rows/s; per rerun: %s",
-                maxBatch.get(PredictionPath.TF), maxBatch.get(PredictionPath.JVM), CYCLES, best,
-                Figure.fmt(medians.get(best)), perRun);
+        double[] spread = rounds.spread(best);
+        String how = String.format("reference: grid batch 1..%d on tf, 1..%d on jvm, 1 thread, each >= 200 ms warm-up"
+                        + " then the median of >= 1 ms reps over >= 0.3 s; its leaders (within %.0f%%, at most %d)"
+                        + " and every chosen plan re-measured in %d interleaved rounds of >= 50 ms each (a round's"
+                        + " rate: its rows over its time); rating: each round's rates over that"
+                        + " same round's geometric mean, scored by their medians; best %s at %s rows/s; the"
+                        + " reference's noise, its rounds' p10-p90 over their median: %.3f-%.3f normalised, %.3f-%.3f"
+                        + " raw; per rerun: %s",
+                maxBatch.get(PredictionPath.TF), maxBatch.get(PredictionPath.JVM), FINALIST_WITHIN * 100,
+                MAX_GRID_FINALISTS, CYCLES, best, Figure.fmt(rounds.median(best)), spread[0], spread[1], spread[2],
+                spread[3], perRun);
         String title = figure + ": worst of " + RERUNS + " reruns, chosen rows/s / best rows/s of the exhaustive grid";
         double worst = Arrays.stream(ratios).min().orElseThrow();
         out.accept(setting.goal() ? Figure.atLeast(4, title, worst, "x", 0.95, how)
@@ -161,21 +177,78 @@ final class CalibrationBench {
     }
 
     /**
-     * Each finalist's rows/s: one predictor per finalist, warmed, then {@value #CYCLES} cycles in which every
-     * finalist runs reps of at least {@link #REP_NANOS} for {@link #CYCLE_NANOS}; the median over all its reps.
+     * Each finalist's rows/s in every interleaved round, in the same order of rounds for all. A round's rates are
+     * divided by their geometric mean over the finalists, which takes out how loaded the machine was in that round;
+     * a finalist's score is the median of its normalised rates, and plans are compared by their scores.
      */
-    private static Map<Plan, Double> interleaved(List<Plan> finalists, Map<PredictionPath, LoadedModel> models,
-                                                 CalibrationSample codec) {
+    private record Rounds(Map<Plan, double[]> rates) {
+
+        /** The median of {@code plan}'s raw rates. */
+        double median(Plan plan) {
+            return CalibrationBench.median(rates.get(plan));
+        }
+
+        private double[] normalised(Plan plan) {
+            double[] own = rates.get(plan);
+            double[] out = new double[own.length];
+            for (int i = 0; i < own.length; i++) {
+                double logSum = 0;
+                for (double[] r : rates.values()) {
+                    logSum += Math.log(r[i]);
+                }
+                out[i] = own[i] / Math.exp(logSum / rates.size());
+            }
+            return out;
+        }
+
+        double score(Plan plan) {
+            return CalibrationBench.median(normalised(plan));
+        }
+
+        /** The finalist with the highest score. */
+        Plan best() {
+            return rates.keySet().stream().max(Comparator.comparingDouble(this::score)).orElseThrow();
+        }
+
+        /** {@code plan}'s score over {@code best}'s. */
+        double ratio(Plan plan, Plan best) {
+            return score(plan) / score(best);
+        }
+
+        /** The 10th and 90th percentile of {@code plan}'s normalised rates (then of its raw ones), over their median. */
+        double[] spread(Plan plan) {
+            double[] n = percentiles(normalised(plan));
+            double[] raw = percentiles(rates.get(plan));
+            return new double[] {n[0], n[1], raw[0], raw[1]};
+        }
+
+        private static double[] percentiles(double[] values) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            double m = CalibrationBench.median(sorted);
+            return new double[] {sorted[(int) (0.1 * (sorted.length - 1))] / m,
+                    sorted[(int) Math.ceil(0.9 * (sorted.length - 1))] / m};
+        }
+    }
+
+    /**
+     * Each finalist's rows/s per round: one predictor per finalist, warmed, then {@value #CYCLES} rounds in which
+     * every finalist calls for {@link #CYCLE_NANOS} (at least one call); a round's rate is its rows over its time.
+     * Not a median of short reps: on a loaded machine that keeps the reps no other process interrupted, which short
+     * calls have many of and long calls none, and would favour small batches beyond what a job sees.
+     */
+    private static Rounds interleaved(List<Plan> finalists, Map<PredictionPath, LoadedModel> models,
+                                      CalibrationSample codec) {
         int capacity = finalists.stream().mapToInt(Plan::batchSize).max().orElseThrow();
         codec.reserve(capacity);
         Map<Plan, Predictor> predictors = new LinkedHashMap<>();
-        Map<Plan, List<Double>> reps = new LinkedHashMap<>();
+        Map<Plan, double[]> rates = new LinkedHashMap<>();
         int[] offset = {0};
         try {
             for (Plan f : finalists) {
                 Predictor p = models.get(f.path()).newPredictor(f.batchSize());
                 predictors.put(f, p);
-                reps.put(f, new ArrayList<>());
+                rates.put(f, new double[CYCLES]);
                 long start = System.nanoTime();
                 while (System.nanoTime() - start < 200_000_000L) {
                     call(p, f.batchSize(), codec, offset);
@@ -183,24 +256,19 @@ final class CalibrationBench {
             }
             for (int cycle = 0; cycle < CYCLES; cycle++) {
                 for (Plan f : finalists) {
-                    long cycleStart = System.nanoTime();
+                    long start = System.nanoTime();
+                    long calls = 0;
                     do {
-                        long t0 = System.nanoTime();
-                        long calls = 0;
-                        do {
-                            call(predictors.get(f), f.batchSize(), codec, offset);
-                            calls++;
-                        } while (System.nanoTime() - t0 < REP_NANOS);
-                        reps.get(f).add(calls * f.batchSize() * 1e9 / (System.nanoTime() - t0));
-                    } while (System.nanoTime() - cycleStart < CYCLE_NANOS);
+                        call(predictors.get(f), f.batchSize(), codec, offset);
+                        calls++;
+                    } while (System.nanoTime() - start < CYCLE_NANOS);
+                    rates.get(f)[cycle] = calls * f.batchSize() * 1e9 / (System.nanoTime() - start);
                 }
             }
         } finally {
             predictors.values().forEach(Predictor::close);
         }
-        Map<Plan, Double> medians = new LinkedHashMap<>();
-        reps.forEach((plan, r) -> medians.put(plan, median(r.stream().mapToDouble(Double::doubleValue).toArray())));
-        return medians;
+        return new Rounds(rates);
     }
 
     /** One call on the sampled rows, cycling through them from {@code offset[0]}. */

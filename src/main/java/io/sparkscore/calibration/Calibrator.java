@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  *       which does not stop on one noisy step.</li>
  *   <li>The leaders are measured again in interleaved rounds and judged on their medians
  *       ({@link LeaderConfirmation}).</li>
- *   <li>Plans within {@code tieTolerance} of the best count as ties and the smallest batch (then fewest threads) wins,
- *       because it needs the least memory; models calibration built but did not choose are released.</li>
+ *   <li>Plans of the best's path within {@code tieTolerance} of it count as ties and the middle batch size of that
+ *       plateau (then the fewest threads) wins, so that reruns agree; models calibration built but did not choose
+ *       are released.</li>
  * </ol>
  *
  * <p>Not thread-safe; one instance per calibration run.
@@ -79,7 +80,8 @@ public final class Calibrator {
             for (int threads = minThreads; threads <= maxThreads; threads++) {
                 boolean held = models.holds(path, threads);
                 var skip = gate.reasonToSkip(path, held, measured,
-                        measured.isEmpty() ? 0 : meter.conversionNanosPerRow(JIT_WARMUP_BATCH));
+                        measured.isEmpty() ? 0 : meter.conversionNanosPerRow(JIT_WARMUP_BATCH),
+                        models.buildMillis(path, threads));
                 if (skip.isPresent()) {
                     skipped.put(Candidates.label(path, threads), skip.get());
                     continue;
@@ -127,16 +129,27 @@ public final class Calibrator {
         builtHere.stream().filter(s -> !s.equals(kept)).forEach(s -> models.release(s.path(), s.threads()));
     }
 
-    /** Best throughput wins; ties within noise go to the smaller batch, then to fewer threads. */
+    /**
+     * Best throughput wins, but on a plateau no single measurement can say which size is best: the plans of the
+     * best's path within {@code tieTolerance} of it are ties, and the one in the middle of their batch sizes wins (the
+     * larger of two middles), then the fewest threads. The middle stays a good plan when noise moves the plateau's
+     * edges by a size, where the plateau's smallest batch is often on the rising edge of the curve, below the rest.
+     */
     Plan choose(List<Measurement> measurements) {
         if (measurements.isEmpty()) {
             throw new CalibrationException("calibration measured nothing: the time budget was spent before the first"
                     + " candidate; raise --calibration-budget-ms");
         }
-        double best = CalibrationBudget.best(measurements);
-        return measurements.stream()
-                .filter(m -> m.rowsPerSecond() >= best * (1 - settings.tieTolerance()))
-                .min(Comparator.comparingInt(Measurement::batchSize).thenComparingInt(Measurement::threads))
+        Measurement best = measurements.stream().max(Comparator.comparingDouble(Measurement::rowsPerSecond))
+                .orElseThrow();
+        List<Measurement> plateau = measurements.stream()
+                .filter(m -> m.path() == best.path())
+                .filter(m -> m.rowsPerSecond() >= best.rowsPerSecond() * (1 - settings.tieTolerance()))
+                .toList();
+        List<Integer> sizes = plateau.stream().map(Measurement::batchSize).distinct().sorted().toList();
+        int middle = sizes.get(sizes.size() / 2);
+        return plateau.stream().filter(m -> m.batchSize() == middle)
+                .min(Comparator.comparingInt(Measurement::threads))
                 .orElseThrow()
                 .plan();
     }

@@ -3,6 +3,8 @@ package io.sparkscore.calibration;
 import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.PredictionPath;
 
+import java.util.OptionalLong;
+
 /**
  * Hands calibration a loaded model for a path and thread count. On executors this is the per-JVM model cache, so the
  * model calibration chooses is the one scoring then reuses. Calibration does not close what it is given; it says
@@ -16,6 +18,14 @@ public interface ModelProvider {
     /** Whether {@link #get} would return an existing model rather than build one (then measuring it is free). */
     default boolean holds(PredictionPath path, int intraOpThreads) {
         return false;
+    }
+
+    /**
+     * How long building this model took when this JVM last built it (it may since have been released), so that a
+     * rebuild is weighed by its real cost; empty when it was never built here.
+     */
+    default OptionalLong buildMillis(PredictionPath path, int intraOpThreads) {
+        return OptionalLong.empty();
     }
 
     /**

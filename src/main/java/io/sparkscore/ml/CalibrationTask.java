@@ -23,8 +23,10 @@ import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The calibration stage's executor side: maps the sampled input rows exactly as scoring will, then measures the
@@ -66,14 +68,23 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
         String ranOn = "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host() + " ("
                 + HardwareSignature.current(threads, "").cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, task cpus " + threads + ")";
-        CalibrationReport report = new Calibrator(local).run(paths, excluded, new CachedModels(task), codec, ranOn);
-        return List.of(serialize(report)).iterator();
+        CachedModels models = new CachedModels(task);
+        try {
+            CalibrationReport report = new Calibrator(local).run(paths, excluded, models, codec, ranOn);
+            return List.of(serialize(report)).iterator();
+        } finally {
+            models.letGoOfAll();
+        }
     }
 
-    /** Calibration's models are this JVM's {@link ModelCache}: what it chooses, scoring reuses; what loses, goes. */
+    /**
+     * Calibration's models are this JVM's {@link ModelCache}: what it chooses, scoring reuses; what loses, goes —
+     * unless another task of this executor holds it too. The task holds each model it measures until it ends.
+     */
     private final class CachedModels implements ModelProvider {
 
         private final TaskContext task;
+        private final Map<Slot, LoadedModel> held = new LinkedHashMap<>();
 
         CachedModels(TaskContext task) {
             this.task = task;
@@ -81,7 +92,8 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
 
         @Override
         public LoadedModel get(PredictionPath path, int threads) {
-            return ModelCache.get(modelHash, model::spec, path, TaskResources.forTask(task, path, threads));
+            return held.computeIfAbsent(new Slot(path, threads), k -> ModelCache.acquire(modelHash,
+                    model::spec, path, TaskResources.forTask(task, path, threads)));
         }
 
         @Override
@@ -90,9 +102,27 @@ final class CalibrationTask implements MapPartitionsFunction<Row, byte[]> {
         }
 
         @Override
-        public void release(PredictionPath path, int threads) {
-            ModelCache.release(modelHash, path, TaskResources.forTask(task, path, threads));
+        public OptionalLong buildMillis(PredictionPath path, int threads) {
+            return ModelCache.lastBuildMillis(modelHash, path, TaskResources.forTask(task, path, threads));
         }
+
+        @Override
+        public void release(PredictionPath path, int threads) {
+            if (held.remove(new Slot(path, threads)) != null) {
+                ModelCache.release(modelHash, path, TaskResources.forTask(task, path, threads));
+            }
+        }
+
+        /** The task is done with the models it still holds; they stay cached (the chosen one for scoring). */
+        void letGoOfAll() {
+            held.keySet().forEach(k -> ModelCache.letGo(modelHash, k.path(), TaskResources.forTask(task, k.path(),
+                    k.threads())));
+            held.clear();
+        }
+    }
+
+    /** A path and thread count: one model of the cache for this task. */
+    private record Slot(PredictionPath path, int threads) {
     }
 
     /** The sampled rows scoring would accept; rows it would reject say nothing about speed. */

@@ -4,6 +4,7 @@ import io.sparkscore.calibration.Plan;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.Predictor;
+import io.sparkscore.runtime.RuntimeOptions;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -141,9 +142,13 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         return faults.wrap(scoring, task);
     }
 
+    /** Holds the model for the task (let go when it completes, even if no predictor can be made) and opens one. */
     private Predictor openPredictor(TaskContext task) {
-        LoadedModel loaded = ModelCache.get(modelHash, model::spec, plan.path(),
-                TaskResources.forTask(task, plan.path(), plan.intraOpThreads()));
+        RuntimeOptions resources = TaskResources.forTask(task, plan.path(), plan.intraOpThreads());
+        LoadedModel loaded = ModelCache.acquire(modelHash, model::spec, plan.path(), resources);
+        task.addTaskCompletionListener(ctx -> {
+            ModelCache.letGo(modelHash, plan.path(), resources);
+        });
         LOG.info("Scoring partition {} (task attempt {}) with {}", task.partitionId(), task.taskAttemptId(), plan);
         return loaded.newPredictor(plan.batchSize());
     }

@@ -482,7 +482,7 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
         List<String> columns = List.of(df.schema().fieldNames());
         ModelSpec model = spec(config);
         ScoringRun run = ScoringRun.prepare(df.sparkSession(), config, model, df, columns, false);
-        ScoringRun.ChosenPlan chosen = choosePlan(run, model.hash() + "|" + config);
+        ScoringRun.ChosenPlan chosen = choosePlan(run, config, model.hash() + "|" + config, df);
         LOG.info("{} scores with {} ({})", uid, chosen.plan(), chosen.source());
         JobMetrics metrics = JobMetrics.register(df.sparkSession().sparkContext());
         lastPlan = chosen;
@@ -499,11 +499,13 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
      * The plan for this transform: calibrated (or taken from the plan store) on the first transform, then reused by
      * this stage's later transforms with the same model and params, unless {@code calibration=force}.
      */
-    private ScoringRun.ChosenPlan choosePlan(ScoringRun run, String planKey) {
+    private ScoringRun.ChosenPlan choosePlan(ScoringRun run, ScoringConfig config, String planKey, Dataset<Row> df) {
         if (calibrated != null && planKey.equals(calibratedKey) && !"force".equals($(calibration))) {
             return new ScoringRun.ChosenPlan(calibrated.plan(), "reused", calibrated.report());
         }
-        ScoringRun.ChosenPlan chosen = run.choosePlan(0);
+        // a transform runs no job to count the rows: calibration's budget follows the plan's estimate of them
+        long expectedRows = config.calibrates() ? RowEstimate.of(df).orElse(0) : 0;
+        ScoringRun.ChosenPlan chosen = run.choosePlan(expectedRows);
         if (chosen.report() != null) {
             calibrated = chosen;
             calibratedKey = planKey;

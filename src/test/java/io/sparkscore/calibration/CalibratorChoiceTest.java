@@ -8,7 +8,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The decision rule on given measurements: best throughput wins, ties within noise go to the smaller batch. */
+/** The decision rule on given measurements: best throughput wins, ties on a plateau go to its middle size. */
 class CalibratorChoiceTest {
 
     private final Calibrator calibrator = new Calibrator(CalibrationSettings.defaults());
@@ -30,12 +30,39 @@ class CalibratorChoiceTest {
     }
 
     @Test
-    void tiesWithinNoiseGoToTheSmallerBatch() {
+    void onAPlateauTheMiddleOfTheTiedSizesWins() {
+        // tf is flat within 3% from 16 to 1024: the smallest tie (16) sits on the rising edge, the middle does not
+        Plan plan = calibrator.choose(List.of(
+                m(PredictionPath.TF, 4, 1, 6.0e6),
+                m(PredictionPath.TF, 16, 1, 9.75e6),
+                m(PredictionPath.TF, 64, 1, 9.9e6),
+                m(PredictionPath.TF, 256, 1, 10.0e6),
+                m(PredictionPath.TF, 1024, 1, 9.8e6),
+                m(PredictionPath.TF, 4096, 1, 8.0e6)));
+        assertThat(plan).isEqualTo(new Plan(PredictionPath.TF, 256, 1));
+    }
+
+    @Test
+    void whereTheBestMovesWithinThePlateauTheChoiceStays() {
+        // the same plateau, measured again with the noise in other places
+        Plan plan = calibrator.choose(List.of(
+                m(PredictionPath.TF, 4, 1, 6.1e6),
+                m(PredictionPath.TF, 16, 1, 9.95e6),
+                m(PredictionPath.TF, 64, 1, 10.0e6),
+                m(PredictionPath.TF, 256, 1, 9.8e6),
+                m(PredictionPath.TF, 1024, 1, 9.9e6),
+                m(PredictionPath.TF, 4096, 1, 7.9e6)));
+        assertThat(plan).isEqualTo(new Plan(PredictionPath.TF, 256, 1));
+    }
+
+    @Test
+    void twoTiedSizesGoToTheLargerAndOtherPathsDoNotJoinThePlateau() {
         Plan plan = calibrator.choose(List.of(
                 m(PredictionPath.TF, 4096, 1, 10.0e6),
                 m(PredictionPath.TF, 1024, 1, 9.8e6),
-                m(PredictionPath.TF, 256, 1, 8.0e6)));
-        assertThat(plan).isEqualTo(new Plan(PredictionPath.TF, 1024, 1));
+                m(PredictionPath.TF, 256, 1, 8.0e6),
+                m(PredictionPath.JVM, 16, 1, 9.9e6)));
+        assertThat(plan).isEqualTo(new Plan(PredictionPath.TF, 4096, 1));
     }
 
     @Test

@@ -72,7 +72,9 @@ class CalibratorDecisionTest {
         assertThat(meter.measuredBatches(JVM)).doesNotContain(256);
         assertThat(report.skippedCandidates().get("jvm batch 256-65536")).startsWith("not measured: throughput"
                 + " stopped rising at batch");
-        assertThat(report.chosen()).isEqualTo(new Plan(JVM, 1, 1));
+        List<Integer> measured = meter.measuredBatches(JVM).stream().distinct().sorted().toList();
+        assertThat(report.chosen()).as("the middle of the flat sizes measured, %s", measured)
+                .isEqualTo(new Plan(JVM, measured.get(measured.size() / 2), 1));
     }
 
     @Test
@@ -148,5 +150,21 @@ class CalibratorDecisionTest {
         assertThat(models.built).containsExactly("jvm", "tf");
         assertThat(report.chosen().path()).isEqualTo(JVM);
         assertThat(models.released).containsExactly("tf");
+    }
+
+    @Test
+    void aTensorFlowBuildThisExecutorMeasuredBeforeDecidesWhetherItCanPay() {
+        // 60M rows on 2 slots at 10M rows/s: 3 s of scoring, of which tf could save at most 1.5 s (conversion stays)
+        CalibrationSettings job = CalibrationSettings.defaults().withJob(60_000_000, 2);
+        ScriptedMeter.RecordingModels estimated = new ScriptedMeter.RecordingModels();
+        run(job, new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> 20e6)), estimated, TF, JVM);
+        ScriptedMeter.RecordingModels slowBuild = new ScriptedMeter.RecordingModels().builtBefore(TF, 4_000);
+        CalibrationReport report = run(job, new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> 20e6)), slowBuild,
+                TF, JVM);
+
+        assertThat(estimated.built).as("built: 1.5 s saved pays the estimated 1 s build").containsExactly("jvm", "tf");
+        assertThat(slowBuild.built).as("a 4 s build measured here does not pay").containsExactly("jvm");
+        assertThat(report.skippedCandidates().get("tf (1 thread)"))
+                .endsWith("less than building its model costs (4000 ms, measured when this executor last built it)");
     }
 }

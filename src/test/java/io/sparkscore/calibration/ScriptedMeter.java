@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntToDoubleFunction;
 
@@ -136,9 +137,22 @@ final class ScriptedMeter implements CandidateMeter {
         final List<String> built = new ArrayList<>();
         final List<String> released = new ArrayList<>();
         private final List<PredictionPath> held;
+        private final Map<PredictionPath, Long> buildMillis = new HashMap<>();
 
         RecordingModels(PredictionPath... alreadyHeld) {
             this.held = List.of(alreadyHeld);
+        }
+
+        /** This JVM built {@code path}'s model before (and released it), in {@code millis}. */
+        RecordingModels builtBefore(PredictionPath path, long millis) {
+            buildMillis.put(path, millis);
+            return this;
+        }
+
+        @Override
+        public OptionalLong buildMillis(PredictionPath path, int threads) {
+            Long millis = buildMillis.get(path);
+            return millis == null ? OptionalLong.empty() : OptionalLong.of(millis);
         }
 
         @Override
