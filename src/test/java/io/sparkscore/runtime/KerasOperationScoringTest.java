@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Keras 3 functional models applying raw ops to Keras tensors ({@code 1 - x}, {@code keras.ops.sum(r, axis=-1)},
- * {@code r[:, ..., 1:]}), written in Keras 3's own spelling of operation layers by sparkscore's writer and scored by
+ * {@code r[:, ..., 1:]}, {@code keras.ops.where(x > 0, x, 0.0)}: comparisons give 1 or 0), written in Keras 3's own spelling of operation layers by sparkscore's writer and scored by
  * {@link ScoringJob} on each path against values worked out by hand; an operation outside the whitelist is refused
  * before anything is written, naming it.
  */
@@ -57,8 +57,13 @@ class KerasOperationScoringTest {
         String minimum = net.callWith(Map.of("y", 0.3), l.kerasOp("numpy.Minimum"), x);
         String softmax = net.call(l.kerasOp("nn.Softmax", "axis", -1), sum);
         String ones = net.call(l.kerasOp("numpy.Add"), x, oneMinus);
+        String positive = net.callWith(Map.of("y", 0), l.kerasOp("numpy.Greater"), x);
+        String kept = net.callWith(Map.of("arg2", 0.0), l.kerasOp("numpy.Where"), positive, x);
+        String atLeastHalf = net.callWith(Map.of("x", 0.5), l.kerasOp("numpy.LessEqual"), x);
+        String same = net.call(l.kerasOp("numpy.Equal"), x, oneMinus);
+        String chosen = net.callWith(Map.of("y", 2.0), l.kerasOp("numpy.Where"), oneMinus, x);
         return net.build(sum, tail, t, oneMinus, half, squared, gram, joined, squeezed, clipped, mean, max, relu,
-                minimum, softmax, ones);
+                minimum, softmax, ones, positive, kept, atLeastHalf, same, chosen);
     }
 
     /** Per output, the values of row 0 (x = [1, -2, 3, 0.5, 4, -1]) and row 1 (x all ones). */
@@ -81,6 +86,12 @@ class KerasOperationScoringTest {
         // softmax of [2, 3.5]: 1 / (1 + e^1.5) and e^1.5 / (1 + e^1.5)
         {{0.18242552f, 0.81757448f}, {0.5f, 0.5f}},
         {{1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}},
+        // x > 0, where(x > 0, x, 0.0), 0.5 <= x, x == 1 - x (true at 0.5), where(1 - x, 2.0, x)
+        {{1, 0, 1, 1, 1, 0}, {1, 1, 1, 1, 1, 1}},
+        {{1, 0, 3, 0.5f, 4, 0}, {1, 1, 1, 1, 1, 1}},
+        {{1, 0, 1, 1, 1, 0}, {1, 1, 1, 1, 1, 1}},
+        {{0, 0, 0, 1, 0, 0}, {0, 0, 0, 0, 0, 0}},
+        {{1, 2, 2, 2, 2, 2}, {1, 1, 1, 1, 1, 1}},
     };
 
     private String rows(SparkSession spark) {

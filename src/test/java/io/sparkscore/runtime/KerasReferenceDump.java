@@ -230,6 +230,15 @@ public final class KerasReferenceDump {
             String m = op(n, "numpy.Minimum", Map.of("y", 0.2), o(), op(n, "numpy.Maximum", none, o(), c, d));
             return n.build(op(n, "numpy.Power", Map.of("x", 2.0), o(), m));
         });
+        add("ops_compare_where", n -> {
+            String d = n.call(n.layers().dense(6, 6, "linear"), n.input("x", 6));
+            String positive = op(n, "numpy.Greater", Map.of("y", 0), o(), d);
+            String small = op(n, "numpy.LessEqual", Map.of("x", 0.3), o(), d);
+            String both = op(n, "numpy.Multiply", none, o(), positive, small);
+            String picked = op(n, "numpy.Where", none, o(), both, d, op(n, "numpy.Negative", none, o(), d));
+            return n.build(op(n, "numpy.Where", Map.of("y", 0.5), o(), op(n, "numpy.NotEqual", none, o(), picked,
+                    d), picked));
+        });
         add("ops_softmax_mean", n -> n.build(op(n, "numpy.Mean", none, o("axis", List.of(-1), "keepdims", false),
                 op(n, "nn.Softmax", none, o("axis", 1), n.input("x", 3, 4)))));
         add("ops_broadcast_cast", n -> {

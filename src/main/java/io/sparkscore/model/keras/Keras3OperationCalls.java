@@ -14,9 +14,10 @@ import java.util.Map;
  * The positional arguments of a Keras 3 operation's call, both ways: Keras 3 writes {@code x - 1} as
  * {@code "args": [tensor, 1]}, {@code 1 - x} as {@code [1, tensor]}, {@code concatenate} as {@code [[tensors]]} and
  * {@code x[:, 1:3]} as {@code [tensor, [{"class_name": "__slice__", ...}, ...]]}. Read, the tensors become the node's
- * inputs, a number in first or second place the call argument {@code x} or {@code y} (as tf.keras 2 names a binary
- * op's operands) and GetItem's index the argument {@value KerasOperations#KEY}; any other constant is kept for
- * {@link KerasOperations} to refuse naming it.
+ * inputs, a constant in first, second or third place the call argument {@code x}, {@code y} (as tf.keras 2 names a
+ * binary op's operands) or {@code arg2} (where's x2), and GetItem's index the argument
+ * {@value KerasOperations#KEY}; the operation's reader refuses a constant that is not a number or that its
+ * operation does not take.
  */
 final class Keras3OperationCalls {
 
@@ -48,7 +49,7 @@ final class Keras3OperationCalls {
                     throw errors.unsupported(layer.name, layer.className, "takes the argument " + a + " mixing"
                             + " tensors and constants, which sparkscore does not read");
                 }
-                callArgs.put(i == 0 ? "x" : i == 1 ? "y" : "arg" + i, LayerConfig.plain(a));
+                callArgs.put(constantKey(i), LayerConfig.plain(a));
             }
         }
     }
@@ -62,13 +63,12 @@ final class Keras3OperationCalls {
         } else if (callArgs.containsKey(KerasOperations.KEY)) {
             args.add(tensors.get(0));
             args.add(callArgs.get(KerasOperations.KEY));
-        } else if (callArgs.containsKey("x")) {
-            args.add(callArgs.get("x"));
-            args.add(tensors.get(0));
         } else {
-            args.addAll(tensors);
-            if (callArgs.containsKey("y")) {
-                args.add(callArgs.get("y"));
+            // operands in order, each a constant where the call has one for its position, else the next tensor
+            int next = 0;
+            for (int position = 0; next < tensors.size() || callArgs.containsKey(constantKey(position)); position++) {
+                String key = constantKey(position);
+                args.add(callArgs.containsKey(key) ? callArgs.get(key) : tensors.get(next++));
             }
         }
         return args;
@@ -90,6 +90,11 @@ final class Keras3OperationCalls {
         e.put("config", config);
         e.put("registered_name", moduleAndClass[1]);
         return e;
+    }
+
+    /** The call argument holding a constant operand at {@code position}: x, y (as tf.keras 2 names them), arg2... */
+    private static String constantKey(int position) {
+        return position == 0 ? "x" : position == 1 ? "y" : "arg" + position;
     }
 
     private static boolean isTensor(Object v) {

@@ -48,6 +48,13 @@ public final class KerasOperations {
         m.put("numpy.Maximum", Kind.MAXIMUM);
         m.put("numpy.Minimum", Kind.MINIMUM);
         m.put("numpy.Power", Kind.POW);
+        m.put("numpy.Greater", Kind.GREATER);
+        m.put("numpy.GreaterEqual", Kind.GREATER_EQUAL);
+        m.put("numpy.Less", Kind.LESS);
+        m.put("numpy.LessEqual", Kind.LESS_EQUAL);
+        m.put("numpy.Equal", Kind.EQUAL);
+        m.put("numpy.NotEqual", Kind.NOT_EQUAL);
+        m.put("numpy.Where", Kind.WHERE);
         m.put("numpy.Negative", Kind.NEGATIVE);
         m.put("numpy.Exp", Kind.EXP);
         m.put("numpy.Log", Kind.LOG);
@@ -149,12 +156,13 @@ public final class KerasOperations {
             }
         }
         Map<String, Object> args = new LinkedHashMap<>();
-        for (String constant : List.of("x", "y")) {
+        for (String constant : List.of("x", "y", "arg2")) {
             if (callArgs.containsKey(constant)) {
                 args.put(constant, callArgs.get(constant));
             }
         }
-        callArgs.keySet().stream().filter(key -> !Set.of("x", "y", KEY).contains(key)).findFirst().ifPresent(key -> {
+        callArgs.keySet().stream().filter(key -> !Set.of("x", "y", "arg2", KEY).contains(key)).findFirst()
+                .ifPresent(key -> {
             throw c.unsupported(op + " is called with " + key + "=" + callArgs.get(key) + ", which sparkscore does"
                     + " not read");
         });

@@ -30,22 +30,29 @@ import java.util.Set;
  * @param axes     per-row axes (batch excluded) of a reduction, softmax, concat, expand_dims or squeeze
  * @param shape    reshape's per-row target (one entry may be -1) or transpose's per-row permutation
  * @param slices   getitem's per-row slices, one per axis after the batch
+ * @param whereOperands where's condition, x1 and x2: the number of each operand given as a constant, null for each
+ *                      tensor (taken in order from the inputs); null for other kinds
  */
 public record OpLambdaCall(Kind kind, String function, Double scalar, boolean scalarFirst, double[] bounds,
                            int[] axes, boolean keepDims, int[] shape, boolean transposeA, boolean transposeB,
-                           List<OpSlice> slices) {
+                           List<OpSlice> slices, Double[] whereOperands) {
 
     /** The functions read, by TensorFlow name, and what each computes; a layer's options are its function's kind. */
     public enum Kind implements LayerOptions {
         ADD("math.add", "__operators__.add"), SUBTRACT("math.subtract"), MULTIPLY("math.multiply"),
         DIVIDE("math.truediv", "math.divide"), MAXIMUM("math.maximum"), MINIMUM("math.minimum"), POW("math.pow"),
+        // comparisons give 1 (true) or 0 (false) in float32, which arithmetic and where read as numpy reads a bool;
+        // read from Keras 3 files only
+        GREATER(), GREATER_EQUAL(), LESS(), LESS_EQUAL(), EQUAL(), NOT_EQUAL(),
         NEGATIVE("math.negative"), EXP("math.exp"), LOG("math.log"), SQRT("math.sqrt"), SQUARE("math.square"),
         ABS("math.abs"), TANH("math.tanh"), SIGMOID("math.sigmoid"), RELU("nn.relu"), RSQRT("math.rsqrt"),
         CAST("cast"), CLIP("clip_by_value"), SOFTMAX("nn.softmax"),
         RESHAPE("reshape"), TRANSPOSE("transpose", "compat.v1.transpose"), CONCAT("concat"),
         EXPAND_DIMS("expand_dims"), SQUEEZE("squeeze", "compat.v1.squeeze"),
         REDUCE_MEAN("math.reduce_mean"), REDUCE_SUM("math.reduce_sum"), REDUCE_MAX("math.reduce_max"),
-        REDUCE_MIN("math.reduce_min"), MATMUL("linalg.matmul"), GETITEM("__operators__.getitem");
+        REDUCE_MIN("math.reduce_min"), MATMUL("linalg.matmul"), GETITEM("__operators__.getitem"),
+        /** Keras 3's numpy.where(condition, x1, x2): x1 where the condition is not 0, else x2 (read from Keras 3). */
+        WHERE();
 
         private final List<String> names;
 
@@ -54,7 +61,12 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
         }
 
         public boolean binary() {
-            return ordinal() <= POW.ordinal();
+            return ordinal() <= NOT_EQUAL.ordinal();
+        }
+
+        /** A comparison, giving 1 or 0. */
+        public boolean comparison() {
+            return ordinal() >= GREATER.ordinal() && ordinal() <= NOT_EQUAL.ordinal();
         }
 
         /** Element-wise on one tensor (clip_by_value with its two number bounds, cast to float32). */
@@ -130,6 +142,7 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             case CAST -> Set.of("dtype");
             case CLIP -> Set.of("clip_value_min", "clip_value_max");
             case SOFTMAX -> Set.of("axis");
+            case WHERE -> Set.of("x", "y", "arg2");
             default -> Set.of();
         };
     }
@@ -148,11 +161,13 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             }
         }
         int rank = inputs.get(0).length;
-        boolean scalarFirst = args.containsKey("x");
+        boolean scalarFirst = k.binary() && args.containsKey("x");
         if (scalarFirst && args.containsKey("y")) {
             throw c.unsupported(fn + " of two constants has no tensor operand");
         }
+        Double[] whereOperands = k == Kind.WHERE ? whereOperands(c, fn, args) : null;
         int expectedInputs = k == Kind.CONCAT ? Math.max(inputs.size(), 1) : k == Kind.MATMUL ? 2
+                : k == Kind.WHERE ? (int) java.util.Arrays.stream(whereOperands).filter(o -> o == null).count()
                 : k.binary() && !args.containsKey("y") && !scalarFirst ? 2 : 1;
         if (inputs.size() != expectedInputs || (k == Kind.CONCAT && inputs.size() < 1)) {
             throw c.unsupported(fn + " is called on " + inputs.size() + " tensors; sparkscore reads it on "
@@ -212,9 +227,31 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             bounds = new double[] {lo.doubleValue(), hi.doubleValue()};
         }
         OpLambdaCall call = new OpLambdaCall(k, fn, scalar, scalarFirst, bounds, axes, keepDims, shape,
-                Boolean.TRUE.equals(args.get("transpose_a")), Boolean.TRUE.equals(args.get("transpose_b")), slices);
+                Boolean.TRUE.equals(args.get("transpose_a")), Boolean.TRUE.equals(args.get("transpose_b")), slices,
+                whereOperands);
         call.outputShape(c, inputs);
         return call;
+    }
+
+    /** where's operands: a number for each given as a constant ({@code y}: x1, {@code arg2}: x2), else null. */
+    private static Double[] whereOperands(LayerConfig c, String fn, Map<String, Object> args) {
+        if (args.containsKey("x")) {
+            throw c.unsupported(fn + " with the constant condition " + args.get("x") + " is not supported; the"
+                    + " condition must be a tensor");
+        }
+        Double[] r = new Double[3];
+        List<String> keys = List.of("x", "y", "arg2");
+        for (int i = 1; i < 3; i++) {
+            Object v = args.get(keys.get(i));
+            if (args.containsKey(keys.get(i))) {
+                if (!(v instanceof Number n)) {
+                    throw c.unsupported(fn + " with the constant " + v + " is not supported; only a number or a"
+                            + " Keras tensor");
+                }
+                r[i] = n.doubleValue();
+            }
+        }
+        return r;
     }
 
     private static int[] reshapeTarget(LayerConfig c, String fn, Object raw) {
@@ -301,6 +338,13 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
         }
         if (kind.unary() || kind == Kind.SOFTMAX) {
             return x.clone();
+        }
+        if (kind == Kind.WHERE) {
+            int[] r = x;
+            for (int[] other : inputs.subList(1, inputs.size())) {
+                r = broadcast(c, r, other);
+            }
+            return r.clone();
         }
         return switch (kind) {
             case RESHAPE -> reshaped(c, x);

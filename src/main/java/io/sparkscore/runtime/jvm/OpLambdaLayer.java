@@ -28,6 +28,9 @@ final class OpLambdaLayer implements JvmLayer {
     private final int inner;
     private final int cols;
     private final int matrices;
+    /** where: per operand (condition, x1, x2), the input it reads (-1: a constant) and its offsets per output value. */
+    private final int[] whereInput;
+    private final int[][] whereFrom;
 
     OpLambdaLayer(LayerSpec layer, List<int[]> inShapes, Map<String, Object> callArgs) {
         this.call = OpLambdaCall.of(layer, callArgs, inShapes);
@@ -133,6 +136,36 @@ final class OpLambdaLayer implements JvmLayer {
         this.inner = kk;
         this.cols = nn;
         this.matrices = count;
+        this.whereInput = k == Kind.WHERE ? new int[3] : null;
+        this.whereFrom = k == Kind.WHERE ? new int[3][] : null;
+        if (k == Kind.WHERE) {
+            int next = 0;
+            for (int p = 0; p < 3; p++) {
+                boolean constant = call.whereOperands()[p] != null;
+                whereInput[p] = constant ? -1 : next;
+                whereFrom[p] = constant ? null : broadcastOffsets(inShapes.get(next++), out);
+            }
+        }
+    }
+
+    /** Per output value, the offset of the value an operand of {@code shape} (same rank, unit axes broadcast) gives. */
+    private static int[] broadcastOffsets(int[] shape, int[] out) {
+        int[] os = IndexMaps.strides(out);
+        int[] ss = IndexMaps.strides(shape);
+        int[] r = new int[Weights.size(out)];
+        for (int o = 0; o < r.length; o++) {
+            int a = 0;
+            for (int d = 0; d < out.length; d++) {
+                a += (shape[d] == 1 ? 0 : (o / os[d]) % out[d]) * ss[d];
+            }
+            r[o] = a;
+        }
+        return r;
+    }
+
+    private float whereOperand(int p, float[][] inputs, int r, int o) {
+        int in = whereInput[p];
+        return in < 0 ? (float) (double) call.whereOperands()[p] : inputs[in][r * inSizes[in] + whereFrom[p][o]];
     }
 
     @Override
@@ -167,6 +200,11 @@ final class OpLambdaLayer implements JvmLayer {
                 }
             } else if (k == Kind.MATMUL) {
                 matmul(x, x0, inputs[1], r * inSizes[1], output, o0);
+            } else if (k == Kind.WHERE) {
+                for (int o = 0; o < outSize; o++) {
+                    output[o0 + o] = whereOperand(0, inputs, r, o) != 0f ? whereOperand(1, inputs, r, o)
+                            : whereOperand(2, inputs, r, o);
+                }
             } else {
                 for (int o = 0; o < outSize; o++) {
                     output[o0 + o] = x[x0 + from[o]];
@@ -184,6 +222,12 @@ final class OpLambdaLayer implements JvmLayer {
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
             case POW -> (float) Math.pow(a, b);
+            case GREATER -> a > b ? 1f : 0f;
+            case GREATER_EQUAL -> a >= b ? 1f : 0f;
+            case LESS -> a < b ? 1f : 0f;
+            case LESS_EQUAL -> a <= b ? 1f : 0f;
+            case EQUAL -> a == b ? 1f : 0f;
+            case NOT_EQUAL -> a != b ? 1f : 0f;
             default -> throw new IllegalStateException(k.toString());
         };
     }

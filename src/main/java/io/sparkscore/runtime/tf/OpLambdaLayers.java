@@ -57,6 +57,12 @@ final class OpLambdaLayers implements TfCallBuilder {
                 case MAXIMUM -> tf.math.maximum(x, y);
                 case MINIMUM -> tf.math.minimum(x, y);
                 case POW -> tf.math.pow(x, y);
+                case GREATER -> asFloat(tf, tf.math.greater(x, y));
+                case GREATER_EQUAL -> asFloat(tf, tf.math.greaterEqual(x, y));
+                case LESS -> asFloat(tf, tf.math.less(x, y));
+                case LESS_EQUAL -> asFloat(tf, tf.math.lessEqual(x, y));
+                case EQUAL -> asFloat(tf, tf.math.equal(x, y));
+                case NOT_EQUAL -> asFloat(tf, tf.math.notEqual(x, y));
                 default -> throw new IllegalStateException(call.kind().toString());
             };
         }
@@ -92,8 +98,25 @@ final class OpLambdaLayers implements TfCallBuilder {
             case REDUCE_MIN -> tf.min(x, ops.ints(batchAxes), Min.keepDims(call.keepDims()));
             case MATMUL -> matmul(ops, call, x, inputs.get(1));
             case GETITEM -> slice(ops, call, x);
+            case WHERE -> where(ops, call, inputs);
             default -> throw new IllegalStateException(call.kind().toString());
         };
+    }
+
+    /** A comparison's bool result as 1 or 0. */
+    private static Operand<TFloat32> asFloat(Ops tf, Operand<org.tensorflow.types.TBool> b) {
+        return tf.dtypes.cast(b, TFloat32.class);
+    }
+
+    /** where: x1 where the condition is not 0, else x2; SelectV2 broadcasts the operands. */
+    private static Operand<TFloat32> where(TfOps ops, OpLambdaCall call, List<Operand<TFloat32>> inputs) {
+        List<Operand<TFloat32>> operands = new ArrayList<>();
+        int next = 0;
+        for (Double constant : call.whereOperands()) {
+            operands.add(constant != null ? ops.scalar(constant) : inputs.get(next++));
+        }
+        return ops.tf().select(ops.tf().math.notEqual(operands.get(0), ops.scalar(0)), operands.get(1),
+                operands.get(2));
     }
 
     /** Per-row matrix products as an einsum over the leading (batch and row) axes. */
