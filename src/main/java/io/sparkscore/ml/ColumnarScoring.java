@@ -19,12 +19,13 @@ import java.util.Set;
 
 /**
  * The scoring pass of {@link RowFormat#COLUMNAR}: the reader's column batches go straight to {@link PartitionScorer},
- * which checks each row in Java ({@link RowVerdict}) while it reads the features, so the input is not turned into
+ * which checks rows in Java ({@link RowVerdict}) while it reads the features, so the input is not turned into
  * rows, checked by a SQL projection and copied into {@code UnsafeRow}s first.
  *
  * <pre>
- *  Parquet/ORC vectorized reader ─▶ ColumnarBatch ─▶ mapPartitions: verdict + floats straight from the vectors
- *        ─▶ Predictor ─▶ predictions into reused mutable rows ─▶ internalCreateDataFrame ─▶ write
+ *  Parquet/ORC vectorized reader ─▶ ColumnarBatch ─▶ mapPartitions: floats column by column (ColumnVectorReads)
+ *        ─▶ Predictor ─▶ UnsafeRows ─▶ ScoredRowsExec ─▶ write
+ *  (an array feature, a decimal, a nested kept column: a row view per row ─▶ reused mutable rows ─▶ RDDScanExec)
  * </pre>
  *
  * Resolved on the driver against the scan's own columns, with the same feature mapping, key and output layout rules

@@ -18,8 +18,8 @@ import java.util.Locale;
  * checks, counts and predictions are the same every way; only the conversions around the model differ.
  *
  * <pre>
- *  COLUMNAR: vectorized reader ─▶ ColumnarBatch ─▶ mapPartitions: Java row checks, floats straight from the vectors
- *              ─▶ predictions into reused mutable rows ─▶ internalCreateDataFrame ─▶ write   (see ColumnarScoring)
+ *  COLUMNAR: vectorized reader ─▶ ColumnarBatch ─▶ mapPartitions: floats column by column from the vectors, Java
+ *              checks of the flagged rows ─▶ UnsafeRows ─▶ ScoredRowsExec (no copy) ─▶ write   (see ColumnarScoring)
  *  INTERNAL: checked query (whole-stage codegen over the columnar reader) ─▶ toRdd: InternalRow
  *              ─▶ mapPartitions: floats straight from the row, predictions into reused mutable rows
  *              ─▶ internalCreateDataFrame ─▶ write
