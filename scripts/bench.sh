@@ -7,7 +7,7 @@
 # Usage: scripts/bench.sh [--quick] [--only 1,2,3,4,5]
 #   --quick   a smoke run with small sizes and fewer repetitions (numbers are indicative only)
 #   --only    run only these sections (1 micro, 2 job overhead, 3 UDF baselines, 4 calibration, 5 scaling)
-# Full run: 4-8 minutes on 2 cores (longer when the machine is busy); --quick about 2-4 minutes.
+# Full run: 5-10 minutes on 2 cores (longer when the machine is busy); --quick about 2-4 minutes.
 # Work files go to target/bench-work (deleted at the start). Heap: SPARKSCORE_BENCH_JAVA_OPTS (default -Xmx6g).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

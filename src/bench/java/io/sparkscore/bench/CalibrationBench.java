@@ -83,8 +83,9 @@ final class CalibrationBench {
                         ? Map.of(PredictionPath.TF, 4096, PredictionPath.JVM, 256)
                         : Map.of(PredictionPath.TF, 16384, PredictionPath.JVM, 1024),
                 List.of(new Setting("job size unknown (as calibrate and the Spark ML stage)", stage, true),
+                        // a job whose scoring takes a fraction of a second affords a 100 ms calibration: context
                         new Setting(String.format("the %,d-row medium job's settings (budget: 3%% of its"
-                                + " predicted scoring time)", mediumRows), stage.withJob(mediumRows, SLOTS), true),
+                                + " predicted scoring time)", mediumRows), stage.withJob(mediumRows, SLOTS), false),
                         new Setting(String.format("the %,d-row medium job's settings", longRows),
                                 stage.withJob(longRows, SLOTS), true)));
     }

@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Times real predictor calls on sampled rows, including the encoding of rows into the batch buffers and the decoding
  * of predictions that scoring also pays. Calls are timed in rounds of at least {@link #MIN_ROUND_NANOS} so that the
- * clock's own cost does not distort sub-microsecond calls; a measurement runs for at least a quarter of its slice,
+ * clock's own cost does not distort sub-microsecond calls, and of at least 1/{@value #ROUNDS_PER_SLICE} of the
+ * measurement's slice so that every size is exposed alike to other processes; a measurement runs for at least a quarter of its slice,
  * then stops once the 95% confidence half-width of the mean round time is within {@link #STABLE_RELATIVE_CI}, or when
  * the slice is spent. Not thread-safe.
  */
@@ -18,6 +19,12 @@ public final class TimedMeter implements CandidateMeter {
     private static final int MIN_TIMED_ROUNDS = 3;
     private static final int STABLE_AFTER_ROUNDS = 8;
     private static final double MIN_ROUND_NANOS = 50_000;
+    /**
+     * Rounds last at least this fraction of the slice, whatever the call's size: on a loaded machine, rounds shorter
+     * than the scheduler's time slice often run uninterrupted and would make small batches look faster, relative to
+     * large ones (whose every call is interrupted), than a job would find them.
+     */
+    private static final int ROUNDS_PER_SLICE = 32;
     private static final double STABLE_RELATIVE_CI = 0.05;
     private static final long CONVERSION_PROBE_NANOS = 2_000_000;
     /** Each measurement's warm-up takes at most this fraction of its slice (the jvm path's JIT is warmed before). */
@@ -60,7 +67,8 @@ public final class TimedMeter implements CandidateMeter {
         codec.reserve(batch);
         try (Predictor predictor = model.newPredictor(batch)) {
             double nanosPerCall = warm(predictor, batch, Math.min(warmupNanos, sliceNanos / WARMUP_SHARE));
-            int callsPerRound = (int) Math.max(1, Math.min(1 << 20, Math.ceil(MIN_ROUND_NANOS / nanosPerCall)));
+            double roundNanos = Math.max(MIN_ROUND_NANOS, sliceNanos / (double) ROUNDS_PER_SLICE);
+            int callsPerRound = (int) Math.max(1, Math.min(1 << 20, Math.ceil(roundNanos / nanosPerCall)));
             double[] roundMillis = new double[256];
             int rounds = 0;
             long total = 0;

@@ -35,8 +35,18 @@ final class RowEstimate {
     private RowEstimate() {
     }
 
-    /** The estimated rows of {@code df}, or empty when none of the ways above knows. */
+    /** The estimated rows of {@code df}, or empty when none of the ways above knows (or the session has no plan). */
     static OptionalLong of(Dataset<Row> df) {
+        try {
+            return estimate(df);
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            // e.g. a Spark Connect session, whose client holds no query plan: calibration then measures every path
+            LOG.debug("No row estimate for the input: {}", e.toString());
+            return OptionalLong.empty();
+        }
+    }
+
+    private static OptionalLong estimate(Dataset<Row> df) {
         Statistics stats = df.queryExecution().optimizedPlan().stats();
         if (stats.rowCount().isDefined()) {
             return OptionalLong.of(clamp(stats.rowCount().get().bigInteger()));
