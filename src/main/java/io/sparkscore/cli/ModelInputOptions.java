@@ -2,6 +2,7 @@ package io.sparkscore.cli;
 
 import io.sparkscore.ml.InputBinding;
 import io.sparkscore.ml.JobException;
+import io.sparkscore.ml.ScoringConfig;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
@@ -14,6 +15,9 @@ import java.util.Optional;
 /** The options {@code score} and {@code calibrate} share: model, input, feature mapping, plan and calibration. */
 final class ModelInputOptions {
 
+    /** What --batch-size and --path take to let calibration choose. */
+    private static final String AUTO = "auto";
+
     @Option(names = "--model", required = true, description = "Keras model: .keras (Keras 3) or .h5 (Keras 2), or a"
             + " TensorFlow SavedModel directory (tf path only); any Hadoop FS URI (file://, hdfs://, s3a://).")
     String model;
@@ -22,7 +26,7 @@ final class ModelInputOptions {
             description = "SavedModel signature to score (default: ${DEFAULT-VALUE}); ignored for Keras files.")
     String signature;
 
-    @Option(names = "--tags", split = ",", defaultValue = "serve",
+    @Option(names = "--tags", split = ",", defaultValue = SavedModelOptions.DEFAULT_TAG,
             description = "SavedModel MetaGraphDef tags, comma-separated (default: ${DEFAULT-VALUE}); ignored for"
                     + " Keras files.")
     List<String> tags;
@@ -33,8 +37,9 @@ final class ModelInputOptions {
     @Option(names = "--input-table", description = "Catalog table to read instead of --input, e.g. db.events.")
     String inputTable;
 
-    @Option(names = "--input-format", defaultValue = "parquet",
-            description = "parquet (default), orc, csv (with header; features parsed as numbers), json, avro.")
+    @Option(names = "--input-format", defaultValue = JobOptions.DEFAULT_INPUT_FORMAT,
+            description = "parquet, orc, csv (with header; features parsed as numbers), json, avro (default:"
+                    + " ${DEFAULT-VALUE}).")
     String inputFormat;
 
     @Option(names = "--where", description = "SQL predicate selecting the rows to score, e.g. \"dt = '2026-11-29'\".")
@@ -58,17 +63,19 @@ final class ModelInputOptions {
     @Option(names = "--keep", split = ",", description = "Input columns copied to the output (row keys).")
     List<String> keep = new ArrayList<>();
 
-    @Option(names = "--batch-size", defaultValue = "auto", description = "Rows per prediction call: auto"
+    @Option(names = "--batch-size", defaultValue = AUTO, description = "Rows per prediction call: auto"
             + " (calibrated) or a number.")
     String batchSize;
 
-    @Option(names = "--path", defaultValue = "auto", description = "Prediction path: auto (calibrated), tf or jvm.")
+    @Option(names = "--path", defaultValue = AUTO, description = "Prediction path: auto (calibrated), tf or jvm.")
     String path;
 
-    @Option(names = "--calibration-rows", defaultValue = "4096", description = "Input rows sampled for calibration.")
+    @Option(names = "--calibration-rows", defaultValue = "" + ScoringConfig.DEFAULT_CALIBRATION_ROWS,
+            description = "Input rows sampled for calibration (default: ${DEFAULT-VALUE}).")
     int calibrationRows;
 
-    @Option(names = "--calibration-budget-ms", defaultValue = "30000", description = "Time budget of calibration.")
+    @Option(names = "--calibration-budget-ms", defaultValue = "" + ScoringConfig.DEFAULT_CALIBRATION_BUDGET_MILLIS,
+            description = "Time budget of calibration (default: ${DEFAULT-VALUE}).")
     long calibrationBudgetMillis;
 
     @Option(names = "--plan-store", description = "Hadoop FS directory keeping calibrated plans for reuse"
@@ -108,7 +115,7 @@ final class ModelInputOptions {
     }
 
     static Optional<Integer> parseBatchSize(String value) {
-        if (value.equalsIgnoreCase("auto")) {
+        if (value.equalsIgnoreCase(AUTO)) {
             return Optional.empty();
         }
         try {
@@ -119,7 +126,7 @@ final class ModelInputOptions {
     }
 
     static Optional<PredictionPath> parsePath(String value) {
-        if (value.equalsIgnoreCase("auto")) {
+        if (value.equalsIgnoreCase(AUTO)) {
             return Optional.empty();
         }
         try {

@@ -5,6 +5,7 @@ import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.ScoringJob;
 import io.sparkscore.job.SparkSessions;
 import io.sparkscore.ml.Calibration;
+import io.sparkscore.ml.ScoringConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,22 +29,25 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--output-table", description = "Catalog table to write instead of --output.")
     String outputTable;
 
-    @Option(names = "--output-format", defaultValue = "parquet", description = "parquet (default), orc, json, csv.")
+    @Option(names = "--output-format", defaultValue = JobOptions.DEFAULT_OUTPUT_FORMAT,
+            description = "parquet, orc, json, csv (default: ${DEFAULT-VALUE}).")
     String outputFormat;
 
     @Option(names = "--partition-by", split = ",", description = "Input columns to partition the output by (passed"
             + " through from the input).")
     List<String> partitionBy = new ArrayList<>();
 
-    @Option(names = "--output-mode", defaultValue = "probabilities", description = "probabilities (raw outputs),"
-            + " argmax (class index) or threshold=<t> (0/1).")
+    @Option(names = "--output-mode", defaultValue = ScoringConfig.DEFAULT_OUTPUT_MODE,
+            description = "probabilities (raw outputs), argmax (class index) or threshold=<t> (0/1) (default:"
+                    + " ${DEFAULT-VALUE}).")
     String outputMode;
 
     @Option(names = "--with-metadata", description = "Add model_hash, run_id and scored_at columns.")
     boolean withMetadata;
 
-    @Option(names = "--bad-rows", defaultValue = "quarantine", description = "fail, skip or quarantine (default):"
-            + " what to do with rows whose features are null, NaN/infinite, not numbers or of the wrong length.")
+    @Option(names = "--bad-rows", defaultValue = JobOptions.DEFAULT_BAD_ROWS, description = "fail, skip or"
+            + " quarantine: what to do with rows whose features are null, NaN/infinite, not numbers or of the wrong"
+            + " length (default: ${DEFAULT-VALUE}).")
     String badRows;
 
     @Option(names = "--quarantine", description = "Where quarantined rows go (default <output>/_quarantine).")
@@ -61,12 +65,13 @@ final class ScoreCommand implements Callable<Integer> {
             + " default 'prediction', or the output names for multi-output models.")
     List<String> predictionColumns = new ArrayList<>();
 
-    @Option(names = "--calibration", defaultValue = "auto", description = "auto: calibrate unless --batch-size and"
-            + " --path are both fixed; force; off.")
+    @Option(names = "--calibration", defaultValue = Calibration.DEFAULT, description = "auto: calibrate unless"
+            + " --batch-size and --path are both fixed; force; off (default: ${DEFAULT-VALUE}).")
     String calibration;
 
-    @Option(names = "--mode", defaultValue = "error", description = "error (refuse an existing output), overwrite, or"
-            + " overwrite-partitions (replace only the partitions written, with --partition-by).")
+    @Option(names = "--mode", defaultValue = JobOptions.DEFAULT_WRITE_MODE, description = "error (refuse an"
+            + " existing output), overwrite, or overwrite-partitions (replace only the partitions written, with"
+            + " --partition-by) (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Override

@@ -4,6 +4,7 @@ import io.sparkscore.ml.JobException;
 import io.sparkscore.ml.Calibration;
 import io.sparkscore.ml.InputBinding;
 import io.sparkscore.ml.ScoringConfig;
+import io.sparkscore.ml.ScoringRules;
 import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
 
@@ -59,41 +60,32 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
     }
 
     public static final String QUARANTINE_DIR = "_quarantine";
+    /* Defaults given as the words the CLI flags take, so the flags' declarations and the builder share them. */
+    public static final String DEFAULT_INPUT_FORMAT = "parquet";
+    public static final String DEFAULT_OUTPUT_FORMAT = "parquet";
+    public static final String DEFAULT_WRITE_MODE = "error";
+    public static final String DEFAULT_BAD_ROWS = "quarantine";
 
     public JobOptions {
         partitionBy = List.copyOf(partitionBy);
         bindings = List.copyOf(bindings);
         keep = List.copyOf(keep);
         predictionColumns = List.copyOf(predictionColumns);
-        require(modelPath, "--model");
+        ScoringRules.requireModel(modelPath, "pass --model");
         Objects.requireNonNull(savedModel, "savedModel");
         if ((inputPath == null) == (inputTable == null)) {
             throw JobException.config("pass exactly one of --input (a path) and --input-table (a catalog table)");
         }
-        if (bindings.isEmpty()) {
-            throw JobException.config("no features given: pass --features col1,col2,..., --features-array col or"
-                    + " --input-map");
-        }
-        batchSize.ifPresent(b -> {
-            if (b < 1) {
-                throw JobException.config("--batch-size must be auto or a positive number, got " + b);
-            }
-        });
-        if (calibrationRows < 1) {
-            throw JobException.config("calibration sample rows must be positive, got " + calibrationRows);
-        }
+        ScoringRules.requireFeatures(bindings, "pass --features col1,col2,..., --features-array col or --input-map");
+        ScoringRules.checkBatchSize(batchSize, "--batch-size");
+        ScoringRules.checkCalibrationRows(calibrationRows);
+        ScoringRules.checkCalibrationBudget(calibrationBudgetMillis);
         if (sampleFraction != null && !(sampleFraction > 0 && sampleFraction <= 1)) {
             throw JobException.config("--sample must be a fraction in (0, 1], got " + sampleFraction);
         }
         if (mode == WriteMode.OVERWRITE_PARTITIONS && partitionBy.isEmpty()) {
             throw JobException.config("--mode overwrite-partitions needs --partition-by; without partitions it would"
                     + " replace the whole output (use --mode overwrite for that)");
-        }
-    }
-
-    private static void require(String value, String flag) {
-        if (value == null || value.isBlank()) {
-            throw JobException.config("missing " + flag);
         }
     }
 
@@ -136,7 +128,7 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
 
     /** Whether this run measures before scoring. */
     public boolean calibrates() {
-        return calibration.calibrates(batchSize.isPresent(), path.isPresent());
+        return scoring().calibrates();
     }
 
     /** What the scoring stage needs of these options. */
@@ -197,27 +189,27 @@ public record JobOptions(String modelPath, String inputPath, String inputTable, 
         private String modelPath;
         private String inputPath;
         private String inputTable;
-        private String inputFormat = "parquet";
+        private String inputFormat = DEFAULT_INPUT_FORMAT;
         private String where;
         private Double sampleFraction;
         private String outputPath;
         private String outputTable;
-        private String outputFormat = "parquet";
+        private String outputFormat = DEFAULT_OUTPUT_FORMAT;
         private List<String> partitionBy = List.of();
         private List<InputBinding> bindings = List.of();
         private List<String> keep = List.of();
         private List<String> predictionColumns = List.of();
-        private String outputMode = "probabilities";
+        private String outputMode = ScoringConfig.DEFAULT_OUTPUT_MODE;
         private boolean withMetadata;
         private Optional<Integer> batchSize = Optional.empty();
         private Optional<PredictionPath> path = Optional.empty();
-        private WriteMode mode = WriteMode.ERROR;
-        private Calibration calibration = Calibration.AUTO;
+        private WriteMode mode = WriteMode.parse(DEFAULT_WRITE_MODE);
+        private Calibration calibration = Calibration.parse(Calibration.DEFAULT);
         private int calibrationRows = ScoringConfig.DEFAULT_CALIBRATION_ROWS;
         private long calibrationBudgetMillis = ScoringConfig.DEFAULT_CALIBRATION_BUDGET_MILLIS;
         private String planStore;
         private boolean allowNaN;
-        private BadRowPolicy badRows = BadRowPolicy.QUARANTINE;
+        private BadRowPolicy badRows = BadRowPolicy.parse(DEFAULT_BAD_ROWS);
         private String quarantinePath;
         private long maxRecordsPerFile;
         private int coalesce;

@@ -11,6 +11,9 @@ public enum Calibration {
     /** Never calibrate: the fixed (or default) batch size on the fixed (or first runnable) path. */
     OFF;
 
+    /** The setting's default, as the word the CLI flag and the Transformer param take. */
+    public static final String DEFAULT = "auto";
+
     public static Calibration parse(String s) {
         try {
             return valueOf(s.toUpperCase(Locale.ROOT));

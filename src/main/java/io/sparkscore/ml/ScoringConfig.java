@@ -34,6 +34,8 @@ public record ScoringConfig(String modelPath, SavedModelOptions savedModel, List
 
     /** The name a single-output model's prediction column gets unless one is given. */
     public static final String DEFAULT_PREDICTION_COLUMN = "prediction";
+    /** What {@code outputMode} is unless one is given: the model's raw outputs. */
+    public static final String DEFAULT_OUTPUT_MODE = "probabilities";
     public static final int DEFAULT_BATCH_WITHOUT_CALIBRATION = 1024;
     public static final int DEFAULT_CALIBRATION_ROWS = 4096;
     public static final long DEFAULT_CALIBRATION_BUDGET_MILLIS = 30_000;
@@ -45,21 +47,11 @@ public record ScoringConfig(String modelPath, SavedModelOptions savedModel, List
         predictionColumns = List.copyOf(predictionColumns);
         Objects.requireNonNull(savedModel, "savedModel");
         Objects.requireNonNull(calibration, "calibration");
-        if (modelPath == null || modelPath.isBlank()) {
-            throw JobException.config("no model given: set the model path");
-        }
-        if (bindings.isEmpty()) {
-            throw JobException.config("no features given: set feature columns, a features array column or an"
-                    + " input mapping");
-        }
-        batchSize.ifPresent(b -> {
-            if (b < 1) {
-                throw JobException.config("the batch size must be auto or a positive number, got " + b);
-            }
-        });
-        if (calibrationRows < 1) {
-            throw JobException.config("calibration sample rows must be positive, got " + calibrationRows);
-        }
+        ScoringRules.requireModel(modelPath, "set the model path");
+        ScoringRules.requireFeatures(bindings, "set feature columns, a features array column or an input mapping");
+        ScoringRules.checkBatchSize(batchSize, "the batch size");
+        ScoringRules.checkCalibrationRows(calibrationRows);
+        ScoringRules.checkCalibrationBudget(calibrationBudgetMillis);
     }
 
     /** Whether scoring measures before it starts. */

@@ -150,7 +150,7 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
         setDefault(signature, SavedModelOptions.DEFAULT_SIGNATURE);
         setDefault(tags, SavedModelOptions.DEFAULT_TAGS.toArray(String[]::new));
         setDefault(predictionCol, ScoringConfig.DEFAULT_PREDICTION_COLUMN);
-        setDefault(outputMode, "probabilities");
+        setDefault(outputMode, ScoringConfig.DEFAULT_OUTPUT_MODE);
         setDefault(batchSize, AUTO);
         setDefault(predictionPath, AUTO);
         setDefault(calibration, AUTO);

@@ -10,7 +10,9 @@ import java.util.List;
 public record SavedModelOptions(String signature, List<String> tags) implements Serializable {
 
     public static final String DEFAULT_SIGNATURE = "serving_default";
-    public static final List<String> DEFAULT_TAGS = List.of("serve");
+    /** The tag {@code tf.saved_model.save} gives the serving MetaGraphDef. */
+    public static final String DEFAULT_TAG = "serve";
+    public static final List<String> DEFAULT_TAGS = List.of(DEFAULT_TAG);
     public static final SavedModelOptions DEFAULTS = new SavedModelOptions(DEFAULT_SIGNATURE, DEFAULT_TAGS);
 
     public SavedModelOptions {
@@ -20,7 +22,7 @@ public record SavedModelOptions(String signature, List<String> tags) implements 
         }
         if (tags == null || tags.isEmpty()) {
             throw new IllegalArgumentException("a SavedModel needs at least one tag to pick a MetaGraphDef (the usual"
-                    + " one is serve)");
+                    + " one is " + DEFAULT_TAG + ")");
         }
         tags = List.copyOf(tags);
     }
