@@ -36,6 +36,16 @@ final class ConvLstmLayer implements TfLayerBuilder {
         ConvLstmOptions o = ConvLstmOptions.of(layer, ops.kerasMajor());
         ConvLayers conv = new ConvLayers(rank, ConvLayers.Kind.STANDARD);
         Operand<TFloat32> x = inputs.get(0);
+        if (o.channelsFirst()) {
+            // (batch, time, channels, spatial...) to (batch, time, spatial..., channels)
+            int[] perm = new int[rank + 3];
+            perm[1] = 1;
+            for (int i = 0; i < rank; i++) {
+                perm[2 + i] = 3 + i;
+            }
+            perm[rank + 2] = 2;
+            x = ops.transpose(x, perm);
+        }
         int[] shape = TfOps.shape(x);
         int steps = shape[0];
         if (steps > RecurrentLayers.MAX_STEPS) {
@@ -71,6 +81,17 @@ final class ConvLstmLayer implements TfLayerBuilder {
             h = ops.mul(og, TfActivations.apply(ops, o.activation(), c));
             outputs.add(h);
         }
-        return o.returnSequences() ? ops.tf().stack(outputs, Stack.axis(1L)) : h;
+        Operand<TFloat32> y = o.returnSequences() ? ops.tf().stack(outputs, Stack.axis(1L)) : h;
+        return o.channelsFirst() ? filtersFirst(ops, y, o.returnSequences() ? 2 : 1) : y;
+    }
+
+    /** Moves the last axis (the filters) to {@code at}, the first axis after the batch and time. */
+    private static Operand<TFloat32> filtersFirst(TfOps ops, Operand<TFloat32> y, int at) {
+        int n = TfOps.rank(y);
+        int[] perm = new int[n];
+        for (int i = 0, from = 0; i < n; i++) {
+            perm[i] = i == at ? n - 1 : from++;
+        }
+        return ops.transpose(y, perm);
     }
 }
