@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Keras ConvLSTM1D/2D/3D (see {@link ConvLstmOptions}) unrolled over the static time axis: the input convolution of every
- * step at once (time folded into the batch), then per step the recurrent convolution of the state and the LSTM gates,
- * both convolutions built by {@link ConvLayers} from the plain Conv layers the options describe.
+ * Keras ConvLSTM1D/2D/3D (see {@link ConvLstmOptions}) unrolled over the static time axis: the input convolution of
+ * every step at once (time folded into the batch), then per step the recurrent convolution of the state and the LSTM
+ * gates, both convolutions built by {@link ConvLayers} from the plain Conv layers the options describe. channels_first
+ * runs between transposes (channels last in, filters back after time out).
  */
 final class ConvLstmLayer implements TfLayerBuilder {
 
