@@ -289,6 +289,11 @@ public final class KerasReferenceDump {
                 s(1), "sigmoid", false, true), n.input("x", 3, 7, 3))));
         add("convlstm2d_valid_strides", n -> n.build(n.call(n.layers().convLstm(2, 1, 3, s(3, 2), s(2, 1),
                 "valid", s(1, 1), "sigmoid", false, false), n.input("x", 4, 5, 4, 1))));
+        add("convlstm1d_channels_first_seq", n -> n.build(n.call(KerasLayers.withDataFormat(n.layers().convLstm(1,
+                2, 3, s(3), s(1), "same", s(1), "sigmoid", true, false), "channels_first"), n.input("x", 4, 2, 6))));
+        add("convlstm2d_channels_first_strides", n -> n.build(n.call(KerasLayers.withDataFormat(n.layers().convLstm(2,
+                3, 2, s(2, 3), s(2, 1), "valid", s(1, 1), "sigmoid", false, true), "channels_first"),
+                n.input("x", 3, 3, 5, 4))));
         add("convlstm3d_same_seq", n -> n.build(n.call(n.layers().convLstm(3, 2, 2, s(2, 2, 3), s(1, 1, 1), "same",
                 s(1, 1, 1), "sigmoid", true, false), n.input("x", 3, 3, 4, 4, 2))));
         add("convlstm3d_valid_strides_backwards", n -> n.build(n.call(n.layers().convLstm(3, 1, 3, s(2, 3, 2),

@@ -19,7 +19,9 @@ import java.util.Map;
  * conv(h, recurrent_kernel; stride 1, 'same')}, then {@code c = f·c + i·activation(z_c)}, {@code h =
  * o·activation(c)} with {@code recurrent_activation} on i, f and o, as Keras' ConvLSTMCell computes it. Both paths
  * build the two convolutions as the plain Conv layers {@link #inputConvolution} and {@link #recurrentConvolution}
- * describe, so the convolution arithmetic is the one Conv1D/2D/3D already have. channels_last only.
+ * describe, so the convolution arithmetic is the one Conv1D/2D/3D already have. channels_first inputs (time, channels,
+ * spatial...) are computed as Keras defines them: each step with its channels moved last, the output's filters moved
+ * back after the time axis.
  */
 public record ConvLstmOptions(int rank, int filters, WindowOptions window, Activation activation,
                               Activation recurrentActivation, boolean useBias, boolean returnSequences,
@@ -29,10 +31,6 @@ public record ConvLstmOptions(int rank, int filters, WindowOptions window, Activ
         LayerConfig c = layer.config();
         int rank = SpatialAxes.rank(layer.className());
         WindowOptions w = WindowOptions.of(layer);
-        if (w.channelsFirst()) {
-            throw c.unsupported("data_format=channels_first is not supported for " + layer.className()
-                    + "; save the model with channels_last");
-        }
         if (!w.padding().equals("valid") && !w.padding().equals("same")) {
             throw c.unsupported("padding '" + w.padding() + "' is not one of valid, same");
         }
@@ -84,7 +82,14 @@ public record ConvLstmOptions(int rank, int filters, WindowOptions window, Activ
         return Arrays.stream(v).boxed().map(i -> (Object) i).toList();
     }
 
-    /** (time, spatial..., channels) to (time?, output spatial..., filters). */
+    public boolean channelsFirst() {
+        return window.channelsFirst();
+    }
+
+    /**
+     * (time, spatial..., channels) to (time?, output spatial..., filters); channels_first: (time, channels,
+     * spatial...) to (time?, filters, output spatial...).
+     */
     static int[] outputShape(LayerSpec layer, List<int[]> inputs) {
         int[] x = inputs.get(0);
         ConvLstmOptions o = of(layer, 3);
@@ -98,11 +103,17 @@ public record ConvLstmOptions(int rank, int filters, WindowOptions window, Activ
         if (o.returnSequences()) {
             out[at++] = x[0];
         }
-        for (int i = 0; i < o.rank(); i++) {
-            out[at++] = ShapeInference.windowOutputLength(c, x[1 + i], o.window().window()[i], o.window().strides()[i],
-                    o.window().dilation()[i], o.window().padding().toLowerCase(Locale.ROOT));
+        if (o.channelsFirst()) {
+            out[at++] = o.filters();
         }
-        out[at] = o.filters();
+        int firstSpatial = o.channelsFirst() ? 2 : 1;
+        for (int i = 0; i < o.rank(); i++) {
+            out[at++] = ShapeInference.windowOutputLength(c, x[firstSpatial + i], o.window().window()[i],
+                    o.window().strides()[i], o.window().dilation()[i], o.window().padding().toLowerCase(Locale.ROOT));
+        }
+        if (!o.channelsFirst()) {
+            out[at] = o.filters();
+        }
         return out;
     }
 }

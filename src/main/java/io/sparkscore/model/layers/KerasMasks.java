@@ -17,7 +17,8 @@ import java.util.Set;
  * mask over every axis but the last (the time steps), the classes of {@link #passesThrough} hand it on unchanged,
  * element-wise merges and a Concatenate along the last axis combine their inputs' masks as the file's Keras version
  * does ({@link #keptByAll}), and the {@link #consumes consumers} apply it: RNNs and Bidirectional skip masked
- * steps, GlobalAveragePooling1D leaves them out of the mean. A mask reaching any other layer is refused, since Keras
+ * steps, GlobalAveragePooling1D leaves them out of the mean, the attention layers apply every input's; Keras 3's
+ * GlobalMaxPooling1D ignores and drops it ({@link #drops}). A mask reaching any other layer is refused, since Keras
  * 2 refuses such a model and Keras 3's result would depend on version details.
  */
 public final class KerasMasks {

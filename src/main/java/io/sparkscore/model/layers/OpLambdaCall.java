@@ -64,11 +64,6 @@ public record OpLambdaCall(Kind kind, String function, Double scalar, boolean sc
             return ordinal() <= NOT_EQUAL.ordinal();
         }
 
-        /** A comparison, giving 1 or 0. */
-        public boolean comparison() {
-            return ordinal() >= GREATER.ordinal() && ordinal() <= NOT_EQUAL.ordinal();
-        }
-
         /** Element-wise on one tensor (clip_by_value with its two number bounds, cast to float32). */
         public boolean unary() {
             return ordinal() >= NEGATIVE.ordinal() && ordinal() <= CLIP.ordinal();

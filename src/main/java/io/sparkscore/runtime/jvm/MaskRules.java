@@ -11,8 +11,8 @@ import java.util.Objects;
 
 /**
  * What one node does with the Keras masks its inputs carry on the jvm path, by the rules of {@link KerasMasks}
- * (the tf path follows the same ones): hand the mask on, combine several, or apply it; anything else is refused
- * naming the layer.
+ * (the tf path follows the same ones): hand the mask on, combine several, apply it (the attention layers: every
+ * input's), or drop it (Keras 3's GlobalMaxPooling1D); anything else is refused naming the layer.
  */
 final class MaskRules {
 

@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Keras ConvLSTM1D/2D/3D (see {@link ConvLstmOptions}) unrolled over the static time axis: the input convolution of every
- * step at once (time folded into the batch), then per step the recurrent convolution of the state and the LSTM gates,
- * both convolutions built by {@link ConvLayers} from the plain Conv layers the options describe.
+ * Keras ConvLSTM1D/2D/3D (see {@link ConvLstmOptions}) unrolled over the static time axis: the input convolution of
+ * every step at once (time folded into the batch), then per step the recurrent convolution of the state and the LSTM
+ * gates, both convolutions built by {@link ConvLayers} from the plain Conv layers the options describe. channels_first
+ * runs between transposes (channels last in, filters back after time out).
  */
 final class ConvLstmLayer implements TfLayerBuilder {
 
@@ -36,6 +37,16 @@ final class ConvLstmLayer implements TfLayerBuilder {
         ConvLstmOptions o = ConvLstmOptions.of(layer, ops.kerasMajor());
         ConvLayers conv = new ConvLayers(rank, ConvLayers.Kind.STANDARD);
         Operand<TFloat32> x = inputs.get(0);
+        if (o.channelsFirst()) {
+            // (batch, time, channels, spatial...) to (batch, time, spatial..., channels)
+            int[] perm = new int[rank + 3];
+            perm[1] = 1;
+            for (int i = 0; i < rank; i++) {
+                perm[2 + i] = 3 + i;
+            }
+            perm[rank + 2] = 2;
+            x = ops.transpose(x, perm);
+        }
         int[] shape = TfOps.shape(x);
         int steps = shape[0];
         if (steps > RecurrentLayers.MAX_STEPS) {
@@ -71,6 +82,17 @@ final class ConvLstmLayer implements TfLayerBuilder {
             h = ops.mul(og, TfActivations.apply(ops, o.activation(), c));
             outputs.add(h);
         }
-        return o.returnSequences() ? ops.tf().stack(outputs, Stack.axis(1L)) : h;
+        Operand<TFloat32> y = o.returnSequences() ? ops.tf().stack(outputs, Stack.axis(1L)) : h;
+        return o.channelsFirst() ? filtersFirst(ops, y, o.returnSequences() ? 2 : 1) : y;
+    }
+
+    /** Moves the last axis (the filters) to {@code at}, the first axis after the batch and time. */
+    private static Operand<TFloat32> filtersFirst(TfOps ops, Operand<TFloat32> y, int at) {
+        int n = TfOps.rank(y);
+        int[] perm = new int[n];
+        for (int i = 0, from = 0; i < n; i++) {
+            perm[i] = i == at ? n - 1 : from++;
+        }
+        return ops.transpose(y, perm);
     }
 }

@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Keras' mask propagation on the tf path, by the rules of {@link KerasMasks}: Masking and Embedding(mask_zero=true)
  * create a (batch, time) mask, layers that support masking hand it on unchanged, merges combine masks, and
- * {@link MaskConsumer}s (RNNs, Bidirectional, GlobalAveragePooling1D) apply it. Any other layer receiving a mask is
- * refused.
+ * {@link MaskConsumer}s (RNNs, Bidirectional, GlobalAveragePooling1D) apply it; Keras 3's layers without mask support
+ * (GlobalMaxPooling1D) ignore and drop it. Any other layer receiving a mask is refused.
  */
 final class TfMasks {
 
