@@ -1,10 +1,12 @@
 package io.sparkscore.ml;
 
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 import java.io.Serializable;
@@ -24,8 +26,9 @@ import java.util.Set;
  * convert to float32 exactly as {@link InternalValues#toFloat} converts them, so predictions are bit for bit those of
  * the row path.
  *
- * <p>Only plain inputs qualify ({@link #of} is empty otherwise): every model input bound to scalar columns of a
- * primitive numeric type, every kept column of a type an {@code UnsafeRow} holds in place or as plain bytes.
+ * <p>Only plain inputs qualify ({@link #of} is empty otherwise): every model input bound to scalar columns or an
+ * array column of a primitive numeric type, every kept column of a type an {@code UnsafeRow} holds in place or as
+ * plain bytes.
  * Immutable and serialisable (it travels in the task closure).
  */
 final class ColumnVectorReads implements Serializable {
@@ -35,18 +38,23 @@ final class ColumnVectorReads implements Serializable {
     /** The kinds a feature column may have (FeatureMapping has already refused the others). */
     private static final Set<Kind> NUMBERS = EnumSet.range(Kind.BYTE, Kind.DOUBLE);
 
-    /** Per model input, the batch column of each of its values, in buffer order, and the columns' kinds. */
+    /**
+     * Per model input, the batch column of each of its values, in buffer order, and the columns' kinds; for an
+     * input bound to an array column, that one column and its elements' kind.
+     */
     private final int[][] featureColumns;
     private final Kind[][] featureKinds;
+    private final boolean[] fromArray;
     private final int[] inputSizes;
     private final int[] keptColumns;
     private final Kind[] keptKinds;
     private final boolean allowNaN;
 
-    private ColumnVectorReads(int[][] featureColumns, Kind[][] featureKinds, int[] inputSizes, int[] keptColumns,
-                              Kind[] keptKinds, boolean allowNaN) {
+    private ColumnVectorReads(int[][] featureColumns, Kind[][] featureKinds, boolean[] fromArray, int[] inputSizes,
+                              int[] keptColumns, Kind[] keptKinds, boolean allowNaN) {
         this.featureColumns = featureColumns;
         this.featureKinds = featureKinds;
+        this.fromArray = fromArray;
         this.inputSizes = inputSizes;
         this.keptColumns = keptColumns;
         this.keptKinds = keptKinds;
@@ -54,8 +62,8 @@ final class ColumnVectorReads implements Serializable {
     }
 
     /**
-     * The column reads for batches of {@code schema}, or empty when a binding is an array column, a feature is not
-     * a primitive number or a kept column is nested or a decimal (those go through the row path).
+     * The column reads for batches of {@code schema}, or empty when a feature (or an array feature's element) is
+     * not a primitive number or a kept column is nested or a decimal (those go through the row path).
      *
      * @param bindings    feature bindings in model input order, already checked by {@link FeatureMapping#resolve}
      * @param keepIndexes the kept columns' positions in {@code schema}, in output order
@@ -64,17 +72,17 @@ final class ColumnVectorReads implements Serializable {
                                           int[] keepIndexes, boolean allowNaN) {
         int[][] columns = new int[bindings.size()][];
         Kind[][] kinds = new Kind[bindings.size()][];
+        boolean[] arrays = new boolean[bindings.size()];
         for (int i = 0; i < bindings.size(); i++) {
             InputBinding b = bindings.get(i);
-            if (b.arrayColumn() != null) {
-                return Optional.empty();
-            }
+            arrays[i] = b.arrayColumn() != null;
             List<String> names = b.columns();
             columns[i] = new int[names.size()];
             kinds[i] = new Kind[names.size()];
             for (int c = 0; c < names.size(); c++) {
                 columns[i][c] = schema.fieldIndex(names.get(c));
-                Optional<Kind> kind = kindOf(schema.fields()[columns[i][c]].dataType());
+                DataType type = schema.fields()[columns[i][c]].dataType();
+                Optional<Kind> kind = kindOf(arrays[i] && type instanceof ArrayType at ? at.elementType() : type);
                 if (kind.isEmpty() || !NUMBERS.contains(kind.get())) {
                     return Optional.empty();
                 }
@@ -89,8 +97,8 @@ final class ColumnVectorReads implements Serializable {
             }
             kept[k] = kind.get();
         }
-        return Optional.of(new ColumnVectorReads(columns, kinds, inputSizes.clone(), keepIndexes.clone(), kept,
-                allowNaN));
+        return Optional.of(new ColumnVectorReads(columns, kinds, arrays, inputSizes.clone(), keepIndexes.clone(),
+                kept, allowNaN));
     }
 
     /** How a column's values are read; dates and timestamps are the int and long an {@code UnsafeRow} holds. */
@@ -133,6 +141,11 @@ final class ColumnVectorReads implements Serializable {
         boolean any = false;
         for (int i = 0; i < featureColumns.length; i++) {
             int stride = inputSizes[i];
+            if (fromArray[i]) {
+                any |= readArrays(batch.column(featureColumns[i][0]), featureKinds[i][0], from, count, inputs[i],
+                        stride, suspect);
+                continue;
+            }
             for (int c = 0; c < featureColumns[i].length; c++) {
                 ColumnVector v = batch.column(featureColumns[i][c]);
                 any |= read(v, featureKinds[i][c], from, count, inputs[i], c, stride, suspect);
@@ -210,6 +223,51 @@ final class ColumnVectorReads implements Serializable {
             }
         }
         return any;
+    }
+
+    /**
+     * An array column's rows into consecutive runs of {@code length} floats; a null array, a wrong length, a null
+     * element or a refused value flags the row.
+     */
+    private boolean readArrays(ColumnVector v, Kind kind, int from, int count, float[] buffer, int length,
+                               boolean[] suspect) {
+        boolean any = false;
+        for (int k = 0; k < count; k++) {
+            int row = from + k;
+            if (v.isNullAt(row)) {
+                suspect[k] = true;
+                any = true;
+                continue;
+            }
+            ColumnarArray values = v.getArray(row);
+            if (values.numElements() != length || !readElements(values, kind, buffer, k * length)) {
+                suspect[k] = true;
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /** One array's elements into {@code buffer} from {@code at}; false when one is null or refused. */
+    private boolean readElements(ColumnarArray values, Kind kind, float[] buffer, int at) {
+        boolean good = true;
+        int n = values.numElements();
+        for (int e = 0; e < n; e++) {
+            if (values.isNullAt(e)) {
+                return false;
+            }
+            float x = switch (kind) {
+                case FLOAT -> values.getFloat(e);
+                case DOUBLE -> (float) values.getDouble(e);
+                case INT -> values.getInt(e);
+                case LONG -> values.getLong(e);
+                case SHORT -> values.getShort(e);
+                default -> values.getByte(e);
+            };
+            buffer[at + e] = x;
+            good &= !refused(x);
+        }
+        return good;
     }
 
     /** What {@link FeatureMapping} refuses: NaN (unless allowed) and infinities. */

@@ -25,7 +25,7 @@ import java.util.Set;
  * <pre>
  *  Parquet/ORC vectorized reader ─▶ ColumnarBatch ─▶ mapPartitions: floats column by column (ColumnVectorReads)
  *        ─▶ Predictor ─▶ UnsafeRows ─▶ ScoredRowsExec ─▶ write
- *  (an array feature, a decimal, a nested kept column: a row view per row ─▶ reused mutable rows ─▶ RDDScanExec)
+ *  (a decimal feature, a decimal or nested kept column: a row view per row ─▶ mutable rows ─▶ RDDScanExec)
  * </pre>
  *
  * Resolved on the driver against the scan's own columns, with the same feature mapping, key and output layout rules
@@ -85,7 +85,7 @@ final class ColumnarScoring {
         Optional<ColumnVectorReads> reads = ColumnVectorReads.of(schema, bindings, checked.inputSizes(), keepIndexes,
                 allowNaN);
         if (reads.isEmpty()) {
-            LOG.info("Column batches are read row by row: an array feature, a decimal or a nested kept column");
+            LOG.info("Column batches are read row by row: a decimal feature, or a decimal or nested kept column");
         }
         return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get(), reads));
     }

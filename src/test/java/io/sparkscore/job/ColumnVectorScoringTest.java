@@ -166,6 +166,37 @@ class ColumnVectorScoringTest {
     }
 
     @Test
+    void arrayFeaturesWithEveryKindOfBadArrayMatchTheExternalRowPathBitForBit() {
+        String arrays = dir.resolve("arrays.parquet").toString();
+        spark.read().parquet(input).select(col("id"), col("name"),
+                        when(col("id").equalTo(17L), null)
+                                .when(col("id").equalTo(18L), expr("array(f1, f1, f1)"))
+                                .when(col("id").equalTo(19L), expr("array(f1, f1, f1, f1, f1)"))
+                                .when(col("id").equalTo(4095L), expr("array(f1, cast(null as float), f1, f1)"))
+                                .otherwise(expr("array(f1, cast(f2 as float), cast(f3 as float), cast(f4 as float))"))
+                                .as("x"))
+                .write().parquet(arrays);
+        String vectors = dir.resolve("arrays-vectors").toString();
+        String external = dir.resolve("arrays-external").toString();
+        JobOptions.Builder job = JobOptions.builder().setModel(classes.toString()).setInput(arrays)
+                .setBindings(List.of(io.sparkscore.ml.InputBinding.array(io.sparkscore.ml.InputBinding.SINGLE_INPUT,
+                        "x"))).optKeep(List.of("id", "name")).optBatchSize(Optional.of(96))
+                .optPath(Optional.of(PredictionPath.JVM));
+        ScoringJob.Result v = run(job.optOutput(vectors).build(), "auto");
+        ScoringJob.Result e = run(job.optOutput(external).build(), "external");
+        assertThat(v.summary().scoringInput()).isEqualTo("column vectors");
+        // the scalar input's bad values are array elements now, plus a null array, a null element and two wrong
+        // lengths; row 95 (a NaN and a null element) is null_value, as the array checks look for nulls first
+        assertThat(v.summary().rows()).isEqualTo(e.summary().rows()).isEqualTo(new RunSummary.Rows(ROWS,
+                ROWS - 15, 15, 0, Map.of("nan_value", 3L, "null_value", 7L, "infinite_value", 3L,
+                        "wrong_length", 2L)));
+        assertSameRows(vectors, external, ROWS - 15);
+        assertThat(spark.read().parquet(vectors + "/_quarantine").collectAsList())
+                .containsExactlyInAnyOrderElementsOf(spark.read().parquet(external + "/_quarantine")
+                        .collectAsList());
+    }
+
+    @Test
     void aDoubleBeyondFloatRangeFailsTheRunAsOnTheRowPath() {
         String huge = dir.resolve("huge.parquet").toString();
         spark.read().parquet(input).withColumn("f2", when(col("id").equalTo(42L), lit(1e300))
