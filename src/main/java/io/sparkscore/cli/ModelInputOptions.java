@@ -4,32 +4,22 @@ import io.sparkscore.ml.InputBinding;
 import io.sparkscore.ml.JobException;
 import io.sparkscore.ml.ScoringConfig;
 import io.sparkscore.job.JobOptions;
-import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The options {@code score} and {@code calibrate} share: model, input, feature mapping, plan and calibration. */
+/** The options {@code score} and {@code calibrate} share: model ({@link ModelOptions}), input, feature mapping, plan and calibration. */
 final class ModelInputOptions {
 
     /** What --batch-size and --path take to let calibration choose. */
     private static final String AUTO = "auto";
 
-    @Option(names = "--model", required = true, description = "Keras model: .keras (Keras 3) or .h5 (Keras 2), or a"
-            + " TensorFlow SavedModel directory (tf path only); any Hadoop FS URI (file://, hdfs://, s3a://).")
-    String model;
-
-    @Option(names = "--signature", defaultValue = SavedModelOptions.DEFAULT_SIGNATURE,
-            description = "SavedModel signature to score (default: ${DEFAULT-VALUE}); ignored for Keras files.")
-    String signature;
-
-    @Option(names = "--tags", split = ",", defaultValue = SavedModelOptions.DEFAULT_TAG,
-            description = "SavedModel MetaGraphDef tags, comma-separated (default: ${DEFAULT-VALUE}); ignored for"
-                    + " Keras files.")
-    List<String> tags;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--input", description = "Input dataset path (Hadoop FS URI).")
     String input;
@@ -105,7 +95,8 @@ final class ModelInputOptions {
             bindings.add(InputBinding.byInputNames());
         }
         return JobOptions.builder()
-                .setModel(model).optSavedModel(signature, tags).setInput(input).setInputTable(inputTable).setBindings(bindings)
+                .setModel(modelOptions.model).optSavedModel(modelOptions.signature, modelOptions.tags)
+                .setInput(input).setInputTable(inputTable).setBindings(bindings)
                 .optInputFormat(inputFormat).optWhere(where).optSample(sample).optKeep(keep)
                 .optBatchSize(parseBatchSize(batchSize)).optPath(parsePath(path))
                 .optCalibrationRows(calibrationRows)

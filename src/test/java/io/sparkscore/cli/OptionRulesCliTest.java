@@ -79,6 +79,29 @@ class OptionRulesCliTest {
     }
 
     @Test
+    void everyCommandDescribesTheModelOptionsAlike() {
+        List<String> inspect = modelOptionLines("inspect");
+        assertThat(inspect).hasSize(3).anyMatch(l -> l.contains("(default:serving_default)"))
+                .anyMatch(l -> l.contains("(default:serve)"));
+        assertThat(modelOptionLines("score")).isEqualTo(inspect);
+        assertThat(modelOptionLines("calibrate")).isEqualTo(inspect);
+    }
+
+    /** The help of {@code --model}, {@code --signature} and {@code --tags}, without white space (wrapping differs). */
+    private static List<String> modelOptionLines(String command) {
+        SparkScoreCliTest.Run r = SparkScoreCliTest.run(command, "--help");
+        assertThat(r.code()).as(r.output()).isZero();
+        List<String> lines = new ArrayList<>();
+        for (String option : r.output().split("\\R(?=\\s+(-|\\*))")) {
+            String line = option.replaceAll("\\s+", "");
+            if (line.matches("\\*?--(model|signature|tags)\\b.*") && !line.contains("[--")) { // not the synopsis
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    @Test
     void scoringConfigRefusesInTheWordsOfItsSettings() {
         assertThatThrownBy(() -> new ScoringConfig(model, SavedModelOptions.DEFAULTS,
                 List.of(InputBinding.byInputNames()), List.of(), ScoringConfig.DEFAULT_OUTPUT_MODE, Optional.of(0),
