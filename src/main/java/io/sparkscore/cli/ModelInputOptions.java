@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The options {@code score} and {@code calibrate} share: model ({@link ModelOptions}), input, feature mapping, plan and calibration. */
 final class ModelInputOptions {
@@ -106,24 +107,22 @@ final class ModelInputOptions {
     }
 
     static Optional<Integer> parseBatchSize(String value) {
-        if (value.equalsIgnoreCase(AUTO)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Integer.parseInt(value));
-        } catch (NumberFormatException e) {
-            throw JobException.config("--batch-size must be auto or a positive number, got '" + value + "'");
-        }
+        return autoOr(value, Integer::parseInt, "--batch-size must be auto or a positive number");
     }
 
     static Optional<PredictionPath> parsePath(String value) {
+        return autoOr(value, PredictionPath::parse, "--path must be auto, tf or jvm");
+    }
+
+    /** Empty for {@code auto}; else the parsed value, or a refusal that quotes what was given. */
+    private static <T> Optional<T> autoOr(String value, Function<String, T> parse, String expected) {
         if (value.equalsIgnoreCase(AUTO)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(PredictionPath.parse(value));
-        } catch (IllegalArgumentException e) {
-            throw JobException.config("--path must be auto, tf or jvm, got '" + value + "'");
+            return Optional.of(parse.apply(value));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw JobException.config(expected + ", got '" + value + "'");
         }
     }
 }

@@ -52,6 +52,13 @@ class OptionRulesCliTest {
     }
 
     @Test
+    void anUnknownPathIsRefusedQuotingWhatWasGiven() {
+        SparkScoreCliTest.Run r = score("--path", "gpu");
+        assertThat(r.code()).as(r.output()).isEqualTo(2);
+        assertThat(r.output()).contains("sparkscore: error: --path must be auto, tf or jvm, got 'gpu'");
+    }
+
+    @Test
     void calibrationRowsBelowOneAreRefused() {
         SparkScoreCliTest.Run r = SparkScoreCliTest.run("calibrate", "--model", model, "--input", "in",
                 "--features", "a", "--calibration-rows", "0");
