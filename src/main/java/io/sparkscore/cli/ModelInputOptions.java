@@ -4,32 +4,23 @@ import io.sparkscore.ml.InputBinding;
 import io.sparkscore.ml.JobException;
 import io.sparkscore.ml.ScoringConfig;
 import io.sparkscore.job.JobOptions;
-import io.sparkscore.model.savedmodel.SavedModelOptions;
 import io.sparkscore.runtime.PredictionPath;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** The options {@code score} and {@code calibrate} share: model, input, feature mapping, plan and calibration. */
+/** The options {@code score} and {@code calibrate} share: model ({@link ModelOptions}), input, feature mapping, plan and calibration. */
 final class ModelInputOptions {
 
     /** What --batch-size and --path take to let calibration choose. */
     private static final String AUTO = "auto";
 
-    @Option(names = "--model", required = true, description = "Keras model: .keras (Keras 3) or .h5 (Keras 2), or a"
-            + " TensorFlow SavedModel directory (tf path only); any Hadoop FS URI (file://, hdfs://, s3a://).")
-    String model;
-
-    @Option(names = "--signature", defaultValue = SavedModelOptions.DEFAULT_SIGNATURE,
-            description = "SavedModel signature to score (default: ${DEFAULT-VALUE}); ignored for Keras files.")
-    String signature;
-
-    @Option(names = "--tags", split = ",", defaultValue = SavedModelOptions.DEFAULT_TAG,
-            description = "SavedModel MetaGraphDef tags, comma-separated (default: ${DEFAULT-VALUE}); ignored for"
-                    + " Keras files.")
-    List<String> tags;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--input", description = "Input dataset path (Hadoop FS URI).")
     String input;
@@ -105,7 +96,8 @@ final class ModelInputOptions {
             bindings.add(InputBinding.byInputNames());
         }
         return JobOptions.builder()
-                .setModel(model).optSavedModel(signature, tags).setInput(input).setInputTable(inputTable).setBindings(bindings)
+                .setModel(modelOptions.model).optSavedModel(modelOptions.signature, modelOptions.tags)
+                .setInput(input).setInputTable(inputTable).setBindings(bindings)
                 .optInputFormat(inputFormat).optWhere(where).optSample(sample).optKeep(keep)
                 .optBatchSize(parseBatchSize(batchSize)).optPath(parsePath(path))
                 .optCalibrationRows(calibrationRows)
@@ -115,24 +107,22 @@ final class ModelInputOptions {
     }
 
     static Optional<Integer> parseBatchSize(String value) {
-        if (value.equalsIgnoreCase(AUTO)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Integer.parseInt(value));
-        } catch (NumberFormatException e) {
-            throw JobException.config("--batch-size must be auto or a positive number, got '" + value + "'");
-        }
+        return autoOr(value, Integer::parseInt, "--batch-size must be auto or a positive number");
     }
 
     static Optional<PredictionPath> parsePath(String value) {
+        return autoOr(value, PredictionPath::parse, "--path must be auto, tf or jvm");
+    }
+
+    /** Empty for {@code auto}; else the parsed value, or a refusal that quotes what was given. */
+    private static <T> Optional<T> autoOr(String value, Function<String, T> parse, String expected) {
         if (value.equalsIgnoreCase(AUTO)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(PredictionPath.parse(value));
-        } catch (IllegalArgumentException e) {
-            throw JobException.config("--path must be auto, tf or jvm, got '" + value + "'");
+            return Optional.of(parse.apply(value));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw JobException.config(expected + ", got '" + value + "'");
         }
     }
 }

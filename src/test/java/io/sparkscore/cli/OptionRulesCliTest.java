@@ -52,6 +52,13 @@ class OptionRulesCliTest {
     }
 
     @Test
+    void anUnknownPathIsRefusedQuotingWhatWasGiven() {
+        SparkScoreCliTest.Run r = score("--path", "gpu");
+        assertThat(r.code()).as(r.output()).isEqualTo(2);
+        assertThat(r.output()).contains("sparkscore: error: --path must be auto, tf or jvm, got 'gpu'");
+    }
+
+    @Test
     void calibrationRowsBelowOneAreRefused() {
         SparkScoreCliTest.Run r = SparkScoreCliTest.run("calibrate", "--model", model, "--input", "in",
                 "--features", "a", "--calibration-rows", "0");
@@ -76,6 +83,29 @@ class OptionRulesCliTest {
                 .contains("(default: " + ScoringConfig.DEFAULT_CALIBRATION_BUDGET_MILLIS + ")")
                 .contains("(default: quarantine)").contains("(default: probabilities)").contains("(default: error)")
                 .contains("(default: auto)").contains("(default: serve)");
+    }
+
+    @Test
+    void everyCommandDescribesTheModelOptionsAlike() {
+        List<String> inspect = modelOptionLines("inspect");
+        assertThat(inspect).hasSize(3).anyMatch(l -> l.contains("(default:serving_default)"))
+                .anyMatch(l -> l.contains("(default:serve)"));
+        assertThat(modelOptionLines("score")).isEqualTo(inspect);
+        assertThat(modelOptionLines("calibrate")).isEqualTo(inspect);
+    }
+
+    /** The help of {@code --model}, {@code --signature} and {@code --tags}, without white space (wrapping differs). */
+    private static List<String> modelOptionLines(String command) {
+        SparkScoreCliTest.Run r = SparkScoreCliTest.run(command, "--help");
+        assertThat(r.code()).as(r.output()).isZero();
+        List<String> lines = new ArrayList<>();
+        for (String option : r.output().split("\\R(?=\\s+(-|\\*))")) {
+            String line = option.replaceAll("\\s+", "");
+            if (line.matches("\\*?--(model|signature|tags)\\b.*") && !line.contains("[--")) { // not the synopsis
+                lines.add(line);
+            }
+        }
+        return lines;
     }
 
     @Test

@@ -114,23 +114,16 @@ class ExecutorFailureIT {
         JsonNode summary = ScoringData.summary(out);
         assertThat(summary.at("/rows/in").asLong()).isEqualTo(data.rows());
         assertThat(summary.at("/rows/scored").asLong()).isEqualTo(data.rows());
-        long retried = 0;
-        long tasks = 0;
-        long victimTasks = 0;
-        Set<Long> pids = new HashSet<>();
-        for (JsonNode e : summary.get("executors")) {
-            retried += e.get("retriedTasks").asLong();
-            tasks += e.get("tasks").asLong();
-            pids.add(e.get("pid").asLong());
-            if (e.get("pid").asLong() == victimPid) {
-                victimTasks = e.get("tasks").asLong();
-            }
-            assertThat(e.get("modelBuilds").asLong()).as("model builds in executor %s", e).isEqualTo(1);
+        SummaryExecutors executors = SummaryExecutors.of(summary);
+        for (SummaryExecutors.Entry e : executors.entries()) {
+            assertThat(e.modelBuilds()).as("model builds in executor %s", e).isEqualTo(1);
         }
-        assertThat(retried).as("retried tasks in %s", summary.get("executors")).isGreaterThanOrEqualTo(1);
-        assertThat(victimTasks).as("scoring tasks the killed executor finished").isGreaterThanOrEqualTo(1);
-        assertThat(pids).as("executor JVMs").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(tasks).as("successful scoring tasks, one per input partition").isEqualTo(PARTITIONS);
+        assertThat(executors.retriedTasks()).as("retried tasks in %s", executors.entries())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(executors.tasksOf(victimPid)).as("scoring tasks the killed executor finished")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(new HashSet<>(executors.pids())).as("executor JVMs").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(executors.tasks()).as("successful scoring tasks, one per input partition").isEqualTo(PARTITIONS);
         assertThat(ProcessHandle.of(victimPid).filter(ProcessHandle::isAlive)).isEmpty();
     }
 }

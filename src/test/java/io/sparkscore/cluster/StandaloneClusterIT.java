@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,18 +67,13 @@ class StandaloneClusterIT {
         assertThat(summary.at("/plan/source").asText()).isEqualTo("fixed");
         assertThat(summary.at("/plan/path").asText()).isEqualTo("jvm");
         assertThat(summary.at("/sparkAppId").asText()).startsWith("app-");
-        List<Long> pids = new ArrayList<>();
-        long tasks = 0;
-        for (JsonNode e : summary.get("executors")) {
-            pids.add(e.get("pid").asLong());
-            tasks += e.get("tasks").asLong();
-            assertThat(e.get("executorId").asText()).as("executor %s", e).isNotEqualTo("driver");
-            assertThat(e.get("modelBuilds").asLong()).as("model builds in executor %s", e).isEqualTo(1);
-            assertThat(e.get("retriedTasks").asLong()).as("retries in executor %s", e).isZero();
+        SummaryExecutors executors = SummaryExecutors.of(summary);
+        for (SummaryExecutors.Entry e : executors.entries()) {
+            assertThat(e.modelBuilds()).as("model builds in executor %s", e).isEqualTo(1);
+            assertThat(e.retriedTasks()).as("retries in executor %s", e).isZero();
         }
-        assertThat(pids).as("executor JVMs").hasSize(2).doesNotHaveDuplicates()
-                .doesNotContain(ProcessHandle.current().pid());
-        assertThat(tasks).as("scoring tasks, one per input partition").isEqualTo(8);
+        executors.assertScoredOnExecutorJvms(2);
+        assertThat(executors.tasks()).as("scoring tasks, one per input partition").isEqualTo(8);
     }
 
     @Test

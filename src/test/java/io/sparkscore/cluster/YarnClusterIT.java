@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,16 +101,9 @@ class YarnClusterIT {
         assertThat(summary.at("/rows/in").asLong()).isEqualTo(data.rows());
         assertThat(summary.at("/rows/scored").asLong()).isEqualTo(data.rows());
         assertThat(summary.at("/sparkAppId").asText()).startsWith("application_");
-        List<Long> pids = new ArrayList<>();
-        long tasks = 0;
-        for (JsonNode e : summary.get("executors")) {
-            pids.add(e.get("pid").asLong());
-            tasks += e.get("tasks").asLong();
-            assertThat(e.get("executorId").asText()).as("executor %s", e).isNotEqualTo("driver");
-        }
-        assertThat(pids).as("executor JVMs").hasSize(2).doesNotHaveDuplicates()
-                .doesNotContain(ProcessHandle.current().pid());
-        assertThat(tasks).as("scoring tasks, one per input partition").isEqualTo(4);
+        SummaryExecutors executors = SummaryExecutors.of(summary);
+        executors.assertScoredOnExecutorJvms(2);
+        assertThat(executors.tasks()).as("scoring tasks, one per input partition").isEqualTo(4);
         return summary;
     }
 
@@ -123,8 +115,8 @@ class YarnClusterIT {
 
         JsonNode summary = assertEveryRowScored("/scores/client", "prediction", 0);
         assertThat(summary.at("/plan/source").asText()).isEqualTo("fixed");
-        for (JsonNode e : summary.get("executors")) {
-            assertThat(e.get("modelBuilds").asLong()).as("model builds in executor %s", e).isEqualTo(1);
+        for (SummaryExecutors.Entry e : SummaryExecutors.of(summary).entries()) {
+            assertThat(e.modelBuilds()).as("model builds in executor %s", e).isEqualTo(1);
         }
     }
 
@@ -167,8 +159,8 @@ class YarnClusterIT {
         // the DAG calibrates; the paths it measures are checked against each other, so either is close to the jvm one
         JsonNode summary = assertEveryRowScored("/scores/churn/dt=2025-03-04", "churn_probability", 1e-5f);
         assertThat(summary.at("/plan/source").asText()).isEqualTo("calibrated");
-        for (JsonNode e : summary.get("executors")) {
-            assertThat(e.get("modelBuilds").asLong()).as("model builds (one per calibrated path at most) in"
+        for (SummaryExecutors.Entry e : SummaryExecutors.of(summary).entries()) {
+            assertThat(e.modelBuilds()).as("model builds (one per calibrated path at most) in"
                     + " executor %s", e).isBetween(1L, 2L);
         }
         assertThat(hdfs.exists(new org.apache.hadoop.fs.Path("/sparkscore/plans"))).as("plan store").isTrue();

@@ -9,7 +9,6 @@ import io.sparkscore.runtime.KerasPreprocessing;
 import io.sparkscore.runtime.ModelSignature;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -69,8 +68,7 @@ class CategoricalFeatureMappingTest {
         float[][] external = {new float[1], new float[1], new float[1], new float[2]};
         float[][] internal = {new float[1], new float[1], new float[1], new float[2]};
         m.read(new FeatureValues.OfRow().of(row), external, 0, KEY);
-        m.read(new FeatureValues.OfInternalRow().of(ExpressionEncoder.apply(SCHEMA).createSerializer().apply(row)
-                .copy()), internal, 0, KEY);
+        m.read(new FeatureValues.OfInternalRow().of(InternalRows.of(SCHEMA, row)), internal, 0, KEY);
         // y -> 2; -5 -> 3 (mask 0, OOV 1, tokens from 2); true -> 1; [q, x] -> [OOV 0, x 1]
         float[][] expected = {{2}, {3}, {1}, {0, 1}};
         assertThat(external).isEqualTo(expected);

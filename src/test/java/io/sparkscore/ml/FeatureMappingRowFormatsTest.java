@@ -4,8 +4,6 @@ import io.sparkscore.model.SampleModels;
 import io.sparkscore.runtime.ModelSignature;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -49,10 +47,6 @@ class FeatureMappingRowFormatsTest {
                 false);
     }
 
-    private static InternalRow internal(StructType schema, Row row) {
-        return ExpressionEncoder.apply(schema).createSerializer().apply(row).copy();
-    }
-
     /** Array values as a {@code Row} holds them (a Scala sequence). */
     private static scala.collection.immutable.Seq<Object> seq(Object... values) {
         return scala.jdk.javaapi.CollectionConverters.asScala(java.util.Arrays.asList(values)).toList();
@@ -67,7 +61,7 @@ class FeatureMappingRowFormatsTest {
         float[][] external = {new float[8]};
         float[][] internal = {new float[8]};
         mapping.read(new FeatureValues.OfRow().of(row), external, 1, KEY);
-        mapping.read(new FeatureValues.OfInternalRow().of(internal(schema, row)), internal, 1, KEY);
+        mapping.read(new FeatureValues.OfInternalRow().of(InternalRows.of(schema, row)), internal, 1, KEY);
         int[][] bits = new int[2][4];
         for (int k = 0; k < 4; k++) {
             bits[0][k] = Float.floatToRawIntBits(external[0][4 + k]);
@@ -128,7 +122,7 @@ class FeatureMappingRowFormatsTest {
         float[][] buffers = {new float[4]};
         assertThatThrownBy(() -> mapping.read(new FeatureValues.OfRow().of(row), buffers, 0, key)).isInstanceOf(BadRowException.class)
                 .hasMessage(message);
-        assertThatThrownBy(() -> mapping.read(new FeatureValues.OfInternalRow().of(internal(schema, row)), buffers,
+        assertThatThrownBy(() -> mapping.read(new FeatureValues.OfInternalRow().of(InternalRows.of(schema, row)), buffers,
                 0, key))
                 .isInstanceOf(BadRowException.class).hasMessage(message);
     }

@@ -5,8 +5,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -79,13 +77,7 @@ class RowVerdictTest {
 
     private static List<String> verdicts(boolean allowNaN) {
         RowVerdict verdict = RowVerdict.of(SCHEMA, BINDINGS, LENGTHS, allowNaN).orElseThrow();
-        ExpressionEncoder.Serializer<Row> serializer = ExpressionEncoder.apply(SCHEMA).createSerializer();
-        List<String> codes = new ArrayList<>();
-        for (Row row : rows()) {
-            InternalRow internal = serializer.apply(row).copy();
-            codes.add(verdict.reasonCode(internal));
-        }
-        return codes;
+        return InternalRows.of(SCHEMA, rows()).stream().map(verdict::reasonCode).toList();
     }
 
     private static List<String> sqlCodes(boolean allowNaN) {

@@ -4,8 +4,6 @@ import io.sparkscore.job.LocalSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -95,13 +93,7 @@ class SequenceRowChecksTest {
 
     private static List<String> verdicts() {
         RowVerdict verdict = RowVerdict.of(SCHEMA, BINDINGS, STEP, false, LENGTHS).orElseThrow();
-        ExpressionEncoder.Serializer<Row> serializer = ExpressionEncoder.apply(SCHEMA).createSerializer();
-        List<String> codes = new ArrayList<>();
-        for (Row row : rows()) {
-            InternalRow internal = serializer.apply(row).copy();
-            codes.add(verdict.reasonCode(internal));
-        }
-        return codes;
+        return InternalRows.of(SCHEMA, rows()).stream().map(verdict::reasonCode).toList();
     }
 
     private static Dataset<Row> checked() {
