@@ -2,12 +2,12 @@ package io.sparkscore.job;
 
 import io.sparkscore.runtime.PredictionPath;
 import io.sparkscore.testing.LoopbackHdfs;
+import io.sparkscore.testing.LoopbackHdfsExtension;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,24 +23,14 @@ class HdfsScoringTest {
 
     @TempDir
     static Path dir;
-    static LoopbackHdfs hdfs;
-    static String root;
 
-    @BeforeAll
-    static void startHdfs() throws IOException {
-        hdfs = LoopbackHdfs.start(dir.resolve("hdfs"));
-        root = hdfs.root();
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (hdfs != null) {
-            hdfs.close();
-        }
-    }
+    @RegisterExtension
+    static final LoopbackHdfsExtension HDFS = new LoopbackHdfsExtension();
 
     @Test
     void readsTheModelAndInputFromHdfsAndWritesTheOutputThere() throws IOException {
+        LoopbackHdfs hdfs = HDFS.get();
+        String root = hdfs.root();
         SparkSession spark = LocalSpark.get();
         TinyModelFixture tiny = new TinyModelFixture(dir, 300, 3);
         FileSystem fs = hdfs.fileSystem();

@@ -4,22 +4,14 @@ import io.sparkscore.model.layers.LayerRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.sparkscore.model.TestSpecs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ShapeInferenceTest {
-
-    private static Map<String, Object> config(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
-    }
 
     private static LayerSpec layer(String cls, Map<String, Object> config, LayerSpec... children) {
         return new LayerSpec("l", cls, new LayerConfig("l", cls, config), Map.of(), List.of(children));

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.sparkscore.model.TestSpecs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -36,14 +37,6 @@ class AttentionReferenceTest {
 
     private static Tensor t(String name, int[] shape, float... values) {
         return new Tensor(name, shape, values);
-    }
-
-    private static Map<String, Object> config(Object... keyValues) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            c.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return c;
     }
 
     /** A model applying {@code layer} once to its inputs (named in order), called with {@code callArgs}. */

@@ -5,7 +5,6 @@ import io.sparkscore.model.LayerConfig;
 import io.sparkscore.model.LayerSpec;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.NodeSpec;
-import io.sparkscore.model.SequentialBuilder;
 import io.sparkscore.model.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -15,6 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.sparkscore.model.TestSpecs.config;
+import static io.sparkscore.model.TestSpecs.layer;
+import static io.sparkscore.model.TestSpecs.sequential;
+import static io.sparkscore.model.TestSpecs.shape;
+import static io.sparkscore.model.TestSpecs.tensor;
+import static io.sparkscore.model.TestSpecs.wrapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -329,41 +334,5 @@ class HandComputedLayersTest {
             assertThat((double) actual[i]).as("element %d of %s", i, Arrays.toString(actual))
                     .isCloseTo(expected[i], within(tolerance));
         }
-    }
-
-    private static Tensor tensor(String name, int[] shape, float... values) {
-        return new Tensor(name, shape, values);
-    }
-
-    private static int[] shape(int... dims) {
-        return dims;
-    }
-
-    private static Map<String, Object> config(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
-    }
-
-    private static LayerSpec layer(String name, String cls, Map<String, Object> config, Tensor... weights) {
-        Map<String, Tensor> w = new LinkedHashMap<>();
-        for (Tensor t : weights) {
-            w.put(t.name(), t);
-        }
-        return new LayerSpec(name, cls, new LayerConfig(name, cls, config), w);
-    }
-
-    private static LayerSpec wrapper(String name, String cls, Map<String, Object> config, LayerSpec... children) {
-        return new LayerSpec(name, cls, new LayerConfig(name, cls, config), Map.of(), List.of(children));
-    }
-
-    private static ModelSpec sequential(int[] inputShape, LayerSpec... layers) {
-        SequentialBuilder b = new SequentialBuilder("hand", inputShape);
-        for (LayerSpec l : layers) {
-            b.add(l);
-        }
-        return b.build();
     }
 }

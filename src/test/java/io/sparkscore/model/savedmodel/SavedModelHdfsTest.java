@@ -4,11 +4,11 @@ import io.sparkscore.model.ModelReaders;
 import io.sparkscore.model.ModelSpec;
 import io.sparkscore.model.SampleModels;
 import io.sparkscore.testing.LoopbackHdfs;
+import io.sparkscore.testing.LoopbackHdfsExtension;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -21,24 +21,14 @@ class SavedModelHdfsTest {
 
     @TempDir
     static Path dir;
-    static LoopbackHdfs hdfs;
-    static String root;
 
-    @BeforeAll
-    static void startHdfs() throws IOException {
-        hdfs = LoopbackHdfs.start(dir.resolve("hdfs"));
-        root = hdfs.root();
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (hdfs != null) {
-            hdfs.close();
-        }
-    }
+    @RegisterExtension
+    static final LoopbackHdfsExtension HDFS = new LoopbackHdfsExtension();
 
     @Test
     void readsTheDirectoryTreeThroughTheHadoopFileSystem() throws IOException {
+        LoopbackHdfs hdfs = HDFS.get();
+        String root = hdfs.root();
         Path local = TinySavedModel.export(SampleModels.tiny(7), dir.resolve("tiny_sm"));
         FileSystem fs = hdfs.fileSystem();
         fs.mkdirs(new org.apache.hadoop.fs.Path("/models"));
