@@ -25,7 +25,8 @@ import java.util.Set;
  * <pre>
  *  Parquet/ORC vectorized reader ─▶ ColumnarBatch ─▶ mapPartitions: floats column by column (ColumnVectorReads)
  *        ─▶ Predictor ─▶ UnsafeRows ─▶ ScoredRowsExec ─▶ write
- *  (a decimal feature, a decimal or nested kept column: a row view per row ─▶ mutable rows ─▶ RDDScanExec)
+ *  (a variable-length sequence, a decimal feature, a decimal or nested kept column:
+ *   a row view per row ─▶ mutable rows ─▶ RDDScanExec)
  * </pre>
  *
  * Resolved on the driver against the scan's own columns, with the same feature mapping, key and output layout rules
@@ -82,10 +83,12 @@ final class ColumnarScoring {
                         .toList(), allowNaN, checked.features().sequences());
         RowBatch.Factory batches = new RowBatch.Factory(mapping, new RowKey(keepIndexes, keptFields), keepIndexes,
                 keptFields, checked.output(), checked.inputSizes(), RowFormat.COLUMNAR);
-        Optional<ColumnVectorReads> reads = ColumnVectorReads.of(schema, bindings, checked.inputSizes(), keepIndexes,
-                allowNaN);
+        // rows of varying sequence length need their own offsets into the buffers, which only the row view gives
+        Optional<ColumnVectorReads> reads = checked.features().sequences().any() ? Optional.empty()
+                : ColumnVectorReads.of(schema, bindings, checked.inputSizes(), keepIndexes, allowNaN);
         if (reads.isEmpty()) {
-            LOG.info("Column batches are read row by row: a decimal feature, or a decimal or nested kept column");
+            LOG.info("Column batches are read row by row: a sequence of varying length, a decimal feature, or a"
+                    + " decimal or nested kept column");
         }
         return Optional.of(new ColumnarScoring(scan.get(), batches, verdict.get(), reads));
     }

@@ -42,8 +42,8 @@ public final class KerasMasks {
 
     /** Why a layer receiving a mask is refused, for both paths' messages. */
     public static final String REFUSAL = "receives a Keras mask (from Masking or Embedding mask_zero=true), which"
-            + " sparkscore applies only in SimpleRNN, LSTM, GRU, Bidirectional and GlobalAveragePooling1D and passes"
-            + " on through element-wise layers, Dense and merges";
+            + " sparkscore applies only in SimpleRNN, LSTM, GRU, Bidirectional, GlobalAveragePooling1D and the attention"
+            + " layers and passes on through element-wise layers, Dense and merges";
 
     private KerasMasks() {
     }
