@@ -95,7 +95,8 @@ public final class ScoringJob {
             counted = Optional.of(input.count());
         }
 
-        ScoringRun.ChosenPlan chosen = run.choosePlan(counted.orElse(0L));
+        long expectedRows = counted.orElse(0L);
+        ScoringRun.ChosenPlan chosen = run.choosePlan(() -> expectedRows);
         CalibrationReport calibration = chosen.report();
         Plan plan = chosen.plan();
         if (calibration != null) {

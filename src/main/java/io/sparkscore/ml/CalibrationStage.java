@@ -21,6 +21,7 @@ import java.io.ObjectInputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Chooses the plan for a run on the executors' hardware: reuses a stored plan for the same model, constraints and
@@ -44,10 +45,12 @@ final class CalibrationStage {
     }
 
     /**
-     * @param expectedRows rows the job will score, to keep calibration's cost to a small share of the job
+     * @param expectedRows rows the job will score, to keep calibration's cost to a small share of the job; asked
+     *                     only when calibration runs (not when a stored plan is reused)
      */
     Outcome choosePlan(Dataset<Row> goodRows, RowBatch.Factory batches, ModelSource model,
-                       ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded, long expectedRows) {
+                       ModelSpec spec, List<PredictionPath> paths, Map<String, String> excluded,
+                       LongSupplier expectedRows) {
         Optional<PlanStore> store = Optional.ofNullable(options.planStore())
                 .map(dir -> new PlanStore(dir, spark.sparkContext().hadoopConfiguration()));
         // the executors' hardware is only needed to key stored plans
@@ -61,7 +64,8 @@ final class CalibrationStage {
                 return new Outcome(stored.get(), "stored");
             }
         }
-        CalibrationReport report = calibrate(goodRows, batches, model, spec, paths, excluded, expectedRows);
+        CalibrationReport report = calibrate(goodRows, batches, model, spec, paths, excluded,
+                expectedRows.getAsLong());
         store.ifPresent(s -> save(s, planKey, hardware.get(), report));
         return new Outcome(report, "calibrated");
     }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BinaryOperator;
+import java.util.function.LongSupplier;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -297,9 +298,10 @@ public final class ScoringRun {
      * The plan to score with: fixed by the config, or chosen by calibration (one Spark job over sampled good rows)
      * or taken from the plan store.
      *
-     * @param expectedRows rows the run will score (0: unknown), to keep calibration's cost a small share of it
+     * @param expectedRows rows the run will score (0: unknown), to keep calibration's cost a small share of it;
+     *                     asked only when calibration runs
      */
-    public ChosenPlan choosePlan(long expectedRows) {
+    public ChosenPlan choosePlan(LongSupplier expectedRows) {
         CalibrationStage stage = new CalibrationStage(spark, config);
         if (!config.calibrates()) {
             return new ChosenPlan(new Plan(config.path().orElse(paths.get(0)),

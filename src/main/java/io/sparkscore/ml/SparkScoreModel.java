@@ -503,9 +503,9 @@ public final class SparkScoreModel extends Transformer implements DefaultParamsW
         if (calibrated != null && planKey.equals(calibratedKey) && !"force".equals($(calibration))) {
             return new ScoringRun.ChosenPlan(calibrated.plan(), "reused", calibrated.report());
         }
-        // a transform runs no job to count the rows: calibration's budget follows the plan's estimate of them
-        long expectedRows = config.calibrates() ? RowEstimate.of(df).orElse(0) : 0;
-        ScoringRun.ChosenPlan chosen = run.choosePlan(expectedRows);
+        // a transform runs no job to count the rows: calibration's budget follows the plan's estimate of them, read
+        // (from Parquet footers, say) only when calibration runs
+        ScoringRun.ChosenPlan chosen = run.choosePlan(() -> RowEstimate.of(df).orElse(0));
         if (chosen.report() != null) {
             calibrated = chosen;
             calibratedKey = planKey;
