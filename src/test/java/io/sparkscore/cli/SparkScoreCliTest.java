@@ -17,7 +17,7 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Exit codes and one-line errors of the command line, for bad input that must fail before anything is scored. */
-class SparkScoreCliTest {
+public class SparkScoreCliTest {
 
     @TempDir
     static Path dir;
@@ -29,8 +29,8 @@ class SparkScoreCliTest {
         KerasArchiveWriter.write(SampleModels.tiny(1), model);
     }
 
-    /** Runs the CLI, returning exit code and captured stderr+stdout. */
-    static Run run(String... args) {
+    /** Runs the CLI, returning exit code and captured stderr+stdout; other packages' tests use it too. */
+    public static Run run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -46,7 +46,7 @@ class SparkScoreCliTest {
         }
     }
 
-    record Run(int code, String output) {
+    public record Run(int code, String output) {
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sparkscore.runtime;
 
+import io.sparkscore.cli.SparkScoreCliTest;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.LocalSpark;
 import io.sparkscore.job.ScoringJob;
@@ -243,18 +244,9 @@ class CategoricalScoringJobTest {
 
     @Test
     void inspectShowsEachInputsDtypeWhatItReadsAndTheColumnItBindsTo() {
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        int code;
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            code = io.sparkscore.cli.SparkScoreCli.run("inspect", "--model", model.toString());
-        } finally {
-            System.setOut(out);
-        }
-        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(code).as(printed).isZero();
-        assertThat(printed)
+        SparkScoreCliTest.Run inspected = SparkScoreCliTest.run("inspect", "--model", model.toString());
+        assertThat(inspected.code()).as(inspected.output()).isZero();
+        assertThat(inspected.output())
                 .contains("input city: string (None, 1), reads string columns, encoded by string_lookup"
                         + " (StringLookup); binds column 'city' unless mapped")
                 .contains("input plan: int64 (None, 1), reads integer columns, encoded by integer_lookup"

@@ -1,5 +1,6 @@
 package io.sparkscore.runtime;
 
+import io.sparkscore.cli.SparkScoreCliTest;
 import io.sparkscore.job.JobOptions;
 import io.sparkscore.job.LocalSpark;
 import io.sparkscore.job.ScoringJob;
@@ -305,18 +306,9 @@ class VariableLengthScoringTest {
     }
 
     private static String inspect(Path modelFile) {
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        int code;
-        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            code = io.sparkscore.cli.SparkScoreCli.run("inspect", "--model", modelFile.toString());
-        } finally {
-            System.setOut(out);
-        }
-        String printed = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(code).as(printed).isZero();
-        return printed;
+        SparkScoreCliTest.Run inspected = SparkScoreCliTest.run("inspect", "--model", modelFile.toString());
+        assertThat(inspected.code()).as(inspected.output()).isZero();
+        return inspected.output();
     }
 
     static <T> T withConf(Map<String, String> conf, java.util.function.Supplier<T> run) {
