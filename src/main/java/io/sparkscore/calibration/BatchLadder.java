@@ -2,6 +2,7 @@ package io.sparkscore.calibration;
 
 import io.sparkscore.runtime.LoadedModel;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -14,12 +15,14 @@ import java.util.Map;
  * agrees; two such steps in a row end the climb. It also ends at the top of the ladder, at the memory cap, or once
  * the budget is spent (after {@link #MIN_STEPS} cheap sizes, or when the next size's predicted cost exceeds what is
  * left)
- * — unless throughput is still climbing steeply: then the next size is measured while the scoring time that the last
- * step's gain promises to save, were it repeated, is worth at least {@link #WORTH_CLIMBING} times the step's cost
- * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). On a plateau ({@link #PLATEAU_STEPS}
- * sizes in a row without a significant gain) it stops once the next size would cost more than a measurement slice:
- * there, larger batches only cost memory and calibration time. Sizes not measured are reported as skipped, with the
- * reason.
+ * — unless throughput is still climbing: then the next size is measured while the scoring time that the recent
+ * steps' gain promises to save, were it repeated, is worth at least {@link #WORTH_CLIMBING} times the step's cost
+ * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). Gains are judged over the last
+ * {@link #TREND_STEPS} steps together, not step by step: a curve rising 8% per step is still climbing (18% over two
+ * steps), while one noisy step neither makes nor breaks a trend on its own. On a plateau (throughput not
+ * significantly above the best of {@link #TREND_STEPS} sizes back) it stops once the next size would cost more than a
+ * measurement slice: there, larger batches only cost memory and calibration time. Sizes not measured are reported as
+ * skipped, with the reason.
  */
 final class BatchLadder {
 
@@ -31,8 +34,8 @@ final class BatchLadder {
     static final int MIN_STEPS = 6;
     static final double MIN_SIGNIFICANT_DROP = 0.10;
     private static final int DROPS_TO_STOP = 2;
-    /** Sizes in a row without a significant gain that make a plateau. */
-    private static final int PLATEAU_STEPS = 2;
+    /** Gains are judged over this many steps: less than {@link #MIN_SIGNIFICANT_DROP} over them is a plateau. */
+    private static final int TREND_STEPS = 2;
     /** A measurement takes at least this many calls (warm-up and timed rounds). */
     private static final int MIN_CALLS_PER_STEP = 4;
     /** Beyond the budget, a step must promise to save this many times what it costs. */
@@ -55,24 +58,23 @@ final class BatchLadder {
             sizes = new int[] {settings.maxBatchRows()};
         }
         String label = Candidates.label(model.path(), threads);
+        List<CandidateMeter.Timing> steps = new ArrayList<>();
         CandidateMeter.Timing best = null;
-        CandidateMeter.Timing last = null;
-        CandidateMeter.Timing previous = null;
         int drops = 0;
-        int flat = 0;
         for (int i = 0; i < sizes.length; i++) {
             int size = sizes[i];
+            CandidateMeter.Timing last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             long slice = budget.sliceNanos(measured);
             boolean cheap = predictedNanos(last, size) <= slice;
             double cost = Math.max(predictedNanos(last, size), slice);
-            if (flat >= PLATEAU_STEPS && !cheap) {
+            if (onPlateau(steps) && !cheap) {
                 skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: throughput"
                         + " stopped rising at batch %d, and larger batches take longer than a measurement slice",
                         best.measurement().batchSize()));
                 return;
             }
             boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
-            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !stillClimbing(previous, last, cost, measured)) {
+            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !worthClimbing(steps, cost, measured)) {
                 skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: the"
                         + " calibration budget (%d ms) was spent", budget.millis(measured)));
                 return;
@@ -87,10 +89,7 @@ final class BatchLadder {
                 drops = 0;
             }
             measured.add(t.measurement());
-            previous = last;
-            last = t;
-            boolean gained = best == null || t.rowsPerSecond() > best.rowsPerSecond() * (1 + MIN_SIGNIFICANT_DROP);
-            flat = gained ? 0 : flat + 1;
+            steps.add(t);
             if (best == null || t.rowsPerSecond() > best.rowsPerSecond()) {
                 best = t;
             }
@@ -105,17 +104,45 @@ final class BatchLadder {
     }
 
     /**
-     * Whether the last step's gain, if the next size repeats it, would save more scoring time than it costs. After
-     * the first size there is no trend yet: the second is assumed to double throughput, as amortising the per-call
-     * cost over more rows commonly does.
+     * Whether the last step is not significantly above the best of {@link #TREND_STEPS} steps before it: larger
+     * batches have stopped paying.
      */
-    private boolean stillClimbing(CandidateMeter.Timing previous, CandidateMeter.Timing last, double costNanos,
-                                  List<Measurement> measured) {
-        if (last == null) {
+    private static boolean onPlateau(List<CandidateMeter.Timing> steps) {
+        int n = steps.size();
+        if (n <= TREND_STEPS) {
             return false;
         }
-        double gain = previous == null ? 1 : Math.min(1, last.rowsPerSecond() / previous.rowsPerSecond() - 1);
-        if (gain < MIN_SIGNIFICANT_DROP) {
+        double anchor = steps.subList(0, n - TREND_STEPS).stream()
+                .mapToDouble(CandidateMeter.Timing::rowsPerSecond).max().orElseThrow();
+        return steps.get(n - 1).rowsPerSecond() <= anchor * (1 + MIN_SIGNIFICANT_DROP);
+    }
+
+    /**
+     * The throughput gain per step of the recent trend, to be expected of the next step: the geometric mean over the
+     * last {@link #TREND_STEPS} steps, capped at doubling. After the first size there is no trend yet: the second is
+     * assumed to double throughput, as amortising the per-call cost over more rows commonly does.
+     */
+    private static double stepGain(List<CandidateMeter.Timing> steps) {
+        int n = steps.size();
+        if (n < 2) {
+            return 1;
+        }
+        int span = Math.min(TREND_STEPS, n - 1);
+        double ratio = steps.get(n - 1).rowsPerSecond() / steps.get(n - 1 - span).rowsPerSecond();
+        return Math.min(1, Math.pow(ratio, 1.0 / span) - 1);
+    }
+
+    /**
+     * Whether throughput is still climbing, and the recent gain, if the next size repeats it, would save more scoring
+     * time than it costs.
+     */
+    private boolean worthClimbing(List<CandidateMeter.Timing> steps, double costNanos, List<Measurement> measured) {
+        if (steps.isEmpty()) {
+            return false;
+        }
+        double gain = stepGain(steps);
+        boolean climbing = steps.size() > TREND_STEPS ? !onPlateau(steps) : gain > MIN_SIGNIFICANT_DROP;
+        if (!climbing) {
             return false;
         }
         double savedNanos = budget.predictedScoringMillis(CalibrationBudget.bestMean(measured)) * 1e6 * gain
