@@ -9,8 +9,10 @@ import java.util.function.LongSupplier;
  * job would see on this machine now), never less than
  * {@link CalibrationSettings#MIN_BUDGET_MILLIS} and never more than the configured total; the total when the job's
  * size is unknown. The share is re-evaluated as measurements come in, so a model whose calls cost microseconds gets a
- * budget of a fraction of a second. Model builds and the parity check are excused: whether a build may happen is
- * decided by its own rule ({@link PathCostGate}), and the check is not measuring. Also sizes each measurement's time slice from the budget. Not thread-safe.
+ * budget of a fraction of a second. Model builds and the parity check are excused from the share: whether a build
+ * may happen is decided by its own rule ({@link PathCostGate}), and the check is not measuring. They are not excused
+ * from the configured total, which bounds the whole run, builds included. Also sizes each measurement's time slice
+ * from the budget. Not thread-safe.
  */
 final class CalibrationBudget {
 
@@ -51,8 +53,11 @@ final class CalibrationBudget {
         return remainingNanos(measured) <= 0;
     }
 
+    /** What is left of the measuring budget, and never more than what is left of the configured total. */
     long remainingNanos(List<Measurement> measured) {
-        return millis(measured) * 1_000_000L - usedNanos();
+        long elapsed = clock.getAsLong() - start;
+        long measuring = millis(measured) * 1_000_000L - (elapsed - excusedNanos);
+        return Math.min(measuring, settings.totalMillis() * 1_000_000L - elapsed);
     }
 
     /** The time a measurement may take: a share of the budget, within [2 ms, the per-candidate budget]. */
@@ -61,19 +66,18 @@ final class CalibrationBudget {
         return Math.max(MIN_SLICE_NANOS, Math.min(settings.candidateMillis() * 1_000_000L, share));
     }
 
-    /** Untimed running of the jvm path before its ladder, so that its first sizes are not timed half-interpreted. */
+    /**
+     * The most untimed running of the jvm path before its ladder, so that its first sizes are not timed
+     * half-interpreted: it ends as soon as the JIT is done, which in a warm JVM is within milliseconds.
+     */
     long jitWarmupNanos(List<Measurement> measured) {
-        long share = millis(measured) * 1_000_000L / 10;
+        long share = millis(measured) * 1_000_000L / 4;
         return Math.max(MIN_JIT_WARMUP_NANOS, Math.min(MAX_JIT_WARMUP_NANOS, share));
     }
 
     /** Leaves {@code nanos} (a model build) out of the time spent. */
     void excuse(long nanos) {
         excusedNanos += nanos;
-    }
-
-    private long usedNanos() {
-        return clock.getAsLong() - start - excusedNanos;
     }
 
     static double best(List<Measurement> measured) {

@@ -27,7 +27,7 @@ public record CalibrationSettings(int[] batchLadder, int maxBatchRows, int minTh
                                   double tieTolerance, long expectedRows, int slots) implements Serializable {
 
     /** Calibration always gets this much measuring time, so that each path is measured at a few batch sizes. */
-    public static final long MIN_BUDGET_MILLIS = 100;
+    public static final long MIN_BUDGET_MILLIS = 40;
     /** Share of the predicted scoring time calibration may spend measuring. */
     public static final double MAX_SHARE_OF_JOB = 0.03;
 

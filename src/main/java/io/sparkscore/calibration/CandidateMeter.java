@@ -17,8 +17,11 @@ public interface CandidateMeter {
         }
     }
 
-    /** Untimed calls of {@code model} at {@code batch} rows for about {@code nanos} (at least one call). */
-    void warmUp(LoadedModel model, int batch, long nanos);
+    /**
+     * Untimed calls of {@code model} at {@code batch} rows until the JIT has compiled what they run (at least one
+     * call), for at most about {@code maxNanos}.
+     */
+    void warmUp(LoadedModel model, int batch, long maxNanos);
 
     /** Times calls of {@code model} at {@code batch} rows for about {@code sliceNanos}, after a short warm-up. */
     Timing measure(LoadedModel model, int batch, int threads, long sliceNanos);

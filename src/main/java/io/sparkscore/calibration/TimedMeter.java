@@ -3,6 +3,8 @@ package io.sparkscore.calibration;
 import io.sparkscore.runtime.LoadedModel;
 import io.sparkscore.runtime.Predictor;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
@@ -27,6 +29,9 @@ public final class TimedMeter implements CandidateMeter {
     private static final int ROUNDS_PER_SLICE = 32;
     private static final double STABLE_RELATIVE_CI = 0.05;
     private static final long CONVERSION_PROBE_NANOS = 2_000_000;
+    /** The JIT warm-up checks after every chunk of this long whether the JIT is still compiling. */
+    private static final long JIT_CHUNK_NANOS = 2_000_000;
+    private static final int QUIET_CHUNKS = 2;
     /** Each measurement's warm-up takes at most this fraction of its slice (the jvm path's JIT is warmed before). */
     private static final int WARMUP_SHARE = 10;
 
@@ -42,11 +47,30 @@ public final class TimedMeter implements CandidateMeter {
         this.warmupNanos = warmupMillis * 1_000_000L;
     }
 
+    /**
+     * Warms in chunks of {@link #JIT_CHUNK_NANOS} until {@link #QUIET_CHUNKS} chunks in a row pass without the JIT
+     * finishing a compile (in a warm JVM, the first ones; in a fresh one, after tens of milliseconds of C1 then C2
+     * compiles; two, because a long compile only counts once it ends), or {@code maxNanos} is spent. Where the JVM
+     * does not report compile time, the whole {@code maxNanos} is spent.
+     */
     @Override
-    public void warmUp(LoadedModel model, int batch, long nanos) {
+    public void warmUp(LoadedModel model, int batch, long maxNanos) {
         codec.reserve(batch);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean observable = jit != null && jit.isCompilationTimeMonitoringSupported();
         try (Predictor predictor = model.newPredictor(batch)) {
-            warm(predictor, batch, nanos);
+            long end = System.nanoTime() + maxNanos;
+            long compiled = observable ? jit.getTotalCompilationTime() : -1;
+            int quiet = 0;
+            while (System.nanoTime() < end) {
+                warm(predictor, batch, Math.min(JIT_CHUNK_NANOS, end - System.nanoTime()));
+                long now = observable ? jit.getTotalCompilationTime() : -1;
+                quiet = observable && now == compiled ? quiet + 1 : 0;
+                if (quiet >= QUIET_CHUNKS) {
+                    return;
+                }
+                compiled = now;
+            }
         }
     }
 

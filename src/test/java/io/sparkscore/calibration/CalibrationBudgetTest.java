@@ -42,9 +42,20 @@ class CalibrationBudgetTest {
         long[] now = {0};
         CalibrationBudget budget = new CalibrationBudget(CalibrationSettings.defaults().withJob(1_000, 1),
                 () -> now[0]);
-        now[0] = 150_000_000L;
+        now[0] = CalibrationSettings.MIN_BUDGET_MILLIS * 1_000_000L + 50_000_000L;
         assertThat(budget.spent(MEASURED)).isTrue();
         budget.excuse(100_000_000L);
         assertThat(budget.spent(MEASURED)).isFalse();
+    }
+
+    @Test
+    void theConfiguredTotalBoundsTheWholeRunBuildsIncluded() {
+        long[] now = {0};
+        CalibrationBudget budget = new CalibrationBudget(CalibrationSettings.defaults().withBudget(100, 300, 2_000),
+                () -> now[0]);
+        now[0] = 1_500_000_000L;
+        budget.excuse(1_000_000_000L);
+        assertThat(budget.remainingNanos(MEASURED)).as("0.5 s measured, 1.5 s of the 2 s total gone")
+                .isEqualTo(500_000_000L);
     }
 }
