@@ -135,7 +135,7 @@ final class CalibrationBench {
             Plan best = rounds.best();
             reruns.forEach((setting, reports) -> report(name, model, setting, reports, rounds, best, maxBatch));
             CalibrationReport gridReport = new CalibrationReport(grid, best, reruns.values().iterator().next().get(0)
-                    .maxAbsDifference(), Map.of(), Map.of(), SAMPLE_ROWS, 0, "driver, exhaustive grid (ringed: the"
+                    .maxAbsDifference(), Map.of(), Map.of(), SAMPLE_ROWS, 0, 0, "driver, exhaustive grid (ringed: the"
                     + " best of its interleaved rounds)");
             try (OutputStream png = Files.newOutputStream(results.resolve("calibration-grid-" + name + ".png"))) {
                 CalibrationChart.writePng(gridReport, name, png);

@@ -13,8 +13,11 @@ public final class CalibrationTable {
 
     public static String render(CalibrationReport report) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Calibration on %s: %d sampled rows, %d candidates measured, %d ms, %s%n",
+        b.append(String.format(Locale.ROOT, "Calibration on %s: %d sampled rows, %d candidates measured, %d ms%s,"
+                        + " %s%n",
                 report.ranOn(), report.sampleRows(), report.measurements().size(), report.durationMillis(),
+                report.chosenBuildMillis() == 0 ? "" : String.format(Locale.ROOT, " (%d ms of it building the chosen"
+                        + " model)", report.chosenBuildMillis()),
                 report.pathsMeasured() > 1 ? String.format(Locale.ROOT, "paths agree to %.2e",
                         report.maxAbsDifference()) : "one path measured"));
         for (Map.Entry<String, String> e : report.excludedPaths().entrySet()) {

@@ -72,7 +72,7 @@ public final class Calibrator {
         List<Measurement> measured = new ArrayList<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         Map<Slot, LoadedModel> used = new LinkedHashMap<>();
-        List<Slot> builtHere = new ArrayList<>();
+        Map<Slot, Long> builtHere = new LinkedHashMap<>();
         for (PredictionPath path : cheapestFirst(paths)) {
             // only TensorFlow has an intra-op pool; the jvm path runs in the task thread
             int minThreads = path == PredictionPath.TF ? settings.minThreads() : 1;
@@ -88,10 +88,11 @@ public final class Calibrator {
                 }
                 long buildStart = clock.getAsLong();
                 LoadedModel model = models.get(path, threads);
-                budget.excuse(clock.getAsLong() - buildStart);
+                long buildNanos = clock.getAsLong() - buildStart;
+                budget.excuse(buildNanos);
                 used.put(new Slot(path, threads), model);
                 if (!held) {
-                    builtHere.add(new Slot(path, threads));
+                    builtHere.put(new Slot(path, threads), buildNanos);
                 }
                 if (threads == minThreads) {
                     long parityStart = clock.getAsLong();
@@ -109,10 +110,11 @@ public final class Calibrator {
         new LeaderConfirmation(settings, meter, budget).confirm(measured,
                 m -> used.get(new Slot(m.path(), m.threads())));
         Plan chosen = choose(measured);
-        releaseLosers(models, builtHere, chosen);
+        Slot kept = new Slot(chosen.path(), chosen.intraOpThreads());
+        builtHere.keySet().stream().filter(s -> !s.equals(kept)).forEach(s -> models.release(s.path(), s.threads()));
         long millis = (clock.getAsLong() - start) / 1_000_000L;
         return new CalibrationReport(measured, chosen, parity.maxAbsDifference(), excluded, skipped, codec.rows(),
-                millis, ranOn);
+                millis, builtHere.getOrDefault(kept, 0L) / 1_000_000L, ranOn);
     }
 
     /** The jvm path first: its model costs little to build, and its numbers tell whether TensorFlow can pay. */
@@ -122,11 +124,6 @@ public final class Calibrator {
 
     /** A path and thread count: one model. */
     private record Slot(PredictionPath path, int threads) {
-    }
-
-    private static void releaseLosers(ModelProvider models, List<Slot> builtHere, Plan chosen) {
-        Slot kept = new Slot(chosen.path(), chosen.intraOpThreads());
-        builtHere.stream().filter(s -> !s.equals(kept)).forEach(s -> models.release(s.path(), s.threads()));
     }
 
     /**

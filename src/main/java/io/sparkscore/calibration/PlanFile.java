@@ -71,6 +71,7 @@ final class PlanFile {
         root.put("maxAbsDifference", report.maxAbsDifference());
         root.put("sampleRows", report.sampleRows());
         root.put("durationMillis", report.durationMillis());
+        root.put("chosenBuildMillis", report.chosenBuildMillis());
         root.put("ranOn", report.ranOn());
         ObjectNode excluded = root.putObject("excludedPaths");
         report.excludedPaths().forEach(excluded::put);
@@ -142,7 +143,9 @@ final class PlanFile {
             }
             return new CalibrationReport(measurements, plan, number(root, "maxAbsDifference"),
                     strings(root, "excludedPaths"), strings(root, "skippedCandidates"), integer(root, "sampleRows"),
-                    longInt(root, "durationMillis"), text(root, "ranOn"));
+                    longInt(root, "durationMillis"),
+                    // absent from plans written before sparkscore reported it
+                    root.has("chosenBuildMillis") ? longInt(root, "chosenBuildMillis") : 0, text(root, "ranOn"));
         } catch (IllegalArgumentException e) {
             throw new NotAPlan("it holds an invalid value (" + e.getMessage() + ")");
         }

@@ -34,9 +34,11 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
     /**
      * The plan used and where it came from: {@code calibrated}, {@code stored} (reused) or {@code fixed}; with the
      * candidates calibration measured (fastest first) and those it skipped, with why (both empty for a fixed plan).
+     * {@code calibrationMillis} is calibration's wall time; {@code chosenBuildMillis} the part of it that built the
+     * chosen plan's model, which scoring reused (both 0 unless calibrated).
      */
     public record PlanInfo(String path, int batchSize, int intraOpThreads, String source, long calibrationMillis,
-                           List<Candidate> measured, Map<String, String> skipped) {
+                           long chosenBuildMillis, List<Candidate> measured, Map<String, String> skipped) {
 
         /** The plan's section of the summary; {@code report} is null for a fixed plan. */
         static PlanInfo of(Plan plan, String source, CalibrationReport report) {
@@ -49,8 +51,10 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
                 report.excludedPaths().forEach((path, why) -> skipped.put("path " + path, why));
                 skipped.putAll(report.skippedCandidates());
             }
+            boolean calibrated = source.equals("calibrated");
             return new PlanInfo(plan.path().id(), plan.batchSize(), plan.intraOpThreads(), source,
-                    source.equals("calibrated") ? report.durationMillis() : 0, measured, skipped);
+                    calibrated ? report.durationMillis() : 0, calibrated ? report.chosenBuildMillis() : 0, measured,
+                    skipped);
         }
     }
 
@@ -88,7 +92,7 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
         b.append(String.format(Locale.ROOT, "  input     %s%n  output    %s%n", input, output));
         b.append(String.format(Locale.ROOT, "  plan      path=%s batch=%d threads=%d (%s%s)%n", plan.path,
                 plan.batchSize, plan.intraOpThreads, plan.source,
-                plan.source.equals("calibrated") ? ", calibration " + plan.calibrationMillis + " ms" : ""));
+                plan.source.equals("calibrated") ? calibration(plan) : ""));
         if (!plan.measured.isEmpty()) {
             b.append(String.format(Locale.ROOT, "            measured %d candidates, fastest %s%n",
                     plan.measured.size(),
@@ -110,5 +114,11 @@ public record RunSummary(Model model, String input, String output, PlanInfo plan
         }
         b.append("  spark app ").append(sparkAppId).append('\n');
         return b.toString();
+    }
+
+    private static String calibration(PlanInfo plan) {
+        return String.format(Locale.ROOT, ", calibration %d ms%s", plan.calibrationMillis, plan.chosenBuildMillis == 0
+                ? "" : String.format(Locale.ROOT, " of which %d ms built the model scoring then used",
+                plan.chosenBuildMillis));
     }
 }

@@ -120,13 +120,39 @@ class CalibratorDecisionTest {
     @Test
     void aLargeJobMeasuresTensorFlowAndTheLosingPathsModelIsReleased() {
         ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, b -> 2e3, TF, b -> Math.min(4e3 * b, 4e5)));
-        ScriptedMeter.RecordingModels models = new ScriptedMeter.RecordingModels();
+        ScriptedMeter.RecordingModels models = new ScriptedMeter.RecordingModels()
+                .buildTakes(JVM, 30, meter.clock).buildTakes(TF, 1_200, meter.clock);
         CalibrationReport report = run(CalibrationSettings.defaults().withJob(100_000_000, 2), meter, models, TF,
                 JVM);
 
         assertThat(models.built).containsExactly("jvm", "tf");
         assertThat(report.chosen().path()).isEqualTo(TF);
         assertThat(models.released).containsExactly("jvm");
+        assertThat(report.chosenBuildMillis()).as("the tf build, which scoring reuses").isEqualTo(1_200);
+        assertThat(report.addedMillis()).isEqualTo(report.durationMillis() - 1_200);
+    }
+
+    @Test
+    void aCurveRisingEightPercentPerStepIsClimbedToItsTop() {
+        // the medium benchmark model's tf curve: steep to batch 64, then ~8% per step to 4096, where it levels off;
+        // judged step by step, each step's gain is below the 10% noise allowance and the ladder stopped at 256
+        IntToDoubleFunction slowRise = b -> switch (b) {
+            case 1 -> 2e3;
+            case 4 -> 6e3;
+            case 16 -> 15e3;
+            case 64 -> 24e3;
+            case 256 -> 26e3;
+            case 1024 -> 28.1e3;
+            default -> 30.4e3;
+        };
+        ScriptedMeter meter = new ScriptedMeter(Map.of(TF, slowRise));
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
+                TF);
+
+        assertThat(meter.measuredBatches(TF)).contains(4096).doesNotContain(65536);
+        assertThat(report.chosen().batchSize()).isIn(4096, 16384);
+        assertThat(report.skippedCandidates().get("tf (1 thread) batch 65536")).startsWith("not measured:"
+                + " throughput stopped rising at batch");
     }
 
     @Test

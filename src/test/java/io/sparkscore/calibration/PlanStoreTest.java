@@ -42,7 +42,7 @@ class PlanStoreTest {
                 new Measurement(PredictionPath.TF, 1024, 2, 40, 40_960, 0.0301, 0.7, 1.5));
         return new CalibrationReport(measured, new Plan(PredictionPath.TF, 1024, 2), 1.25e-7,
                 Map.of("gpu", "no GPU visible"), Map.of("jvm batch 4096-65536", "not measured: the calibration budget"
-                        + " (100 ms) was spent"), 4096, 2100, "executor 0 on host-a (8 cores, task cpus 2)");
+                        + " (100 ms) was spent"), 4096, 2100, 600, "executor 0 on host-a (8 cores, task cpus 2)");
     }
 
     private Path onlyEntry() throws IOException {

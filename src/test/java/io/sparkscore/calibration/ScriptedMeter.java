@@ -138,6 +138,8 @@ final class ScriptedMeter implements CandidateMeter {
         final List<String> released = new ArrayList<>();
         private final List<PredictionPath> held;
         private final Map<PredictionPath, Long> buildMillis = new HashMap<>();
+        private final Map<PredictionPath, Long> buildNanos = new HashMap<>();
+        private AtomicLong clock = new AtomicLong();
 
         RecordingModels(PredictionPath... alreadyHeld) {
             this.held = List.of(alreadyHeld);
@@ -155,10 +157,18 @@ final class ScriptedMeter implements CandidateMeter {
             return millis == null ? OptionalLong.empty() : OptionalLong.of(millis);
         }
 
+        /** Building {@code path}'s model takes {@code millis} on {@code clock} (a meter's fake clock). */
+        RecordingModels buildTakes(PredictionPath path, long millis, AtomicLong clock) {
+            buildNanos.put(path, millis * 1_000_000L);
+            this.clock = clock;
+            return this;
+        }
+
         @Override
         public LoadedModel get(PredictionPath path, int threads) {
             if (!held.contains(path)) {
                 built.add(path.id());
+                clock.addAndGet(buildNanos.getOrDefault(path, 0L));
             }
             return new ZeroModel(path);
         }

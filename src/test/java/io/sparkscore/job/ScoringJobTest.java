@@ -108,7 +108,10 @@ class ScoringJobTest {
                 .contains("\"rowsPerSecond\"").contains("\"skippedCandidates\"");
         assertThat(Files.readAllBytes(Path.of(out, ScoringJob.CALIBRATION_PNG))).startsWith(0x89, 'P', 'N', 'G');
         assertThat(Files.readString(Path.of(out, ScoringJob.SUMMARY_FILE))).contains("\"scored\" : 1000")
-                .contains("\"skipped\"");
+                .contains("\"skipped\"").contains("\"chosenBuildMillis\"");
+        assertThat(result.summary().plan().chosenBuildMillis()).as("the jvm model was built by calibration")
+                .isEqualTo(result.calibration().chosenBuildMillis())
+                .isLessThanOrEqualTo(result.summary().plan().calibrationMillis());
     }
 
     @Test
