@@ -14,7 +14,7 @@ import java.util.Arrays;
  * @param candidateMillis    timed budget per candidate; stops earlier once the estimate is stable
  * @param totalMillis        budget for the whole run; later candidates are skipped once spent
  * @param parityTolerance    largest allowed |a - b| / max(1, |b|) between the paths' outputs
- * @param tieTolerance       plans within this fraction of the best throughput count as equal (the plateau's middle wins)
+ * @param tieTolerance       plans within this fraction of the best throughput count as equal (a plateau's middle wins)
  * @param expectedRows       rows the job will score (0: unknown); the budget is then {@link #MAX_SHARE_OF_JOB} of
  *                           the scoring time the best plan measured so far predicts, within
  *                           [{@link #MIN_BUDGET_MILLIS}, {@code totalMillis}] (see {@link CalibrationBudget})

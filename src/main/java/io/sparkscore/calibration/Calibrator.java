@@ -22,9 +22,9 @@ import java.util.function.LongSupplier;
  *       which does not stop on one noisy step.</li>
  *   <li>The leaders are measured again in interleaved rounds and judged on their medians
  *       ({@link LeaderConfirmation}).</li>
- *   <li>Plans of the best's path within {@code tieTolerance} of it count as ties and the middle batch size of that
- *       plateau (then the fewest threads) wins, so that reruns agree; models calibration built but did not choose
- *       are released.</li>
+ *   <li>Plans of the best's path within {@code tieTolerance} of it count as ties and, when three or more sizes tie,
+ *       the middle batch size of that plateau (then the fewest threads) wins, so that reruns agree; models
+ *       calibration built but did not choose are released.</li>
  * </ol>
  *
  * <p>Not thread-safe; one instance per calibration run.
@@ -128,9 +128,11 @@ public final class Calibrator {
 
     /**
      * Best throughput wins, but on a plateau no single measurement can say which size is best: the plans of the
-     * best's path within {@code tieTolerance} of it are ties, and the one in the middle of their batch sizes wins (the
-     * larger of two middles), then the fewest threads. The middle stays a good plan when noise moves the plateau's
-     * edges by a size, where the plateau's smallest batch is often on the rising edge of the curve, below the rest.
+     * best's path within {@code tieTolerance} of it are ties, and when three or more sizes tie, the one in the middle
+     * of their batch sizes wins (the larger of two middles), then the fewest threads. The middle stays a good plan
+     * when noise moves the plateau's edges by a size, where the plateau's smallest batch is often on the rising edge
+     * of the curve, below the rest. Two tied sizes have no middle that both neighbours vouch for: the better measured
+     * wins.
      */
     Plan choose(List<Measurement> measurements) {
         if (measurements.isEmpty()) {
@@ -144,7 +146,7 @@ public final class Calibrator {
                 .filter(m -> m.rowsPerSecond() >= best.rowsPerSecond() * (1 - settings.tieTolerance()))
                 .toList();
         List<Integer> sizes = plateau.stream().map(Measurement::batchSize).distinct().sorted().toList();
-        int middle = sizes.get(sizes.size() / 2);
+        int middle = sizes.size() >= 3 ? sizes.get(sizes.size() / 2) : best.batchSize();
         return plateau.stream().filter(m -> m.batchSize() == middle)
                 .min(Comparator.comparingInt(Measurement::threads))
                 .orElseThrow()

@@ -56,13 +56,13 @@ class CalibratorChoiceTest {
     }
 
     @Test
-    void twoTiedSizesGoToTheLargerAndOtherPathsDoNotJoinThePlateau() {
+    void twoTiedSizesGoToTheBetterMeasuredAndOtherPathsDoNotJoinThePlateau() {
         Plan plan = calibrator.choose(List.of(
-                m(PredictionPath.TF, 4096, 1, 10.0e6),
-                m(PredictionPath.TF, 1024, 1, 9.8e6),
+                m(PredictionPath.TF, 4096, 1, 9.8e6),
+                m(PredictionPath.TF, 1024, 1, 10.0e6),
                 m(PredictionPath.TF, 256, 1, 8.0e6),
                 m(PredictionPath.JVM, 16, 1, 9.9e6)));
-        assertThat(plan).isEqualTo(new Plan(PredictionPath.TF, 4096, 1));
+        assertThat(plan).as("the larger of two middles would be 4096").isEqualTo(new Plan(PredictionPath.TF, 1024, 1));
     }
 
     @Test
