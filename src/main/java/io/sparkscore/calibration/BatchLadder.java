@@ -36,8 +36,6 @@ final class BatchLadder {
     private static final int DROPS_TO_STOP = 2;
     /** Gains are judged over this many steps: less than {@link #MIN_SIGNIFICANT_DROP} over them is a plateau. */
     private static final int TREND_STEPS = 2;
-    /** A measurement takes at least this many calls (warm-up and timed rounds). */
-    private static final int MIN_CALLS_PER_STEP = 4;
     /** Beyond the budget, a step must promise to save this many times what it costs. */
     static final double WORTH_CLIMBING = 2;
 
@@ -157,11 +155,7 @@ final class BatchLadder {
 
     /** The next size's cost if its time per row stays what it was at the last size (as this machine gives it now). */
     private static double predictedNanos(CandidateMeter.Timing last, int size) {
-        if (last == null) {
-            return 0;
-        }
-        double nanosPerRow = 1e9 / last.measurement().meanRowsPerSecond();
-        return nanosPerRow * size * MIN_CALLS_PER_STEP;
+        return last == null ? 0 : CalibrationBudget.callsNanos(last.measurement().meanRowsPerSecond(), size);
     }
 
     private static String range(int[] sizes, int from) {

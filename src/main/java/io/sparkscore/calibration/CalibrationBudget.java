@@ -19,6 +19,8 @@ final class CalibrationBudget {
     /** A budget holds about this many measurement slices: ladders plus the leaders' confirmation rounds. */
     static final int SLICES_PER_BUDGET = 30;
     private static final long MIN_SLICE_NANOS = 2_000_000;
+    /** A measurement takes at least this many calls (warm-up and timed rounds; see {@link TimedMeter}). */
+    private static final int MIN_CALLS_PER_MEASUREMENT = 4;
     private static final long MIN_JIT_WARMUP_NANOS = 20_000_000;
     private static final long MAX_JIT_WARMUP_NANOS = 200_000_000;
 
@@ -73,6 +75,14 @@ final class CalibrationBudget {
     long jitWarmupNanos(List<Measurement> measured) {
         long share = millis(measured) * 1_000_000L / 4;
         return Math.max(MIN_JIT_WARMUP_NANOS, Math.min(MAX_JIT_WARMUP_NANOS, share));
+    }
+
+    /**
+     * What the fewest calls a measurement makes (a warm-up call and three timed rounds) take at {@code batch} rows and
+     * {@code rowsPerSecond}: its cost when that exceeds its slice.
+     */
+    static double callsNanos(double rowsPerSecond, int batch) {
+        return 1e9 / rowsPerSecond * batch * MIN_CALLS_PER_MEASUREMENT;
     }
 
     /** Leaves {@code nanos} (a model build) out of the time spent. */

@@ -13,8 +13,9 @@ import java.util.function.Function;
  * Measures the leading candidates again, in interleaved rounds (every leader once per round), and replaces each
  * leader's ladder measurement with its median round: a burst of load from another process then slows every leader's
  * round alike instead of deciding the plan, and one lucky slice cannot win on its own. Leaders whose medians end up
- * close get more rounds. The first round always runs; later ones only while the budget is overdrawn by less than
- * {@link #OVERDRAFT} of it, so that leaders whose calls take long cannot stretch calibration far past its budget.
+ * close get more rounds. The first round always runs; later ones only while the budget would, after the round (as
+ * long as the leaders' calls predict it to take), be overdrawn by less than {@link #OVERDRAFT} of it, so that
+ * leaders whose calls take long cannot stretch calibration far past its budget.
  */
 final class LeaderConfirmation {
 
@@ -24,7 +25,7 @@ final class LeaderConfirmation {
     static final int ROUNDS = 3;
     /** Further rounds when the two best medians are within twice the tie tolerance. */
     static final int CLOSE_CALL_ROUNDS = 2;
-    /** Rounds after the first start only while the budget is overdrawn by less than this share of it. */
+    /** Rounds after the first run only while they leave the budget overdrawn by less than this share of it. */
     static final double OVERDRAFT = 0.5;
 
     private final CalibrationSettings settings;
@@ -65,9 +66,13 @@ final class LeaderConfirmation {
 
     private void runRounds(Map<Measurement, List<Measurement>> rounds, Function<Measurement, LoadedModel> models,
                            long slice, int count, List<Measurement> measured) {
+        double roundNanos = rounds.keySet().stream()
+                .mapToDouble(l -> Math.max(slice, CalibrationBudget.callsNanos(l.meanRowsPerSecond(), l.batchSize())))
+                .sum();
         for (int round = 0; round < count; round++) {
             boolean first = rounds.values().iterator().next().isEmpty();
-            if (!first && budget.remainingNanos(measured) < -OVERDRAFT * budget.millis(measured) * 1_000_000L) {
+            if (!first && budget.remainingNanos(measured) - roundNanos
+                    < -OVERDRAFT * budget.millis(measured) * 1_000_000L) {
                 return;
             }
             rounds.forEach((leader, r) -> r.add(meter.measure(models.apply(leader), leader.batchSize(),

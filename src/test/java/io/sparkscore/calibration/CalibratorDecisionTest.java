@@ -133,6 +133,21 @@ class CalibratorDecisionTest {
     }
 
     @Test
+    void aConfirmationRoundThatWouldOverdrawTheBudgetIsNotStarted() {
+        // flat at 100k rows/s from batch 1024: a round of the leaders 1024, 4096 and 16384 takes about 0.9 s, and the
+        // budget is 2.4 s (3% of 16M rows over 2 slots at 100k rows/s); after the ladder and the first round, half a
+        // budget of overdraft is left, less than a second round would take
+        ScriptedMeter meter = new ScriptedMeter(Map.of(TF, b -> Math.min(100.0 * b, 1e5)));
+        CalibrationSettings job = CalibrationSettings.defaults().withJob(16_000_000, 2);
+        run(job, meter, new ScriptedMeter.RecordingModels(), TF);
+
+        List<Integer> measured = meter.measuredBatches(TF);
+        assertThat(measured).as("the ladder, then one confirmation round").containsSubsequence(1024, 4096, 16384,
+                1024, 4096, 16384);
+        assertThat(measured.stream().filter(b -> b == 16384).count()).as("%s", measured).isEqualTo(2);
+    }
+
+    @Test
     void aCurveRisingEightPercentPerStepIsClimbedToItsTop() {
         // the medium benchmark model's tf curve: steep to batch 64, then ~8% per step to 4096, where it levels off;
         // judged step by step, each step's gain is below the 10% noise allowance and the ladder stopped at 256

@@ -18,7 +18,8 @@ import java.util.function.IntToDoubleFunction;
 /**
  * Measurements given by the test instead of timed: each path's rows/s as a function of the batch size, optionally
  * scaled for the n-th measurement of one candidate (one noisy slice). Every call advances a fake clock by the time it
- * would have taken, and is logged, so that tests can assert what the calibrator decided and in which order it asked.
+ * would have taken (its slice, or its fewest calls when they take longer), and is logged, so that tests can assert
+ * what the calibrator decided and in which order it asked.
  */
 final class ScriptedMeter implements CandidateMeter {
 
@@ -58,8 +59,10 @@ final class ScriptedMeter implements CandidateMeter {
         int n = seen.merge(key, 1, Integer::sum);
         double rate = rates.get(model.path()).applyAsDouble(batch) * noise.getOrDefault(key + "#" + n, 1.0);
         log.add("measure " + key);
-        clock.addAndGet(sliceNanos);
-        double seconds = sliceNanos / 1e9;
+        // as the timed meter: the slice, or the fewest calls a measurement makes when they take longer
+        long nanos = Math.max(sliceNanos, Math.round(CalibrationBudget.callsNanos(rate, batch)));
+        clock.addAndGet(nanos);
+        double seconds = nanos / 1e9;
         long rows = Math.max(batch, Math.round(rate * seconds));
         long batches = Math.max(1, rows / batch);
         return new Timing(new Measurement(model.path(), batch, threads, batches, batches * batch,
