@@ -36,6 +36,8 @@ final class BatchLadder {
     private static final int DROPS_TO_STOP = 2;
     /** Gains are judged over this many steps: less than {@link #MIN_SIGNIFICANT_DROP} over them is a plateau. */
     private static final int TREND_STEPS = 2;
+    /** The probe's batch size: past the per-call overheads that dominate the smallest sizes, and cheap. */
+    static final int PROBE_BATCH = 64;
     /** Beyond the budget, a step must promise to save this many times what it costs. */
     static final double WORTH_CLIMBING = 2;
 
@@ -49,56 +51,84 @@ final class BatchLadder {
         this.budget = budget;
     }
 
-    /** Climbs {@code model}'s ladder into {@code measured}; what it leaves out goes to {@code skipped}, with why. */
-    void climb(LoadedModel model, int threads, List<Measurement> measured, Map<String, String> skipped) {
-        int[] sizes = Arrays.stream(settings.batchLadder()).filter(b -> b <= settings.maxBatchRows()).toArray();
-        if (sizes.length == 0) {
-            sizes = new int[] {settings.maxBatchRows()};
+    /**
+     * Measures {@code model} at one mid-ladder size ({@link #PROBE_BATCH}, or the largest allowed size below it) into
+     * {@code measured}: probes of every path tell which is fast before any ladder spends the budget, which follows the
+     * best rate measured.
+     */
+    CandidateMeter.Timing probe(LoadedModel model, int threads, List<Measurement> measured) {
+        int[] sizes = sizes();
+        int size = sizes[0];
+        for (int s : sizes) {
+            if (s <= PROBE_BATCH) {
+                size = s;
+            }
         }
+        CandidateMeter.Timing t = meter.measure(model, size, threads, budget.sliceNanos(measured));
+        measured.add(t.measurement());
+        return t;
+    }
+
+    /**
+     * Climbs {@code model}'s ladder into {@code measured}, reusing its {@code probe} at the probe's size; what it
+     * leaves out goes to {@code skipped}, with why.
+     */
+    void climb(LoadedModel model, int threads, CandidateMeter.Timing probe, List<Measurement> measured,
+               Map<String, String> skipped) {
+        int[] sizes = sizes();
         String label = Candidates.label(model.path(), threads);
         List<CandidateMeter.Timing> steps = new ArrayList<>();
         CandidateMeter.Timing best = null;
         int drops = 0;
         for (int i = 0; i < sizes.length; i++) {
             int size = sizes[i];
+            boolean probed = size == probe.measurement().batchSize();
             CandidateMeter.Timing last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             long slice = budget.sliceNanos(measured);
             boolean cheap = predictedNanos(last, size) <= slice;
             double cost = Math.max(predictedNanos(last, size), slice);
-            if (onPlateau(steps) && !cheap) {
-                skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: throughput"
+            // the probe's size is measured already: taking it costs nothing
+            if (onPlateau(steps) && !cheap && !probed) {
+                skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured: throughput"
                         + " stopped rising at batch %d, and larger batches take longer than a measurement slice",
                         best.measurement().batchSize()));
                 return;
             }
             boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
-            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !worthClimbing(steps, cost, measured)) {
-                skipped.put(label + " batch " + range(sizes, i), String.format(Locale.ROOT, "not measured: the"
+            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !probed && !worthClimbing(steps, cost, measured)) {
+                skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured: the"
                         + " calibration budget (%d ms) was spent", budget.millis(measured)));
                 return;
             }
-            CandidateMeter.Timing t = meter.measure(model, size, threads, budget.sliceNanos(measured));
+            CandidateMeter.Timing t = probed ? probe : meter.measure(model, size, threads, budget.sliceNanos(measured));
             if (best != null && significantlyBelow(t, best)) {
                 // one slow slice is noise until a second measurement of the same size agrees
                 CandidateMeter.Timing again = meter.measure(model, size, threads, budget.sliceNanos(measured));
                 t = again.rowsPerSecond() > t.rowsPerSecond() ? again : t;
-                drops = significantlyBelow(t, best) ? drops + 1 : 0;
-            } else {
-                drops = 0;
             }
-            measured.add(t.measurement());
+            if (probed) {
+                measured.set(measured.indexOf(probe.measurement()), t.measurement());
+            } else {
+                measured.add(t.measurement());
+            }
+            drops = best != null && significantlyBelow(t, best) ? drops + 1 : 0;
             steps.add(t);
             if (best == null || t.rowsPerSecond() > best.rowsPerSecond()) {
                 best = t;
             }
             if (drops >= DROPS_TO_STOP && i + 1 < sizes.length) {
-                skipped.put(label + " batch " + range(sizes, i + 1), String.format(Locale.ROOT, "not measured:"
+                skipped.put(label + " batch " + range(sizes, i + 1, probe), String.format(Locale.ROOT, "not measured:"
                                 + " throughput fell significantly at two sizes in a row (batch %d and %d, each"
                                 + " confirmed twice) below its best (batch %d)", sizes[i - 1], size,
                         best.measurement().batchSize()));
                 return;
             }
         }
+    }
+
+    private int[] sizes() {
+        int[] sizes = Arrays.stream(settings.batchLadder()).filter(b -> b <= settings.maxBatchRows()).toArray();
+        return sizes.length == 0 ? new int[] {settings.maxBatchRows()} : sizes;
     }
 
     /**
@@ -158,7 +188,20 @@ final class BatchLadder {
         return last == null ? 0 : CalibrationBudget.callsNanos(last.measurement().meanRowsPerSecond(), size);
     }
 
-    private static String range(int[] sizes, int from) {
-        return from == sizes.length - 1 ? Integer.toString(sizes[from]) : sizes[from] + "-" + sizes[sizes.length - 1];
+    /** The sizes from {@code from} on, as "a-b" runs, leaving out the probe's (measured before the ladder). */
+    private static String range(int[] sizes, int from, CandidateMeter.Timing probe) {
+        int probed = probe.measurement().batchSize();
+        List<String> runs = new ArrayList<>();
+        int start = -1;
+        for (int i = from; i <= sizes.length; i++) {
+            boolean in = i < sizes.length && sizes[i] != probed;
+            if (in && start < 0) {
+                start = i;
+            } else if (!in && start >= 0) {
+                runs.add(start == i - 1 ? Integer.toString(sizes[start]) : sizes[start] + "-" + sizes[i - 1]);
+                start = -1;
+            }
+        }
+        return String.join(", ", runs);
     }
 }

@@ -18,8 +18,9 @@ import java.util.function.LongSupplier;
  *   <li>Paths whose models are cheap to build (or already built) go first; a path with an expensive build is built
  *       only when it could win ({@link PathCostGate}). Each new path is checked against the first for parity
  *       ({@link ParityCheck}): a plan is only worth choosing if every measured path computes the same model.</li>
- *   <li>The jvm path's JIT is warmed before its ladder; each path climbs its batch ladder ({@link BatchLadder}),
- *       which does not stop on one noisy step.</li>
+ *   <li>The jvm path's JIT is warmed, then each path is probed at one batch size; then each climbs its batch ladder
+ *       ({@link BatchLadder}), which does not stop on one noisy step, the fastest probe first, so that the budget
+ *       (which follows the best rate measured) is the fast path's before a slow path's ladder spends it.</li>
  *   <li>The leaders are measured again in interleaved rounds and judged on their medians
  *       ({@link LeaderConfirmation}).</li>
  *   <li>Plans of the best's path within {@code tieTolerance} of it count as ties and, when three or more sizes tie,
@@ -31,8 +32,11 @@ import java.util.function.LongSupplier;
  */
 public final class Calibrator {
 
-    /** The jvm path's JIT warm-up runs at this batch (or the largest allowed, when smaller). */
-    private static final int JIT_WARMUP_BATCH = 256;
+    /**
+     * The jvm path's JIT warm-up runs at this batch (or the largest allowed, when smaller): the probe's, large enough
+     * that the forward pass's loops are what gets compiled, small enough that a slow model's call is not a budget.
+     */
+    private static final int JIT_WARMUP_BATCH = BatchLadder.PROBE_BATCH;
 
     private final CalibrationSettings settings;
     private final LongSupplier clock;
@@ -73,6 +77,7 @@ public final class Calibrator {
         Map<String, String> skipped = new LinkedHashMap<>();
         Map<Slot, LoadedModel> used = new LinkedHashMap<>();
         Map<Slot, Long> builtHere = new LinkedHashMap<>();
+        Map<Slot, CandidateMeter.Timing> probes = new LinkedHashMap<>();
         for (PredictionPath path : cheapestFirst(paths)) {
             // only TensorFlow has an intra-op pool; the jvm path runs in the task thread
             int minThreads = path == PredictionPath.TF ? settings.minThreads() : 1;
@@ -104,9 +109,15 @@ public final class Calibrator {
                     meter.warmUp(model, Math.min(JIT_WARMUP_BATCH, settings.maxBatchRows()),
                             budget.jitWarmupNanos(measured));
                 }
-                ladder.climb(model, threads, measured, skipped);
+                probes.put(new Slot(path, threads), ladder.probe(model, threads, measured));
             }
         }
+        // the fastest first: a slow path's ladder then spends the budget the fast one's rate allows, not its own
+        probes.entrySet().stream()
+                .sorted(Comparator.comparingDouble((Map.Entry<Slot, CandidateMeter.Timing> e) ->
+                        e.getValue().rowsPerSecond()).reversed())
+                .forEach(e -> ladder.climb(used.get(e.getKey()), e.getKey().threads(), e.getValue(), measured,
+                        skipped));
         new LeaderConfirmation(settings, meter, budget).confirm(measured,
                 m -> used.get(new Slot(m.path(), m.threads())));
         Plan chosen = choose(measured);

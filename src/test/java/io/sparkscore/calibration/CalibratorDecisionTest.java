@@ -78,12 +78,29 @@ class CalibratorDecisionTest {
     }
 
     @Test
-    void theJvmPathIsWarmedBeforeItsLadderStarts() {
+    void theJvmPathIsWarmedAndProbedBeforeItsLadderStarts() {
         ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024));
         run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(), JVM);
 
-        assertThat(meter.log.get(0)).isEqualTo("warm jvm/256");
-        assertThat(meter.log.get(1)).isEqualTo("measure jvm/1");
+        assertThat(meter.log).startsWith("warm jvm/64", "measure jvm/64", "measure jvm/1");
+        assertThat(meter.measuredBatches(JVM).stream().filter(b -> b == 64).count()).as("the probe is batch 64's step")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void everyPathIsProbedAndTheFastestClimbsFirst() {
+        // jvm is cheap to build, so it is probed first, but tf is 100x faster: a jvm ladder first would spend a
+        // budget set by jvm's rate (the 30 s cap here) before tf's rate brought it down to 0.25 s
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, b -> 2e3, TF, b -> Math.min(4e3 * b, 4e5)));
+        CalibrationReport report = run(CalibrationSettings.defaults().withJob(100_000_000, 2), meter,
+                new ScriptedMeter.RecordingModels(), TF, JVM);
+
+        assertThat(meter.log).containsSubsequence("warm jvm/64", "measure jvm/64", "measure tf/64", "measure tf/1",
+                "measure jvm/1");
+        assertThat(meter.log.indexOf("measure jvm/1")).as("tf's whole ladder before jvm's")
+                .isGreaterThan(meter.log.indexOf("measure tf/1024"));
+        assertThat(meter.measuredBatches(JVM)).as("jvm, 200x slower, gets the cheap sizes only").doesNotContain(1024);
+        assertThat(report.chosen().path()).isEqualTo(TF);
     }
 
     @Test
