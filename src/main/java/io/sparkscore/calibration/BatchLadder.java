@@ -89,18 +89,19 @@ final class BatchLadder {
             double cost = Math.max(predictedNanos(last, size), slice);
             // the probe's size is measured already: taking it costs nothing
             if (onPlateau(steps) && !cheap && !probed) {
-                skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured: throughput"
-                        + " stopped rising at batch %d, and larger batches take longer than a measurement slice",
-                        best.measurement().batchSize()));
+                skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"
+                        + " throughput stopped rising at batch %d, and larger batches take longer than a measurement"
+                        + " slice", best.measurement().batchSize()));
                 return;
             }
             boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
             if (!budgetLeft && !(i < MIN_STEPS && cheap) && !probed && !worthClimbing(steps, cost, measured)) {
-                skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured: the"
-                        + " calibration budget (%d ms) was spent", budget.millis(measured)));
+                skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"
+                        + " the calibration budget (%d ms) was spent", budget.millis(measured)));
                 return;
             }
-            CandidateMeter.Timing t = probed ? probe : meter.measure(model, size, threads, budget.sliceNanos(measured));
+            CandidateMeter.Timing t = probed ? probe
+                    : meter.measure(model, size, threads, budget.sliceNanos(measured));
             if (best != null && significantlyBelow(t, best)) {
                 // one slow slice is noise until a second measurement of the same size agrees
                 CandidateMeter.Timing again = meter.measure(model, size, threads, budget.sliceNanos(measured));
@@ -117,8 +118,8 @@ final class BatchLadder {
                 best = t;
             }
             if (drops >= DROPS_TO_STOP && i + 1 < sizes.length) {
-                skipped.put(label + " batch " + range(sizes, i + 1, probe), String.format(Locale.ROOT, "not measured:"
-                                + " throughput fell significantly at two sizes in a row (batch %d and %d, each"
+                skipped.put(label + " batch " + range(sizes, i + 1, probe), String.format(Locale.ROOT,
+                        "not measured: throughput fell significantly at two sizes in a row (batch %d and %d, each"
                                 + " confirmed twice) below its best (batch %d)", sizes[i - 1], size,
                         best.measurement().batchSize()));
                 return;

@@ -118,6 +118,28 @@ class CalibratorDecisionTest {
     }
 
     @Test
+    void leadersAreJudgedAgainstTheirOwnRoundsSoALoadPhaseHittingOneOfThemDoesNotDecide() {
+        // 1024 is the best (10M rows/s against 9.5M at 4096); a load phase slows both in round 2, then only 1024 in
+        // rounds 3 and 4 (it is measured first in each round): raw medians would put 4096 ahead
+        IntToDoubleFunction rates = b -> switch (b) {
+            case 1024 -> 10e6;
+            case 4096 -> 9.5e6;
+            case 16384 -> 6e6;
+            case 65536 -> 5e6;
+            default -> Math.min(5e6, 5e4 * b);
+        };
+        ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, rates))
+                .noisy(JVM, 1024, 3, 0.6).noisy(JVM, 1024, 4, 0.6).noisy(JVM, 1024, 5, 0.6)
+                .noisy(JVM, 4096, 3, 0.6);
+        CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
+                JVM);
+
+        assertThat(meter.measuredBatches(JVM).stream().filter(b -> b == 1024).count()).as("ladder + 5 rounds")
+                .isEqualTo(6);
+        assertThat(report.chosen()).isEqualTo(new Plan(JVM, 1024, 1));
+    }
+
+    @Test
     void aSmallJobNeitherBuildsTensorFlowNorSpendsMoreThanAFractionOfASecond() {
         // 1M rows on 2 slots at ~10M rows/s: 50 ms of scoring; tf could save at most that, far less than its build
         ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, PEAK_AT_1024, TF, b -> 20e6));
