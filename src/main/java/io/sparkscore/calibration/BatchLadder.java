@@ -70,8 +70,8 @@ final class BatchLadder {
     }
 
     /**
-     * Climbs {@code model}'s ladder into {@code measured}, reusing its {@code probe} at the probe's size; what it
-     * leaves out goes to {@code skipped}, with why.
+     * Climbs {@code model}'s ladder into {@code measured}, replacing its {@code probe} when it reaches the probe's size;
+     * what it leaves out goes to {@code skipped}, with why.
      */
     void climb(LoadedModel model, int threads, CandidateMeter.Timing probe, List<Measurement> measured,
                Map<String, String> skipped) {
@@ -87,27 +87,26 @@ final class BatchLadder {
             long slice = budget.sliceNanos(measured);
             boolean cheap = predictedNanos(last, size) <= slice;
             double cost = Math.max(predictedNanos(last, size), slice);
-            // the probe's size is measured already: taking it costs nothing
-            if (onPlateau(steps) && !cheap && !probed) {
+            if (onPlateau(steps) && !cheap) {
                 skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"
                         + " throughput stopped rising at batch %d, and larger batches take longer than a measurement"
                         + " slice", best.measurement().batchSize()));
                 return;
             }
             boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
-            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !probed && !worthClimbing(steps, cost, measured)) {
+            if (!budgetLeft && !(i < MIN_STEPS && cheap) && !worthClimbing(steps, cost, measured)) {
                 skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"
                         + " the calibration budget (%d ms) was spent", budget.millis(measured)));
                 return;
             }
-            CandidateMeter.Timing t = probed ? probe
-                    : meter.measure(model, size, threads, budget.sliceNanos(measured));
+            CandidateMeter.Timing t = meter.measure(model, size, threads, budget.sliceNanos(measured));
             if (best != null && significantlyBelow(t, best)) {
                 // one slow slice is noise until a second measurement of the same size agrees
                 CandidateMeter.Timing again = meter.measure(model, size, threads, budget.sliceNanos(measured));
                 t = again.rowsPerSecond() > t.rowsPerSecond() ? again : t;
             }
             if (probed) {
+                // measured again: the probe ran right after the model was built, often before its runtime was warm
                 measured.set(measured.indexOf(probe.measurement()), t.measurement());
             } else {
                 measured.add(t.measurement());
