@@ -20,9 +20,9 @@ import java.util.Map;
  * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). Gains are judged over the last
  * {@link #TREND_STEPS} steps together, not step by step: a curve rising 8% per step is still climbing (18% over two
  * steps), while one noisy step neither makes nor breaks a trend on its own. On a plateau (throughput not
- * significantly above the best of {@link #TREND_STEPS} sizes back) it goes on only while the next size is cheap (within
- * a measurement slice) or takes at most {@link #PLATEAU_SHARE_OF_REST} of the budget left: a flat or dipping curve can
- * rise again at larger sizes, but the leaders' confirmation needs the rest. Sizes not measured are reported as
+ * significantly above the best of {@link #TREND_STEPS} sizes back) it goes on while the next size is cheap (within a
+ * measurement slice), and looks one costlier size further if it takes at most {@link #PLATEAU_SHARE_OF_REST} of the
+ * budget left: a dipping curve can rise again, but the leaders' confirmation needs the rest. Sizes not measured are reported as
  * skipped, with the reason.
  */
 final class BatchLadder {
@@ -38,9 +38,9 @@ final class BatchLadder {
     /** Gains are judged over this many steps: less than {@link #MIN_SIGNIFICANT_DROP} over them is a plateau. */
     private static final int TREND_STEPS = 2;
     /**
-     * On a plateau, a larger size is still measured while it takes at most this share of the budget left: curves
-     * often dip and rise again (medium_cal's tf path: 64 and 4096 lead, 1024 sits 15% below both), but a plateau must
-     * not eat the leaders' confirmation.
+     * On a plateau, one larger size beyond a measurement slice is still measured when it takes at most this share of
+     * the budget left: curves dip and rise again (medium_cal's tf path: 64 and 4096 lead, 1024 sits 15% below both),
+     * but a plateau must not eat the leaders' confirmation.
      */
     static final double PLATEAU_SHARE_OF_REST = 0.5;
     /** The probe's batch size: past the per-call overheads that dominate the smallest sizes, and cheap. */
@@ -87,6 +87,7 @@ final class BatchLadder {
         List<CandidateMeter.Timing> steps = new ArrayList<>();
         CandidateMeter.Timing best = null;
         int drops = 0;
+        boolean lookedPast = false;
         for (int i = 0; i < sizes.length; i++) {
             int size = sizes[i];
             boolean probed = size == probe.measurement().batchSize();
@@ -94,12 +95,15 @@ final class BatchLadder {
             long slice = budget.sliceNanos(measured);
             boolean cheap = predictedNanos(last, size) <= slice;
             double cost = Math.max(predictedNanos(last, size), slice);
-            if (onPlateau(steps) && !cheap && cost > PLATEAU_SHARE_OF_REST * budget.remainingNanos(measured)) {
+            boolean plateau = onPlateau(steps);
+            if (plateau && !cheap && (lookedPast || cost > PLATEAU_SHARE_OF_REST * budget.remainingNanos(measured))) {
                 skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"
-                        + " throughput stopped rising at batch %d, and batch %d would take %.0f ms, more than half"
-                        + " of the budget left", best.measurement().batchSize(), size, cost / 1e6));
+                        + " throughput stopped rising at batch %d%s", best.measurement().batchSize(), lookedPast
+                        ? ", also one size further" : String.format(Locale.ROOT, ", and batch %d would take %.0f ms,"
+                        + " more than half of the budget left", size, cost / 1e6)));
                 return;
             }
+            lookedPast |= plateau && !cheap;
             boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
             if (!budgetLeft && !(i < MIN_STEPS && cheap) && !worthClimbing(steps, cost, measured)) {
                 skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"

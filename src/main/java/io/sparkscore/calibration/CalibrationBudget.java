@@ -59,7 +59,12 @@ final class CalibrationBudget {
     long remainingNanos(List<Measurement> measured) {
         long elapsed = clock.getAsLong() - start;
         long measuring = millis(measured) * 1_000_000L - (elapsed - excusedNanos);
-        return Math.min(measuring, settings.totalMillis() * 1_000_000L - elapsed);
+        return Math.min(measuring, totalRemainingNanos());
+    }
+
+    /** What is left of the configured total, which no overdraft may pass. */
+    long totalRemainingNanos() {
+        return settings.totalMillis() * 1_000_000L - (clock.getAsLong() - start);
     }
 
     /** The time a measurement may take: a share of the budget, within [2 ms, the per-candidate budget]. */

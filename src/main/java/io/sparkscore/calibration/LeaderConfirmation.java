@@ -15,9 +15,9 @@ import java.util.function.Function;
  * leader's ladder measurement with its median round relative to the other leaders in the same round: a burst of load
  * from another process then slows every leader's round alike instead of deciding the plan, and one lucky slice cannot
  * win on its own. Leaders whose medians end up
- * close get more rounds. The first round always runs; later ones only while the budget would, after the round (as
- * long as the leaders' calls predict it to take), be overdrawn by less than {@link #OVERDRAFT} of it, so that
- * leaders whose calls take long cannot stretch calibration far past its budget.
+ * close get more rounds. The first round runs unless it would pass the configured total; later ones only while the
+ * budget would, after the round (as long as the leaders' calls predict it to take), be overdrawn by less than
+ * {@link #OVERDRAFT} of it, so that leaders whose calls take long cannot stretch calibration far past its budget.
  */
 final class LeaderConfirmation {
 
@@ -58,6 +58,9 @@ final class LeaderConfirmation {
         Map<Measurement, List<Measurement>> rounds = new LinkedHashMap<>();
         leaders.forEach(l -> rounds.put(l, new ArrayList<>()));
         runRounds(rounds, models, slice, ROUNDS, measured);
+        if (rounds.values().iterator().next().isEmpty()) {
+            return; // not even one round fits in the configured total: the ladder's measurements stand
+        }
         List<Measurement> medians = normalisedMedians(rounds).values().stream()
                 .sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed()).toList();
         if (medians.get(1).rowsPerSecond() >= medians.get(0).rowsPerSecond() * (1 - 2 * settings.tieTolerance())) {
@@ -108,8 +111,9 @@ final class LeaderConfirmation {
                 .sum();
         for (int round = 0; round < count; round++) {
             boolean first = rounds.values().iterator().next().isEmpty();
-            if (!first && budget.remainingNanos(measured) - roundNanos
-                    < -OVERDRAFT * budget.millis(measured) * 1_000_000L) {
+            boolean overdrawn = budget.remainingNanos(measured) - roundNanos
+                    < -OVERDRAFT * budget.millis(measured) * 1_000_000L;
+            if ((!first && overdrawn) || roundNanos > budget.totalRemainingNanos()) {
                 return;
             }
             rounds.forEach((leader, r) -> r.add(meter.measure(models.apply(leader), leader.batchSize(),

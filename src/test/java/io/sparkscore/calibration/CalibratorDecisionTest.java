@@ -63,16 +63,15 @@ class CalibratorDecisionTest {
     }
 
     @Test
-    void onAPlateauTheLadderStopsWhereASizeWouldTakeMoreThanHalfTheBudgetLeft() {
-        // 1,000 rows/s at every size: batch 1024 takes 4 s of the 30 s budget, batch 4096 would take 16 s of the
-        // 23 s left, for nothing
+    void onAPlateauTheLadderLooksOneCostlierSizeFurtherThenStops() {
+        // 1,000 rows/s at every size: batch 256 takes a second, past the 300 ms slice; batch 1024 would take 4 s
         ScriptedMeter meter = new ScriptedMeter(Map.of(JVM, b -> 1e3));
         CalibrationReport report = run(CalibrationSettings.defaults(), meter, new ScriptedMeter.RecordingModels(),
                 JVM);
 
-        assertThat(meter.measuredBatches(JVM)).contains(256, 1024).doesNotContain(4096);
-        assertThat(report.skippedCandidates().get("jvm batch 4096-65536")).startsWith("not measured: throughput"
-                + " stopped rising at batch").endsWith("more than half of the budget left");
+        assertThat(meter.measuredBatches(JVM)).contains(64, 256).doesNotContain(1024);
+        assertThat(report.skippedCandidates().get("jvm batch 1024-65536")).startsWith("not measured: throughput"
+                + " stopped rising at batch").endsWith("also one size further");
         List<Integer> measured = meter.measuredBatches(JVM).stream().distinct().sorted().toList();
         assertThat(report.chosen()).as("the middle of the flat sizes measured, %s", measured)
                 .isEqualTo(new Plan(JVM, measured.get(measured.size() / 2), 1));
@@ -185,6 +184,18 @@ class CalibratorDecisionTest {
         assertThat(measured).as("the ladder, then one confirmation round").containsSubsequence(1024, 4096, 16384,
                 1024, 4096, 16384);
         assertThat(measured.stream().filter(b -> b == 16384).count()).as("%s", measured).isEqualTo(2);
+    }
+
+    @Test
+    void theConfiguredTotalBoundsTheWholeRunConfirmationIncluded() {
+        // job size unknown, total 2.5 s: the leaders 1024, 4096 and 16384 take 0.9 s a round, which the ladder
+        // leaves no room for
+        ScriptedMeter meter = new ScriptedMeter(Map.of(TF, b -> Math.min(100.0 * b, 1e5)));
+        ScriptedMeter.RecordingModels models = new ScriptedMeter.RecordingModels().buildTakes(TF, 300, meter.clock);
+        CalibrationReport report = run(CalibrationSettings.defaults().withBudget(100, 300, 2_500), meter, models, TF);
+
+        assertThat(report.durationMillis()).as("build, ladder and rounds").isLessThanOrEqualTo(2_500);
+        assertThat(report.measurements()).isNotEmpty();
     }
 
     @Test
