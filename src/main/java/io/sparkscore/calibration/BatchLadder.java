@@ -104,6 +104,12 @@ final class BatchLadder {
                 return;
             }
             lookedPast |= plateau && !cheap;
+            if (cost > budget.totalRemainingNanos()) {
+                skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"
+                        + " batch %d would take %.0f ms, past the calibration's configured total (%d ms)", size,
+                        cost / 1e6, settings.totalMillis()));
+                return;
+            }
             boolean budgetLeft = !budget.spent(measured) && cost <= budget.remainingNanos(measured);
             if (!budgetLeft && !(i < MIN_STEPS && cheap) && !worthClimbing(steps, cost, measured)) {
                 skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"

@@ -28,7 +28,7 @@ final class LeaderConfirmation {
     /** Further rounds when the two best medians are within twice the tie tolerance. */
     static final int CLOSE_CALL_ROUNDS = 2;
     /** Rounds after the first run only while they leave the budget overdrawn by less than this share of it. */
-    static final double OVERDRAFT = 0.5;
+    static final double OVERDRAFT = 0.25;
 
     private final CalibrationSettings settings;
     private final CandidateMeter meter;

@@ -174,10 +174,10 @@ class CalibratorDecisionTest {
     @Test
     void aConfirmationRoundThatWouldOverdrawTheBudgetIsNotStarted() {
         // flat at 100k rows/s from batch 1024: a round of the leaders 1024, 4096 and 16384 takes about 0.9 s, and the
-        // budget is 2.4 s (3% of 16M rows over 2 slots at 100k rows/s); after the ladder and the first round, half a
-        // budget of overdraft is left, less than a second round would take
+        // budget is 3.3 s (3% of 22M rows over 2 slots at 100k rows/s); after the ladder and the first round, the
+        // budget is overdrawn by less than the 25% allowed, but a second round would pass that
         ScriptedMeter meter = new ScriptedMeter(Map.of(TF, b -> Math.min(100.0 * b, 1e5)));
-        CalibrationSettings job = CalibrationSettings.defaults().withJob(16_000_000, 2);
+        CalibrationSettings job = CalibrationSettings.defaults().withJob(22_000_000, 2);
         run(job, meter, new ScriptedMeter.RecordingModels(), TF);
 
         List<Integer> measured = meter.measuredBatches(TF);
