@@ -14,10 +14,10 @@ import java.util.function.Function;
  * Measures the leading candidates again, in interleaved rounds (every leader once per round), and replaces each
  * leader's ladder measurement with its median round relative to the other leaders in the same round: a burst of load
  * from another process then slows every leader's round alike instead of deciding the plan, and one lucky slice cannot
- * win on its own. Leaders whose medians end up
- * close get more rounds. The first round runs unless it would pass the configured total; later ones only while the
- * budget would, after the round (as long as the leaders' calls predict it to take), be overdrawn by less than
- * {@link #OVERDRAFT} of it, so that leaders whose calls take long cannot stretch calibration far past its budget.
+ * win on its own. Leaders whose medians end up close get more rounds. The first round runs unless it would pass the
+ * configured total; later ones only while the budget would, after the round (as long as the leaders' calls predict it
+ * to take), be overdrawn by less than {@link #OVERDRAFT} of it, so that leaders whose calls take long cannot stretch
+ * calibration far past its budget.
  */
 final class LeaderConfirmation {
 
@@ -40,7 +40,7 @@ final class LeaderConfirmation {
         this.budget = budget;
     }
 
-    /** Replaces the leaders' entries in {@code measured} by their median confirmation rounds (see below). */
+    /** Replaces the leaders' entries in {@code measured} by their median rounds ({@link #normalisedMedians}). */
     void confirm(List<Measurement> measured, Function<Measurement, LoadedModel> models) {
         if (measured.size() < 2) {
             return;
