@@ -22,8 +22,8 @@ import java.util.Map;
  * steps), while one noisy step neither makes nor breaks a trend on its own. On a plateau (throughput not
  * significantly above the best of {@link #TREND_STEPS} sizes back) it goes on while the next size is cheap (within a
  * measurement slice), and looks one costlier size further if it takes at most {@link #PLATEAU_SHARE_OF_REST} of the
- * budget left: a dipping curve can rise again, but the leaders' confirmation needs the rest. Sizes not measured are reported as
- * skipped, with the reason.
+ * budget left: a dipping curve can rise again, but the leaders' confirmation needs the rest. Sizes not measured are
+ * reported as skipped, with the reason.
  */
 final class BatchLadder {
 
@@ -77,8 +77,8 @@ final class BatchLadder {
     }
 
     /**
-     * Climbs {@code model}'s ladder into {@code measured}, replacing its {@code probe} when it reaches the probe's size;
-     * what it leaves out goes to {@code skipped}, with why.
+     * Climbs {@code model}'s ladder into {@code measured}, replacing its {@code probe} when it reaches the probe's
+     * size; what it leaves out goes to {@code skipped}, with why.
      */
     void climb(LoadedModel model, int threads, CandidateMeter.Timing probe, List<Measurement> measured,
                Map<String, String> skipped) {
@@ -93,8 +93,9 @@ final class BatchLadder {
             boolean probed = size == probe.measurement().batchSize();
             CandidateMeter.Timing last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
             long slice = budget.sliceNanos(measured);
-            boolean cheap = predictedNanos(last, size) <= slice;
-            double cost = Math.max(predictedNanos(last, size), slice);
+            double predicted = predictedNanos(last, size);
+            boolean cheap = predicted <= slice;
+            double cost = Math.max(predicted, slice);
             boolean plateau = onPlateau(steps);
             if (plateau && !cheap && (lookedPast || cost > PLATEAU_SHARE_OF_REST * budget.remainingNanos(measured))) {
                 skipped.put(label + " batch " + range(sizes, i, probe), String.format(Locale.ROOT, "not measured:"

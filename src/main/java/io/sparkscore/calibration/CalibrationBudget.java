@@ -19,8 +19,6 @@ final class CalibrationBudget {
     /** A budget holds about this many measurement slices: ladders plus the leaders' confirmation rounds. */
     static final int SLICES_PER_BUDGET = 30;
     private static final long MIN_SLICE_NANOS = 2_000_000;
-    /** A measurement takes at least this many calls (warm-up and timed rounds; see {@link TimedMeter}). */
-    private static final int MIN_CALLS_PER_MEASUREMENT = 4;
     private static final long MIN_JIT_WARMUP_NANOS = 20_000_000;
     private static final long MAX_JIT_WARMUP_NANOS = 200_000_000;
 
@@ -87,7 +85,7 @@ final class CalibrationBudget {
      * {@code rowsPerSecond}: its cost when that exceeds its slice.
      */
     static double callsNanos(double rowsPerSecond, int batch) {
-        return 1e9 / rowsPerSecond * batch * MIN_CALLS_PER_MEASUREMENT;
+        return 1e9 / rowsPerSecond * batch * TimedMeter.MIN_CALLS_PER_MEASUREMENT;
     }
 
     /** Leaves {@code nanos} (a model build) out of the time spent. */

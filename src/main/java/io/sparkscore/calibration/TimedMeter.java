@@ -19,6 +19,8 @@ public final class TimedMeter implements CandidateMeter {
 
     private static final int MIN_WARM_CALLS = 1;
     private static final int MIN_TIMED_ROUNDS = 3;
+    /** The fewest calls one measurement makes, one per timed round at least: what sizes a slow call's cost. */
+    static final int MIN_CALLS_PER_MEASUREMENT = MIN_WARM_CALLS + MIN_TIMED_ROUNDS;
     private static final int STABLE_AFTER_ROUNDS = 8;
     private static final double MIN_ROUND_NANOS = 50_000;
     /**
