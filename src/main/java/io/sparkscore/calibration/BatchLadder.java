@@ -4,6 +4,7 @@ import io.sparkscore.runtime.LoadedModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,12 +13,13 @@ import java.util.Map;
  * One path and thread count climbing the batch-size ladder. It stops only on evidence, never on one noisy step: a
  * step counts as worse than the best so far only when it is below it by more than both measurements' confidence
  * intervals together (and at least {@link #MIN_SIGNIFICANT_DROP}), and only when a second measurement of that step
- * agrees; two such steps in a row end the climb. It also ends at the top of the ladder, at the memory cap, or once
- * the budget is spent (after {@link #MIN_STEPS} cheap sizes, or when the next size's predicted cost exceeds what is
- * left)
- * — unless throughput is still climbing: then the next size is measured while the scoring time that the recent
- * steps' gain promises to save, were it repeated, is worth at least {@link #WORTH_CLIMBING} times the step's cost
- * (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). Gains are judged over the last
+ * agrees and so does a second look at the best (a lucky slice of a small batch would otherwise end the climb before
+ * the sizes that win); two such steps in a row end the climb. It also ends at the top of the ladder, at the memory
+ * cap, or once the budget is spent (after {@link #MIN_STEPS} cheap sizes, or when the next size's predicted cost
+ * exceeds what is left) — unless throughput is still climbing: then the next size is measured while the scoring
+ * time that the recent steps' gain promises to save, were it repeated, is worth at least {@link #WORTH_CLIMBING}
+ * times the step's cost (stopping a job's calibration at batch 16 to save 50 ms can cost it seconds). It climbs on
+ * the median round's rate ({@link CandidateMeter.Timing#medianRowsPerSecond()}). Gains are judged over the last
  * {@link #TREND_STEPS} steps together, not step by step: a curve rising 8% per step is still climbing (18% over two
  * steps), while one noisy step neither makes nor breaks a trend on its own. On a plateau (throughput not
  * significantly above the best of {@link #TREND_STEPS} sizes back) it goes on while the next size is cheap (within a
@@ -86,7 +88,7 @@ final class BatchLadder {
         String label = Candidates.label(model.path(), threads);
         List<CandidateMeter.Timing> steps = new ArrayList<>();
         CandidateMeter.Timing best = null;
-        int drops = 0;
+        int lookedAgainAt = 0;
         boolean lookedPast = false;
         for (int i = 0; i < sizes.length; i++) {
             int size = sizes[i];
@@ -121,7 +123,12 @@ final class BatchLadder {
             if (best != null && significantlyBelow(t, best)) {
                 // one slow slice is noise until a second measurement of the same size agrees
                 CandidateMeter.Timing again = meter.measure(model, size, threads, budget.sliceNanos(measured));
-                t = again.rowsPerSecond() > t.rowsPerSecond() ? again : t;
+                t = again.medianRowsPerSecond() > t.medianRowsPerSecond() ? again : t;
+            }
+            if (best != null && significantlyBelow(t, best) && best.measurement().batchSize() != lookedAgainAt) {
+                // nor is one fast slice of the best: the drop must hold against a second look at it
+                lookedAgainAt = best.measurement().batchSize();
+                best = lookAgain(model, threads, best, steps, measured);
             }
             if (probed) {
                 // measured again: the probe ran right after the model was built, often before its runtime was warm
@@ -129,11 +136,11 @@ final class BatchLadder {
             } else {
                 measured.add(t.measurement());
             }
-            drops = best != null && significantlyBelow(t, best) ? drops + 1 : 0;
             steps.add(t);
-            if (best == null || t.rowsPerSecond() > best.rowsPerSecond()) {
+            if (best == null || t.medianRowsPerSecond() > best.medianRowsPerSecond()) {
                 best = t;
             }
+            int drops = trailingDrops(steps, best);
             if (drops >= DROPS_TO_STOP && i + 1 < sizes.length) {
                 skipped.put(label + " batch " + range(sizes, i + 1, probe), String.format(Locale.ROOT,
                         "not measured: throughput fell significantly at two sizes in a row (batch %d and %d, each"
@@ -142,6 +149,35 @@ final class BatchLadder {
                 return;
             }
         }
+    }
+
+    /**
+     * Measures {@code best}'s size again and keeps the lower of its two looks, in its place in {@code steps} and
+     * {@code measured}; returns the best step after that. The lower: a drop that ends the climb must hold with the
+     * step at the better of its two measurements and the best at the worse of its two.
+     */
+    private CandidateMeter.Timing lookAgain(LoadedModel model, int threads, CandidateMeter.Timing best,
+                                            List<CandidateMeter.Timing> steps, List<Measurement> measured) {
+        CandidateMeter.Timing again = meter.measure(model, best.measurement().batchSize(), threads,
+                budget.sliceNanos(measured));
+        if (again.medianRowsPerSecond() < best.medianRowsPerSecond()) {
+            measured.set(measured.indexOf(best.measurement()), again.measurement());
+            steps.set(steps.indexOf(best), again);
+        }
+        return steps.stream().max(Comparator.comparingDouble(CandidateMeter.Timing::medianRowsPerSecond))
+                .orElseThrow();
+    }
+
+    /**
+     * How many of the last steps, in a row, are significantly below {@code best}: each was measured twice when it
+     * fell below the best of its time, which a second look can only have lowered.
+     */
+    private static int trailingDrops(List<CandidateMeter.Timing> steps, CandidateMeter.Timing best) {
+        int drops = 0;
+        for (int i = steps.size() - 1; i >= 0 && significantlyBelow(steps.get(i), best); i--) {
+            drops++;
+        }
+        return drops;
     }
 
     private int[] sizes() {
@@ -159,8 +195,8 @@ final class BatchLadder {
             return false;
         }
         double anchor = steps.subList(0, n - TREND_STEPS).stream()
-                .mapToDouble(CandidateMeter.Timing::rowsPerSecond).max().orElseThrow();
-        return steps.get(n - 1).rowsPerSecond() <= anchor * (1 + MIN_SIGNIFICANT_DROP);
+                .mapToDouble(CandidateMeter.Timing::medianRowsPerSecond).max().orElseThrow();
+        return steps.get(n - 1).medianRowsPerSecond() <= anchor * (1 + MIN_SIGNIFICANT_DROP);
     }
 
     /**
@@ -174,7 +210,7 @@ final class BatchLadder {
             return 1;
         }
         int span = Math.min(TREND_STEPS, n - 1);
-        double ratio = steps.get(n - 1).rowsPerSecond() / steps.get(n - 1 - span).rowsPerSecond();
+        double ratio = steps.get(n - 1).medianRowsPerSecond() / steps.get(n - 1 - span).medianRowsPerSecond();
         return Math.min(1, Math.pow(ratio, 1.0 / span) - 1);
     }
 
@@ -191,19 +227,19 @@ final class BatchLadder {
         if (!climbing) {
             return false;
         }
-        double savedNanos = budget.predictedScoringMillis(CalibrationBudget.bestMean(measured)) * 1e6 * gain
+        double savedNanos = budget.predictedScoringMillis(CalibrationBudget.best(measured)) * 1e6 * gain
                 / (1 + gain);
         return savedNanos >= WORTH_CLIMBING * costNanos;
     }
 
     private static boolean significantlyBelow(CandidateMeter.Timing t, CandidateMeter.Timing best) {
         double noise = Math.max(MIN_SIGNIFICANT_DROP, t.relativeHalfWidth() + best.relativeHalfWidth());
-        return t.rowsPerSecond() < best.rowsPerSecond() * (1 - noise);
+        return t.medianRowsPerSecond() < best.medianRowsPerSecond() * (1 - noise);
     }
 
     /** The next size's cost if its time per row stays what it was at the last size (as this machine gives it now). */
     private static double predictedNanos(CandidateMeter.Timing last, int size) {
-        return last == null ? 0 : CalibrationBudget.callsNanos(last.measurement().meanRowsPerSecond(), size);
+        return last == null ? 0 : CalibrationBudget.callsNanos(last.measurement().rowsPerSecond(), size);
     }
 
     /** The sizes from {@code from} on, as "a-b" runs, leaving out the probe's (measured before the ladder). */

@@ -38,7 +38,7 @@ final class CalibrationBudget {
         long budget = settings.totalMillis();
         if (settings.expectedRows() > 0) {
             long share = measured.isEmpty() ? 0
-                    : (long) (CalibrationSettings.MAX_SHARE_OF_JOB * predictedScoringMillis(bestMean(measured)));
+                    : (long) (CalibrationSettings.MAX_SHARE_OF_JOB * predictedScoringMillis(best(measured)));
             budget = Math.min(budget, Math.max(CalibrationSettings.MIN_BUDGET_MILLIS, share));
         }
         return budget;
@@ -85,7 +85,12 @@ final class CalibrationBudget {
      * {@code rowsPerSecond}: its cost when that exceeds its slice.
      */
     static double callsNanos(double rowsPerSecond, int batch) {
-        return 1e9 / rowsPerSecond * batch * TimedMeter.MIN_CALLS_PER_MEASUREMENT;
+        return callsNanos(rowsPerSecond, batch, TimedMeter.MIN_CALLS_PER_MEASUREMENT);
+    }
+
+    /** What {@code calls} calls take at {@code batch} rows and {@code rowsPerSecond}. */
+    static double callsNanos(double rowsPerSecond, int batch, int calls) {
+        return 1e9 / rowsPerSecond * batch * calls;
     }
 
     /** Leaves {@code nanos} (a model build) out of the time spent. */
@@ -93,12 +98,8 @@ final class CalibrationBudget {
         excusedNanos += nanos;
     }
 
+    /** The best throughput as the job would see it now, other processes' share of the CPU included. */
     static double best(List<Measurement> measured) {
         return measured.stream().mapToDouble(Measurement::rowsPerSecond).max().orElseThrow();
-    }
-
-    /** The best throughput as the job would see it now: the mean rate, other processes' share of the CPU included. */
-    static double bestMean(List<Measurement> measured) {
-        return measured.stream().mapToDouble(Measurement::meanRowsPerSecond).max().orElseThrow();
     }
 }

@@ -115,7 +115,7 @@ public final class Calibrator {
         // the fastest first: a slow path's ladder then spends the budget the fast one's rate allows, not its own
         probes.entrySet().stream()
                 .sorted(Comparator.comparingDouble((Map.Entry<Slot, CandidateMeter.Timing> e) ->
-                        e.getValue().rowsPerSecond()).reversed())
+                        e.getValue().medianRowsPerSecond()).reversed())
                 .forEach(e -> ladder.climb(used.get(e.getKey()), e.getKey().threads(), e.getValue(), measured,
                         skipped));
         new LeaderConfirmation(settings, meter, budget).confirm(measured,

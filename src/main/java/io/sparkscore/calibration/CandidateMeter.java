@@ -12,8 +12,9 @@ public interface CandidateMeter {
     /** One measurement and how sure it is. */
     record Timing(Measurement measurement, double relativeHalfWidth) {
 
-        double rowsPerSecond() {
-            return measurement.rowsPerSecond();
+        /** The median round's rate, which a ladder climbs on ({@link Measurement#medianRowsPerSecond()}). */
+        double medianRowsPerSecond() {
+            return measurement.medianRowsPerSecond();
         }
     }
 
@@ -25,6 +26,13 @@ public interface CandidateMeter {
 
     /** Times calls of {@code model} at {@code batch} rows for about {@code sliceNanos}, after a short warm-up. */
     Timing measure(LoadedModel model, int batch, int threads, long sliceNanos);
+
+    /**
+     * A confirmation round's measurement: as {@link #measure}, but one timed call may do where a call outlasts the
+     * slice (the median over the rounds, not each round, has to stand against a slow call), so that a round of a
+     * leader whose calls take long costs two calls rather than four.
+     */
+    Timing remeasure(LoadedModel model, int batch, int threads, long sliceNanos);
 
     /** What moving one row into the batch buffers and its predictions back out costs alone, without predicting. */
     double conversionNanosPerRow(int batch);

@@ -14,19 +14,25 @@ import java.util.function.Function;
  * Measures the leading candidates again, in interleaved rounds (every leader once per round), and replaces each
  * leader's ladder measurement with its median round relative to the other leaders in the same round: a burst of load
  * from another process then slows every leader's round alike instead of deciding the plan, and one lucky slice cannot
- * win on its own. Leaders whose medians end up close get more rounds. The first round runs unless it would pass the
- * configured total; later ones only while the budget would, after the round (as long as the leaders' calls predict it
- * to take), be overdrawn by less than {@link #OVERDRAFT} of it, so that leaders whose calls take long cannot stretch
- * calibration far past its budget.
+ * win on its own. After {@link #MIN_ROUNDS}, rounds go on, up to {@link #MAX_ROUNDS}, while the two best are neither
+ * clearly apart nor clearly tied ({@link #decided}): on a shared machine small batches swing by a quarter between
+ * slices while large ones hold steady, so a few rounds can crown whichever size had a lucky second. The first round
+ * runs unless it would pass the configured total; later ones only while the budget would, after the round (as long
+ * as the leaders' calls predict it to take), be overdrawn by less than {@link #OVERDRAFT} of it, so that leaders whose
+ * calls take long cannot stretch calibration far past its budget. A leader whose calls alone would pass the
+ * configured total in one round is left out of the rounds, so that the others can still be confirmed; its ladder
+ * measurement stands. Rates are what each measurement delivered ({@link Measurement#rowsPerSecond()}): a round's rate
+ * is its rows over its time, as a job sees it.
  */
 final class LeaderConfirmation {
 
     /** Candidates this close to the best ladder measurement are confirmed. */
-    static final double CONFIRM_WITHIN = 0.15;
+    static final double CONFIRM_WITHIN = 0.25;
     static final int MAX_LEADERS = 4;
-    static final int ROUNDS = 3;
-    /** Further rounds when the two best medians are within twice the tie tolerance. */
-    static final int CLOSE_CALL_ROUNDS = 2;
+    static final int MIN_ROUNDS = 3;
+    static final int MAX_ROUNDS = 9;
+    /** Two leaders are clearly apart when their mean log ratio over the rounds is this many standard errors. */
+    private static final double SIGNIFICANT_ERRORS = 2;
     /** Rounds after the first run only while they leave the budget overdrawn by less than this share of it. */
     static final double OVERDRAFT = 0.25;
 
@@ -55,25 +61,76 @@ final class LeaderConfirmation {
             return;
         }
         long slice = budget.sliceNanos(measured);
-        Map<Measurement, List<Measurement>> rounds = new LinkedHashMap<>();
-        leaders.forEach(l -> rounds.put(l, new ArrayList<>()));
-        runRounds(rounds, models, slice, ROUNDS, measured);
-        if (rounds.values().iterator().next().isEmpty()) {
-            return; // not even one round fits in the configured total: the ladder's measurements stand
+        List<Measurement> confirmable = new ArrayList<>(leaders);
+        while (!confirmable.isEmpty() && roundNanos(confirmable, slice) > budget.totalRemainingNanos()) {
+            confirmable.remove(confirmable.stream()
+                    .max(Comparator.comparingDouble(l -> callNanos(l, slice))).orElseThrow());
         }
-        List<Measurement> medians = normalisedMedians(rounds).values().stream()
-                .sorted(Comparator.comparingDouble(Measurement::rowsPerSecond).reversed()).toList();
-        if (medians.get(1).rowsPerSecond() >= medians.get(0).rowsPerSecond() * (1 - 2 * settings.tieTolerance())) {
-            runRounds(rounds, models, slice, CLOSE_CALL_ROUNDS, measured);
+        if (confirmable.size() < 2) {
+            return; // no round of two leaders fits in the configured total: the ladder's measurements stand
+        }
+        Map<Measurement, List<Measurement>> rounds = new LinkedHashMap<>();
+        confirmable.forEach(l -> rounds.put(l, new ArrayList<>()));
+        runRounds(rounds, models, slice, measured);
+        if (rounds.values().iterator().next().isEmpty()) {
+            return; // the time left ran out while the leaders were chosen: the ladder's measurements stand
         }
         normalisedMedians(rounds).forEach((ladder, median) -> measured.set(measured.indexOf(ladder), median));
+    }
+
+    private static double callNanos(Measurement leader, long slice) {
+        return Math.max(slice, CalibrationBudget.callsNanos(leader.rowsPerSecond(), leader.batchSize(),
+                TimedMeter.MIN_CALLS_PER_REMEASUREMENT));
+    }
+
+    private static double roundNanos(List<Measurement> leaders, long slice) {
+        return leaders.stream().mapToDouble(l -> callNanos(l, slice)).sum();
+    }
+
+    private void runRounds(Map<Measurement, List<Measurement>> rounds, Function<Measurement, LoadedModel> models,
+                           long slice, List<Measurement> measured) {
+        double roundNanos = roundNanos(List.copyOf(rounds.keySet()), slice);
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            boolean overdrawn = budget.remainingNanos(measured) - roundNanos
+                    < -OVERDRAFT * budget.millis(measured) * 1_000_000L;
+            if ((round > 0 && overdrawn) || roundNanos > budget.totalRemainingNanos()
+                    || (round >= MIN_ROUNDS && decided(rounds))) {
+                return;
+            }
+            rounds.forEach((leader, r) -> r.add(meter.remeasure(models.apply(leader), leader.batchSize(),
+                    leader.threads(), slice).measurement()));
+        }
+    }
+
+    /**
+     * Whether the rounds so far settle the choice between the two best leaders (by {@link #normalisedMedians}): the
+     * mean of their per-round log ratios is {@link #SIGNIFICANT_ERRORS} standard errors from zero (one is better), or
+     * within the tie tolerance by that margin (either will do).
+     */
+    private boolean decided(Map<Measurement, List<Measurement>> rounds) {
+        List<Measurement> order = normalisedMedians(rounds).entrySet().stream()
+                .sorted(Comparator.comparingDouble((Map.Entry<Measurement, Measurement> e) ->
+                        e.getValue().rowsPerSecond()).reversed())
+                .map(Map.Entry::getKey).toList();
+        List<Measurement> first = rounds.get(order.get(0));
+        List<Measurement> second = rounds.get(order.get(1));
+        int n = first.size();
+        double[] logRatios = new double[n];
+        for (int r = 0; r < n; r++) {
+            logRatios[r] = Math.log(first.get(r).rowsPerSecond() / second.get(r).rowsPerSecond());
+        }
+        double mean = Arrays.stream(logRatios).average().orElseThrow();
+        double variance = Arrays.stream(logRatios).map(d -> (d - mean) * (d - mean)).sum() / (n - 1);
+        double margin = SIGNIFICANT_ERRORS * Math.sqrt(variance / n);
+        return Math.abs(mean) > margin || Math.abs(mean) + margin < settings.tieTolerance();
     }
 
     /**
      * Each leader's median round, judged relative to its round: every rate is divided by the geometric mean of the
      * leaders' rates in that round, which takes out how loaded the machine was while the round ran (load comes in
      * phases longer than a round). The median of those relative rates, times the geometric mean over all rounds,
-     * becomes the leader's rows/s; the rest of the entry (its mean rate, its batches) is its median round's.
+     * becomes the leader's rows/s (its time is set to match); the rest of the entry (its rows, batches and round
+     * percentiles) is its median round's.
      */
     private static Map<Measurement, Measurement> normalisedMedians(Map<Measurement, List<Measurement>> rounds) {
         int count = rounds.values().iterator().next().size();
@@ -95,29 +152,12 @@ final class LeaderConfirmation {
             Measurement m = r.get(median);
             double rate = m.rowsPerSecond() / roundMeans[median] * scale;
             medians.put(leader, new Measurement(m.path(), m.batchSize(), m.threads(), m.batches(), m.rows(),
-                    m.seconds(), m.batchSize() * 1000.0 / rate, m.p95BatchMillis()));
+                    m.rows() / rate, m.p50BatchMillis(), m.p95BatchMillis()));
         });
         return medians;
     }
 
     private static double geometricMean(double[] values) {
         return Math.exp(Arrays.stream(values).map(Math::log).average().orElseThrow());
-    }
-
-    private void runRounds(Map<Measurement, List<Measurement>> rounds, Function<Measurement, LoadedModel> models,
-                           long slice, int count, List<Measurement> measured) {
-        double roundNanos = rounds.keySet().stream()
-                .mapToDouble(l -> Math.max(slice, CalibrationBudget.callsNanos(l.meanRowsPerSecond(), l.batchSize())))
-                .sum();
-        for (int round = 0; round < count; round++) {
-            boolean first = rounds.values().iterator().next().isEmpty();
-            boolean overdrawn = budget.remainingNanos(measured) - roundNanos
-                    < -OVERDRAFT * budget.millis(measured) * 1_000_000L;
-            if ((!first && overdrawn) || roundNanos > budget.totalRemainingNanos()) {
-                return;
-            }
-            rounds.forEach((leader, r) -> r.add(meter.measure(models.apply(leader), leader.batchSize(),
-                    leader.threads(), slice).measurement()));
-        }
     }
 }

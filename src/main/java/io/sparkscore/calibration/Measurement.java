@@ -8,11 +8,12 @@ import java.io.Serializable;
 
 /**
  * The measured throughput of one candidate plan on real sampled rows, warm-up excluded. Times include copying rows
- * into the batch buffers and reading the outputs back, as scoring does. The throughput is the median timed round's
- * ({@code batchSize / p50BatchMillis}): on a shared machine a few rounds are stretched by other processes or the GC,
- * which says nothing about the plan, and would let the luck of one time slice decide between plans. The mean over
- * all rounds ({@link #msPerBatch()}, {@link #meanRowsPerSecond()}) is what a job on this machine sees now, with the
- * other processes' share taken out, so predictions of the job's time use it.
+ * into the batch buffers and reading the outputs back, as scoring does. Its throughput ({@link #rowsPerSecond()}) is
+ * what it delivered: its rows over its time, slow rounds included, as a job sees it; plans are judged on it (a
+ * median over several measurements, {@link LeaderConfirmation}, is what stands against one unlucky slice). The
+ * median round's rate ({@link #medianRowsPerSecond()}) is what a batch ladder climbs on: one round stretched by
+ * another process or the GC must not end a climb. The two differ most for small batches on a shared machine, whose
+ * calls swing with its load: their median would promise a job more than it gets.
  */
 public record Measurement(PredictionPath path, int batchSize, int threads, long batches, long rows, double seconds,
                           double p50BatchMillis, double p95BatchMillis) implements Serializable {
@@ -30,12 +31,12 @@ public record Measurement(PredictionPath path, int batchSize, int threads, long 
 
     @JsonProperty("rowsPerSecond")
     public double rowsPerSecond() {
-        return batchSize * 1000.0 / p50BatchMillis;
+        return rows / seconds;
     }
 
-    @JsonProperty("meanRowsPerSecond")
-    public double meanRowsPerSecond() {
-        return rows / seconds;
+    @JsonProperty("medianRowsPerSecond")
+    public double medianRowsPerSecond() {
+        return batchSize * 1000.0 / p50BatchMillis;
     }
 
     @JsonProperty("msPerBatch")

@@ -44,7 +44,7 @@ final class PathCostGate {
         if (path != PredictionPath.TF || alreadyBuilt || measured.isEmpty() || settings.expectedRows() <= 0) {
             return Optional.empty();
         }
-        double predicted = budget.predictedScoringMillis(CalibrationBudget.bestMean(measured));
+        double predicted = budget.predictedScoringMillis(CalibrationBudget.best(measured));
         double floor = settings.expectedRows() / (double) settings.slots() * conversionNanosPerRow / 1e6;
         double canSave = Math.max(0, predicted - floor);
         long buildMillis = measuredBuildMillis.orElse(TF_BUILD_ESTIMATE_MILLIS);

@@ -19,8 +19,12 @@ public final class TimedMeter implements CandidateMeter {
 
     private static final int MIN_WARM_CALLS = 1;
     private static final int MIN_TIMED_ROUNDS = 3;
+    /** A confirmation round's measurement times one round at least: the rounds' median stands against a slow call. */
+    private static final int MIN_TIMED_ROUNDS_REMEASURED = 1;
     /** The fewest calls one measurement makes, one per timed round at least: what sizes a slow call's cost. */
     static final int MIN_CALLS_PER_MEASUREMENT = MIN_WARM_CALLS + MIN_TIMED_ROUNDS;
+    /** The fewest calls of a confirmation round's measurement ({@link #remeasure}). */
+    static final int MIN_CALLS_PER_REMEASUREMENT = MIN_WARM_CALLS + MIN_TIMED_ROUNDS_REMEASURED;
     private static final int STABLE_AFTER_ROUNDS = 8;
     private static final double MIN_ROUND_NANOS = 50_000;
     /**
@@ -90,6 +94,15 @@ public final class TimedMeter implements CandidateMeter {
 
     @Override
     public Timing measure(LoadedModel model, int batch, int threads, long sliceNanos) {
+        return measure(model, batch, threads, sliceNanos, MIN_TIMED_ROUNDS);
+    }
+
+    @Override
+    public Timing remeasure(LoadedModel model, int batch, int threads, long sliceNanos) {
+        return measure(model, batch, threads, sliceNanos, MIN_TIMED_ROUNDS_REMEASURED);
+    }
+
+    private Timing measure(LoadedModel model, int batch, int threads, long sliceNanos, int minRounds) {
         codec.reserve(batch);
         try (Predictor predictor = model.newPredictor(batch)) {
             double nanosPerCall = warm(predictor, batch, Math.min(warmupNanos, sliceNanos / WARMUP_SHARE));
@@ -100,7 +113,7 @@ public final class TimedMeter implements CandidateMeter {
             long total = 0;
             double mean = 0;
             double m2 = 0;
-            while (rounds < MIN_TIMED_ROUNDS
+            while (rounds < minRounds
                     || (total < sliceNanos && !(rounds >= STABLE_AFTER_ROUNDS && total >= sliceNanos / 4
                     && halfWidth(mean, m2, rounds) < STABLE_RELATIVE_CI))) {
                 long t0 = System.nanoTime();

@@ -30,6 +30,7 @@ final class ScriptedMeter implements CandidateMeter {
     private final Map<PredictionPath, IntToDoubleFunction> rates;
     private final Map<String, Double> noise = new HashMap<>();
     private final Map<String, Integer> seen = new HashMap<>();
+    private final Map<String, Double> delivered = new HashMap<>();
     private double conversionNanosPerRow = 50;
 
     ScriptedMeter(Map<PredictionPath, IntToDoubleFunction> rates) {
@@ -39,6 +40,15 @@ final class ScriptedMeter implements CandidateMeter {
     /** The {@code occurrence}-th measurement (from 1) of {@code path} at {@code batch} comes out {@code factor} x. */
     ScriptedMeter noisy(PredictionPath path, int batch, int occurrence, double factor) {
         noise.put(path.id() + "/" + batch + "#" + occurrence, factor);
+        return this;
+    }
+
+    /**
+     * Measurements of {@code path} at {@code batch} deliver {@code share} of their median rate over their whole time
+     * (slow rounds among them), and take the time that costs.
+     */
+    ScriptedMeter delivers(PredictionPath path, int batch, double share) {
+        delivered.put(path.id() + "/" + batch, share);
         return this;
     }
 
@@ -55,18 +65,28 @@ final class ScriptedMeter implements CandidateMeter {
 
     @Override
     public Timing measure(LoadedModel model, int batch, int threads, long sliceNanos) {
+        return measure(model, batch, threads, sliceNanos, TimedMeter.MIN_CALLS_PER_MEASUREMENT);
+    }
+
+    @Override
+    public Timing remeasure(LoadedModel model, int batch, int threads, long sliceNanos) {
+        return measure(model, batch, threads, sliceNanos, TimedMeter.MIN_CALLS_PER_REMEASUREMENT);
+    }
+
+    private Timing measure(LoadedModel model, int batch, int threads, long sliceNanos, int fewestCalls) {
         String key = model.path().id() + "/" + batch;
         int n = seen.merge(key, 1, Integer::sum);
         double rate = rates.get(model.path()).applyAsDouble(batch) * noise.getOrDefault(key + "#" + n, 1.0);
+        double meanRate = rate * delivered.getOrDefault(key, 1.0);
         log.add("measure " + key);
         // as the timed meter: the slice, or the fewest calls a measurement makes when they take longer
-        long nanos = Math.max(sliceNanos, Math.round(CalibrationBudget.callsNanos(rate, batch)));
+        long nanos = Math.max(sliceNanos, Math.round(CalibrationBudget.callsNanos(meanRate, batch, fewestCalls)));
         clock.addAndGet(nanos);
         double seconds = nanos / 1e9;
-        long rows = Math.max(batch, Math.round(rate * seconds));
+        long rows = Math.max(batch, Math.round(meanRate * seconds));
         long batches = Math.max(1, rows / batch);
         return new Timing(new Measurement(model.path(), batch, threads, batches, batches * batch,
-                batches * batch / rate, batch * 1000 / rate, batch * 1000 / rate), 0.02);
+                batches * batch / meanRate, batch * 1000 / rate, batch * 1000 / meanRate), 0.02);
     }
 
     @Override
