@@ -19,9 +19,9 @@ import java.util.function.Function;
  * slices while large ones hold steady, so a few rounds can crown whichever size had a lucky second. The first round
  * runs unless it would pass the configured total; later ones only while the budget would, after the round (as long
  * as the leaders' calls predict it to take), be overdrawn by less than {@link #OVERDRAFT} of it, so that leaders whose
- * calls take long cannot stretch calibration far past its budget. A leader whose calls alone would pass the
- * configured total in one round is left out of the rounds, so that the others can still be confirmed; its ladder
- * measurement stands. Rates are what each measurement delivered ({@link Measurement#rowsPerSecond()}): a round's rate
+ * calls take long cannot stretch calibration far past its budget. For the same reason the costliest leaders are left
+ * out of the rounds (their ladder measurements stand) while a round would pass the configured total, or overdraw the
+ * budget that much with a leader whose calls outlast a slice, so that the others can still be confirmed. Rates are what each measurement delivered ({@link Measurement#rowsPerSecond()}): a round's rate
  * is its rows over its time, as a job sees it.
  */
 final class LeaderConfirmation {
@@ -62,12 +62,11 @@ final class LeaderConfirmation {
         }
         long slice = budget.sliceNanos(measured);
         List<Measurement> confirmable = new ArrayList<>(leaders);
-        while (!confirmable.isEmpty() && roundNanos(confirmable, slice) > budget.totalRemainingNanos()) {
-            confirmable.remove(confirmable.stream()
-                    .max(Comparator.comparingDouble(l -> callNanos(l, slice))).orElseThrow());
+        while (!confirmable.isEmpty() && tooCostly(confirmable, slice, measured)) {
+            confirmable.remove(costliest(confirmable, slice));
         }
         if (confirmable.size() < 2) {
-            return; // no round of two leaders fits in the configured total: the ladder's measurements stand
+            return; // no round of two leaders fits: the ladder's measurements stand
         }
         Map<Measurement, List<Measurement>> rounds = new LinkedHashMap<>();
         confirmable.forEach(l -> rounds.put(l, new ArrayList<>()));
@@ -76,6 +75,25 @@ final class LeaderConfirmation {
             return; // the time left ran out while the leaders were chosen: the ladder's measurements stand
         }
         normalisedMedians(rounds).forEach((ladder, median) -> measured.set(measured.indexOf(ladder), median));
+    }
+
+    /**
+     * Whether a round of {@code leaders} would pass the configured total, or would leave the budget overdrawn by more
+     * than {@link #OVERDRAFT} while its costliest leader's calls outlast a slice: a round of slice-sized leaders
+     * always runs once, but a leader whose calls take long must not stretch a job's calibration past its budget.
+     */
+    private boolean tooCostly(List<Measurement> leaders, long slice, List<Measurement> measured) {
+        double round = roundNanos(leaders, slice);
+        return round > budget.totalRemainingNanos()
+                || (overdrawn(round, measured) && callNanos(costliest(leaders, slice), slice) > slice);
+    }
+
+    private boolean overdrawn(double roundNanos, List<Measurement> measured) {
+        return budget.remainingNanos(measured) - roundNanos < -OVERDRAFT * budget.millis(measured) * 1_000_000L;
+    }
+
+    private static Measurement costliest(List<Measurement> leaders, long slice) {
+        return leaders.stream().max(Comparator.comparingDouble(l -> callNanos(l, slice))).orElseThrow();
     }
 
     private static double callNanos(Measurement leader, long slice) {
@@ -91,9 +109,7 @@ final class LeaderConfirmation {
                            long slice, List<Measurement> measured) {
         double roundNanos = roundNanos(List.copyOf(rounds.keySet()), slice);
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            boolean overdrawn = budget.remainingNanos(measured) - roundNanos
-                    < -OVERDRAFT * budget.millis(measured) * 1_000_000L;
-            if ((round > 0 && overdrawn) || roundNanos > budget.totalRemainingNanos()
+            if ((round > 0 && overdrawn(roundNanos, measured)) || roundNanos > budget.totalRemainingNanos()
                     || (round >= MIN_ROUNDS && decided(rounds))) {
                 return;
             }

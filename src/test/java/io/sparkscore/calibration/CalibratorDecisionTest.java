@@ -318,6 +318,25 @@ class CalibratorDecisionTest {
     }
 
     @Test
+    void leadersWhoseCallsOutlastASliceAreLeftOutOfRoundsThatWouldOverdrawAJobsBudget() {
+        // rising to 100k rows/s at 16384: a 10M-row job's budget is 1.5 s, which the ladder's steep climb to 65536
+        // (2.6 s, worth it for a 50 s job) has overdrawn; a round of 65536, 16384 and 4096 would add 1.7 s
+        IntToDoubleFunction rates = b -> switch (b) {
+            case 1024 -> 5e4;
+            case 4096 -> 9e4;
+            case 16384, 65536 -> 1e5;
+            default -> 100.0 * b;
+        };
+        ScriptedMeter meter = new ScriptedMeter(Map.of(TF, rates));
+        CalibrationReport report = run(CalibrationSettings.defaults().withJob(10_000_000, 2), meter,
+                new ScriptedMeter.RecordingModels(), TF);
+
+        assertThat(meter.measuredBatches(TF)).as("the ladder only, no round of the one leader left")
+                .containsOnlyOnce(16384, 65536).endsWith(65536);
+        assertThat(report.chosen().batchSize()).isIn(16384, 65536);
+    }
+
+    @Test
     void theConfiguredTotalBoundsTheWholeRunConfirmationIncluded() {
         // job size unknown, total 2.5 s: the leaders 1024, 4096 and 16384 take 0.9 s a round, which the ladder
         // leaves no room for
